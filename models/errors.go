@@ -1,0 +1,50 @@
+package models
+
+import (
+	"errors"
+	"sort"
+	"strings"
+)
+
+var (
+	// ErrNotFound means no record matched in the caller's tenant.
+	ErrNotFound = errors.New("not found")
+	// ErrInvalidCredentials is the one answer to every failed login.
+	ErrInvalidCredentials = errors.New("invalid username or password")
+	// ErrConflict means the record changed since it was read.
+	ErrConflict = errors.New("changed by someone else")
+)
+
+// ValidationError carries one message per failing field.
+type ValidationError struct {
+	Fields map[string]string
+}
+
+func (e *ValidationError) Error() string {
+	keys := make([]string, 0, len(e.Fields))
+	for k := range e.Fields {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = k + ": " + e.Fields[k]
+	}
+	return "invalid input: " + strings.Join(parts, "; ")
+}
+
+// fieldErrors collects validation messages, first message per field wins.
+type fieldErrors map[string]string
+
+func (f fieldErrors) add(field, msg string) {
+	if _, ok := f[field]; !ok {
+		f[field] = msg
+	}
+}
+
+func (f fieldErrors) err() error {
+	if len(f) == 0 {
+		return nil
+	}
+	return &ValidationError{Fields: f}
+}

@@ -1,0 +1,79 @@
+package models
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// HandoffTTL is how long a login handoff token stays valid.
+const HandoffTTL = 60 * time.Second
+
+// LoginHandoff carries a login made on the base domain (as subdomain\username)
+// over to the tenant's own host, once. Only the token's hash is stored.
+type LoginHandoff struct {
+	ID        uint64 `gorm:"primaryKey"`
+	TenantID  uint64
+	UserID    uint64
+	TokenHash string
+	ExpiresAt time.Time
+	UsedAt    *time.Time
+	CreatedAt time.Time
+}
+
+func hashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// IssueHandoff creates a one-time token for user u in u's tenant.
+func (s *Store) IssueHandoff(ctx context.Context, u *User) (string, error) {
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
+		return "", err
+	}
+	token := base64.RawURLEncoding.EncodeToString(raw)
+	now := s.now()
+	err := s.inTenant(ctx, u.TenantID, func(tx *gorm.DB) error {
+		return tx.Create(&LoginHandoff{UserID: u.ID, TokenHash: hashToken(token), ExpiresAt: now.Add(HandoffTTL), CreatedAt: now}).Error
+	})
+	return token, err
+}
+
+// RedeemHandoff spends a token in the context's tenant and returns its user.
+// A token of another tenant, an expired or a used one is ErrInvalidCredentials.
+func (s *Store) RedeemHandoff(ctx context.Context, token string) (*User, error) {
+	var u User
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		var h LoginHandoff
+		if err := tx.Where("token_hash = ?", hashToken(token)).Take(&h).Error; err != nil {
+			return err
+		}
+		now := s.now()
+		if h.UsedAt != nil || !now.Before(h.ExpiresAt) {
+			return ErrInvalidCredentials
+		}
+		// The used_at condition makes a second, concurrent redemption match nothing.
+		res := tx.Model(&LoginHandoff{}).Where("id = ? AND used_at IS NULL", h.ID).UpdateColumn("used_at", now)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected != 1 {
+			return ErrInvalidCredentials
+		}
+		return tx.Preload("Role").Where("id = ? AND enabled", h.UserID).Take(&u).Error
+	})
+	if errors.Is(err, gorm.ErrRecordNotFound) || errors.Is(err, ErrInvalidCredentials) {
+		return nil, ErrInvalidCredentials
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &u, nil
+}

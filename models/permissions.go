@@ -1,0 +1,112 @@
+package models
+
+import (
+	"database/sql/driver"
+	"encoding/json"
+	"fmt"
+)
+
+// Feature is one entry of the permission catalogue.
+type Feature string
+
+// The permission catalogue: every feature a role grants a level of.
+const (
+	FeatureTenants       Feature = "tenants"
+	FeatureUsers         Feature = "users"
+	FeatureRoles         Feature = "roles"
+	FeatureResources     Feature = "resources"
+	FeatureAudit         Feature = "audit"
+	FeatureImpersonation Feature = "impersonation"
+	FeatureAPITokens     Feature = "api-tokens"
+	FeatureExport        Feature = "export"
+)
+
+// Features lists the catalogue in display order.
+var Features = []Feature{FeatureTenants, FeatureUsers, FeatureRoles, FeatureResources, FeatureAudit, FeatureImpersonation, FeatureAPITokens, FeatureExport}
+
+// Level is how much of a feature a role grants: none < read < full.
+type Level int
+
+const (
+	LevelNone Level = iota
+	LevelRead
+	LevelFull
+)
+
+func (l Level) String() string {
+	switch l {
+	case LevelRead:
+		return "read"
+	case LevelFull:
+		return "full"
+	}
+	return "none"
+}
+
+// ParseLevel reads "none", "read" or "full".
+func ParseLevel(s string) (Level, error) {
+	switch s {
+	case "none", "":
+		return LevelNone, nil
+	case "read":
+		return LevelRead, nil
+	case "full":
+		return LevelFull, nil
+	}
+	return LevelNone, fmt.Errorf("unknown level %q", s)
+}
+
+// Permissions maps features to levels; a missing feature is none.
+type Permissions map[Feature]Level
+
+// FullPermissions grants every feature at full.
+func FullPermissions() Permissions {
+	p := Permissions{}
+	for _, f := range Features {
+		p[f] = LevelFull
+	}
+	return p
+}
+
+// Level returns the level granted for f.
+func (p Permissions) Level(f Feature) Level { return p[f] }
+
+// Value stores permissions as a JSON object of level names.
+func (p Permissions) Value() (driver.Value, error) {
+	out := map[string]string{}
+	for f, l := range p {
+		out[string(f)] = l.String()
+	}
+	b, err := json.Marshal(out)
+	return string(b), err
+}
+
+// Scan reads permissions stored by Value.
+func (p *Permissions) Scan(src any) error {
+	var raw []byte
+	switch v := src.(type) {
+	case string:
+		raw = []byte(v)
+	case []byte:
+		raw = v
+	case nil:
+		*p = Permissions{}
+		return nil
+	default:
+		return fmt.Errorf("permissions: cannot scan %T", src)
+	}
+	in := map[string]string{}
+	if err := json.Unmarshal(raw, &in); err != nil {
+		return err
+	}
+	out := Permissions{}
+	for f, s := range in {
+		l, err := ParseLevel(s)
+		if err != nil {
+			return err
+		}
+		out[Feature(f)] = l
+	}
+	*p = out
+	return nil
+}

@@ -1,0 +1,391 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"regexp"
+	"strings"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+	"gorm.io/gorm/schema"
+)
+
+// Tenant scoping.
+//
+// Every table with a tenant_id column is tenant-owned. The request's tenant travels
+// in context.Context (WithTenant); the callbacks registered by registerTenantScope
+// add the TenantScope condition to every query, update, delete and row statement and
+// set tenant_id on every create, so no call site has to remember it. A statement on a
+// tenant table whose context carries no tenant fails with ErrNoTenant.
+//
+// The master tenant's cross-tenant operations go through AcrossTenants, the one
+// explicit way in; grep for it to find every place that crosses tenants.
+
+var (
+	// ErrNoTenant is returned for a statement on a tenant table without a tenant in its context.
+	ErrNoTenant = errors.New("tenant scope: no tenant in context")
+	// ErrScopeViolation is returned for a statement the scoping cannot make safe.
+	ErrScopeViolation = errors.New("tenant scope: statement not allowed")
+)
+
+type (
+	tenantKey      struct{}
+	acrossKey      struct{}
+	scopedTxKey    struct{}
+	internalSQLKey struct{}
+)
+
+// WithTenant returns a context whose database statements are confined to tenantID.
+func WithTenant(ctx context.Context, tenantID uint64) context.Context {
+	return context.WithValue(ctx, tenantKey{}, tenantID)
+}
+
+// TenantFrom returns the tenant a context is confined to.
+func TenantFrom(ctx context.Context) (uint64, bool) {
+	id, ok := ctx.Value(tenantKey{}).(uint64)
+	return id, ok && id != 0
+}
+
+// AcrossTenants returns a context whose statements are not confined to one tenant:
+// the single, named way in for the master tenant's cross-tenant operations and for
+// raw SQL. why says what the crossing is for; it is kept for logs and review.
+func AcrossTenants(ctx context.Context, why string) context.Context {
+	if why == "" {
+		panic("models.AcrossTenants needs a reason")
+	}
+	return context.WithValue(ctx, acrossKey{}, why)
+}
+
+func acrossTenants(ctx context.Context) bool {
+	_, ok := ctx.Value(acrossKey{}).(string)
+	return ok
+}
+
+// internalSQL marks the few statements the store itself runs (migrations, the
+// per-transaction settings) so the Raw/Exec guard lets them through.
+func internalSQL(ctx context.Context) context.Context {
+	return context.WithValue(ctx, internalSQLKey{}, true)
+}
+
+// TenantScope is the tenant filter as a GORM scope: tenant_id = the context's tenant.
+func TenantScope(tenantID uint64) func(*gorm.DB) *gorm.DB {
+	return func(db *gorm.DB) *gorm.DB {
+		return db.Where(tenantCondition(clause.CurrentTable, tenantID))
+	}
+}
+
+func tenantCondition(table string, tenantID uint64) clause.Expression {
+	return clause.Eq{Column: clause.Column{Table: table, Name: "tenant_id"}, Value: tenantID}
+}
+
+type tenantScoper struct {
+	postgres bool
+	// tables is every tenant-owned table, for statements that name a table but carry no schema.
+	tables map[string]bool
+	// tableRef finds a tenant table named inside raw join SQL.
+	tableRef *regexp.Regexp
+}
+
+func registerTenantScope(db *gorm.DB, tenantModels []any) error {
+	s := &tenantScoper{postgres: db.Dialector.Name() == "postgres", tables: map[string]bool{}}
+	var names []string
+	for _, m := range tenantModels {
+		// Parse through the db's own cache so SetupJoinTable's join models are seen.
+		stmt := &gorm.Statement{DB: db}
+		if err := stmt.Parse(m); err != nil {
+			return err
+		}
+		sch := stmt.Schema
+		if sch.LookUpField("TenantID") == nil {
+			return fmt.Errorf("tenant model %s has no TenantID", sch.Name)
+		}
+		for _, rel := range sch.Relationships.Many2Many {
+			if rel.JoinTable.LookUpField("TenantID") == nil {
+				return fmt.Errorf("many-to-many %s.%s: join table %s needs a TenantID (SetupJoinTable)", sch.Name, rel.Name, rel.JoinTable.Table)
+			}
+		}
+		s.tables[sch.Table] = true
+		names = append(names, regexp.QuoteMeta(sch.Table))
+	}
+	s.tableRef = regexp.MustCompile(`(?i)\b(` + strings.Join(names, "|") + `)\b`)
+
+	cb := db.Callback()
+	for _, err := range []error{
+		cb.Create().Before("gorm:create").Register("landlord:tenant_create", s.create),
+		cb.Query().Before("gorm:query").Register("landlord:tenant_query", s.filter),
+		cb.Update().Before("gorm:update").Register("landlord:tenant_update", s.update),
+		cb.Delete().Before("gorm:delete").Register("landlord:tenant_delete", s.filter),
+		cb.Row().Before("gorm:row").Register("landlord:tenant_row", s.row),
+		cb.Raw().Before("gorm:raw").Register("landlord:tenant_raw", s.raw),
+	} {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *tenantScoper) isTenantTable(stmt *gorm.Statement) bool {
+	if stmt.Schema != nil && stmt.Table == stmt.Schema.Table {
+		return stmt.Schema.LookUpField("TenantID") != nil
+	}
+	return s.tables[stmt.Table]
+}
+
+// tenantFor decides what a statement on a tenant table may see: a tenant id, or
+// across=true for the named cross-tenant way in. Anything else is an error.
+func (s *tenantScoper) tenantFor(db *gorm.DB) (id uint64, across bool, ok bool) {
+	ctx := db.Statement.Context
+	if s.postgres && ctx.Value(scopedTxKey{}) == nil {
+		// On PostgreSQL row-level security only holds inside the store's transactions,
+		// which switch to the application role and carry the tenant setting.
+		db.AddError(fmt.Errorf("%w: %s outside a store transaction", ErrScopeViolation, db.Statement.Table))
+		return 0, false, false
+	}
+	if acrossTenants(ctx) {
+		return 0, true, true
+	}
+	id, found := TenantFrom(ctx)
+	if !found {
+		db.AddError(fmt.Errorf("%w (table %s)", ErrNoTenant, db.Statement.Table))
+		return 0, false, false
+	}
+	return id, false, true
+}
+
+// filter confines queries and deletes to the context's tenant.
+func (s *tenantScoper) filter(db *gorm.DB) {
+	if db.Error != nil {
+		return
+	}
+	stmt := db.Statement
+	if !s.isTenantTable(stmt) {
+		s.checkJoins(db, 0, true)
+		return
+	}
+	id, across, ok := s.tenantFor(db)
+	if !ok {
+		return
+	}
+	s.checkJoins(db, id, across)
+	if across {
+		return
+	}
+	addTenantWhere(stmt, id)
+}
+
+// addTenantWhere ANDs the tenant condition onto the statement's WHERE. The existing
+// conditions are wrapped in one group first, so an Or(...) cannot escape the tenant.
+func addTenantWhere(stmt *gorm.Statement, id uint64) {
+	cond := tenantCondition(clause.CurrentTable, id)
+	c, exists := stmt.Clauses["WHERE"]
+	if w, isWhere := c.Expression.(clause.Where); exists && isWhere && len(w.Exprs) > 0 {
+		c.Expression = clause.Where{Exprs: []clause.Expression{clause.And(w.Exprs...), cond}}
+		stmt.Clauses["WHERE"] = c
+		return
+	}
+	stmt.AddClause(clause.Where{Exprs: []clause.Expression{cond}})
+}
+
+// checkJoins adds the tenant condition to every joined tenant table. Joins GORM
+// builds from associations get it in their ON clause; a raw SQL join naming a tenant
+// table cannot be confined, so it is refused outside AcrossTenants.
+func (s *tenantScoper) checkJoins(db *gorm.DB, id uint64, across bool) {
+	stmt := db.Statement
+	for i := range stmt.Joins {
+		j := &stmt.Joins[i]
+		rels, isRelation := relationPath(stmt.Schema, j.Name)
+		if !isRelation {
+			if s.tableRef.MatchString(j.Name) && !across {
+				db.AddError(fmt.Errorf("%w: raw join on a tenant table (%q); join through an association", ErrScopeViolation, j.Name))
+			}
+			continue
+		}
+		owned := 0
+		for _, r := range rels {
+			if r.FieldSchema.LookUpField("TenantID") != nil {
+				owned++
+			}
+		}
+		if owned == 0 {
+			continue
+		}
+		if !across && id == 0 {
+			id, across, _ = s.tenantFor(db)
+			if db.Error != nil {
+				return
+			}
+		}
+		if across {
+			continue
+		}
+		if owned != len(rels) || j.Expression != nil {
+			db.AddError(fmt.Errorf("%w: join %q mixes tenant and global tables", ErrScopeViolation, j.Name))
+			return
+		}
+		cond := tenantCondition(clause.CurrentTable, id)
+		if j.On != nil {
+			j.On = &clause.Where{Exprs: []clause.Expression{clause.And(j.On.Exprs...), cond}}
+		} else {
+			j.On = &clause.Where{Exprs: []clause.Expression{cond}}
+		}
+	}
+}
+
+func relationPath(sch *schema.Schema, name string) ([]*schema.Relationship, bool) {
+	if sch == nil {
+		return nil, false
+	}
+	var path []*schema.Relationship
+	rels := sch.Relationships.Relations
+	for _, part := range strings.Split(name, ".") {
+		r, ok := rels[part]
+		if !ok {
+			return nil, false
+		}
+		path = append(path, r)
+		rels = r.FieldSchema.Relationships.Relations
+	}
+	return path, true
+}
+
+// row handles Row/Rows/Scan: built queries are filtered, raw SQL is refused.
+func (s *tenantScoper) row(db *gorm.DB) {
+	if db.Statement.SQL.Len() > 0 {
+		s.raw(db)
+		return
+	}
+	s.filter(db)
+}
+
+// raw refuses Raw and Exec, which skip the other callbacks, unless the statement
+// comes through AcrossTenants or is the store's own. On PostgreSQL, row-level
+// security still confines what such SQL sees.
+func (s *tenantScoper) raw(db *gorm.DB) {
+	if db.Error != nil {
+		return
+	}
+	ctx := db.Statement.Context
+	if ctx.Value(internalSQLKey{}) != nil || acrossTenants(ctx) {
+		return
+	}
+	db.AddError(fmt.Errorf("%w: raw SQL outside models.AcrossTenants", ErrScopeViolation))
+}
+
+// update confines updates to the tenant and refuses moving a row to another tenant.
+func (s *tenantScoper) update(db *gorm.DB) {
+	if db.Error != nil {
+		return
+	}
+	stmt := db.Statement
+	if !s.isTenantTable(stmt) {
+		return
+	}
+	id, across, ok := s.tenantFor(db)
+	if !ok || across {
+		return
+	}
+	for _, sel := range stmt.Selects {
+		if sel == "*" {
+			// Save and Select("*") write every column, tenant_id included, and Save
+			// falls back to an upsert: tenant models update explicit columns instead.
+			db.AddError(fmt.Errorf("%w: Save or Select(\"*\") on tenant table %s", ErrScopeViolation, stmt.Table))
+			return
+		}
+	}
+	if dest, isMap := stmt.Dest.(map[string]any); isMap {
+		for k, v := range dest {
+			if (k == "tenant_id" || k == "TenantID") && fmt.Sprint(v) != fmt.Sprint(id) {
+				db.AddError(fmt.Errorf("%w: tenant_id cannot change", ErrScopeViolation))
+				return
+			}
+		}
+	} else if stmt.Schema != nil {
+		if !s.rowsBelong(db, stmt.ReflectValue, id) || !s.rowsBelong(db, reflect.ValueOf(stmt.Dest), id) {
+			return
+		}
+	}
+	addTenantWhere(stmt, id)
+}
+
+// create sets tenant_id on every new row and refuses rows of another tenant and
+// upserts, whose ON CONFLICT DO UPDATE could overwrite another tenant's row (this
+// is also what Save falls back to when its UPDATE matched nothing).
+func (s *tenantScoper) create(db *gorm.DB) {
+	if db.Error != nil {
+		return
+	}
+	stmt := db.Statement
+	if !s.isTenantTable(stmt) {
+		return
+	}
+	if c, ok := stmt.Clauses["ON CONFLICT"]; ok {
+		if oc, isOC := c.Expression.(clause.OnConflict); !isOC || !oc.DoNothing {
+			db.AddError(fmt.Errorf("%w: upsert (or Save) on tenant table %s", ErrScopeViolation, stmt.Table))
+			return
+		}
+	}
+	id, across, ok := s.tenantFor(db)
+	if !ok {
+		return
+	}
+	if stmt.Schema == nil || !stmt.ReflectValue.IsValid() || stmt.ReflectValue.Kind() == reflect.Map {
+		db.AddError(fmt.Errorf("%w: create tenant rows from structs", ErrScopeViolation))
+		return
+	}
+	field := stmt.Schema.LookUpField("TenantID")
+	each(stmt.ReflectValue, func(rv reflect.Value) bool {
+		v, zero := field.ValueOf(stmt.Context, rv)
+		switch {
+		case zero && across:
+			db.AddError(fmt.Errorf("%w: a row created across tenants needs its TenantID", ErrScopeViolation))
+			return false
+		case zero:
+			if err := field.Set(stmt.Context, rv, id); err != nil {
+				db.AddError(err)
+				return false
+			}
+		case !across && v.(uint64) != id:
+			db.AddError(fmt.Errorf("%w: row belongs to another tenant", ErrScopeViolation))
+			return false
+		}
+		return true
+	})
+}
+
+// rowsBelong checks that struct values being written carry no other tenant's id.
+func (s *tenantScoper) rowsBelong(db *gorm.DB, values reflect.Value, id uint64) bool {
+	field := db.Statement.Schema.LookUpField("TenantID")
+	ok := true
+	if !values.IsValid() {
+		return true
+	}
+	each(values, func(rv reflect.Value) bool {
+		if rv.Kind() != reflect.Struct || rv.Type() != db.Statement.Schema.ModelType {
+			return true
+		}
+		if v, zero := field.ValueOf(db.Statement.Context, rv); !zero && v.(uint64) != id {
+			db.AddError(fmt.Errorf("%w: row belongs to another tenant", ErrScopeViolation))
+			ok = false
+		}
+		return ok
+	})
+	return ok
+}
+
+func each(rv reflect.Value, fn func(reflect.Value) bool) {
+	rv = reflect.Indirect(rv)
+	switch rv.Kind() {
+	case reflect.Slice, reflect.Array:
+		for i := 0; i < rv.Len(); i++ {
+			if !fn(reflect.Indirect(rv.Index(i))) {
+				return
+			}
+		}
+	case reflect.Struct:
+		fn(rv)
+	}
+}

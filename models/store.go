@@ -1,0 +1,161 @@
+// Package models holds Landlord's data: tenants, users, roles and audit events,
+// the tenant scoping that keeps them apart, the migrations, and the domain
+// operations, each in one transaction with its audit event.
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// AppRole is the PostgreSQL role request traffic runs as. The migrations create it
+// without SUPERUSER or BYPASSRLS and it owns no table, so row-level security binds it.
+const AppRole = "landlord_app"
+
+// Store is Landlord's database.
+type Store struct {
+	db       *gorm.DB
+	postgres bool
+	now      func() time.Time
+}
+
+// Options say which database to open. An empty PostgresURL means the embedded
+// SQLite database at SQLitePath.
+type Options struct {
+	PostgresURL string
+	SQLitePath  string
+	Logger      *slog.Logger
+}
+
+// tenantModels are the tenant-owned tables the scoping callbacks guard.
+var tenantModels = []any{&User{}, &Role{}, &AuditEvent{}, &LoginHandoff{}}
+
+// Open connects to the database and installs tenant scoping. It does not migrate.
+func Open(opts Options) (*Store, error) {
+	var dialector gorm.Dialector
+	if opts.PostgresURL != "" {
+		dialector = postgres.Open(opts.PostgresURL)
+	} else {
+		if opts.SQLitePath == "" {
+			return nil, errors.New("no database: give a PostgreSQL URL or an SQLite path")
+		}
+		if err := os.MkdirAll(filepath.Dir(opts.SQLitePath), 0o700); err != nil {
+			return nil, fmt.Errorf("data dir: %w", err)
+		}
+		dialector = sqlite.Open(opts.SQLitePath + "?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)")
+	}
+	db, err := gorm.Open(dialector, &gorm.Config{
+		Logger:                 logger.Discard,
+		SkipDefaultTransaction: true, // every write already runs in the store's own transaction
+		NowFunc:                func() time.Time { return time.Now().UTC() },
+		TranslateError:         true,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	s := &Store{db: db, postgres: opts.PostgresURL != "", now: func() time.Time { return time.Now().UTC() }}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, err
+	}
+	if s.postgres {
+		sqlDB.SetMaxOpenConns(20)
+		sqlDB.SetMaxIdleConns(20)
+		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	} else {
+		// SQLite takes one writer at a time; one connection serialises writers
+		// instead of failing them with SQLITE_BUSY.
+		sqlDB.SetMaxOpenConns(1)
+	}
+	if err := registerTenantScope(db, tenantModels); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close closes the connection pool.
+func (s *Store) Close() error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
+}
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.PingContext(ctx)
+}
+
+// Dialect names the database in use: "postgres" or "sqlite".
+func (s *Store) Dialect() string {
+	if s.postgres {
+		return "postgres"
+	}
+	return "sqlite"
+}
+
+// tx runs fn in one transaction. On PostgreSQL it first switches to the application
+// role and records the context's tenant (or the cross-tenant grant) in transaction-
+// local settings, which the row-level security policies read.
+func (s *Store) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	ctx = context.WithValue(ctx, scopedTxKey{}, true)
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if s.postgres {
+			tenant := ""
+			if id, ok := TenantFrom(ctx); ok {
+				tenant = strconv.FormatUint(id, 10)
+			}
+			across := "off"
+			if acrossTenants(ctx) {
+				across = "on"
+			}
+			in := tx.WithContext(internalSQL(ctx))
+			if err := in.Exec("SET LOCAL ROLE " + AppRole).Error; err != nil {
+				return fmt.Errorf("switch to %s: %w", AppRole, err)
+			}
+			if err := in.Exec("SELECT set_config('landlord.tenant_id', ?, true), set_config('landlord.across_tenants', ?, true)", tenant, across).Error; err != nil {
+				return err
+			}
+		}
+		return fn(tx)
+	})
+}
+
+// inTenant runs fn confined to tenantID, whatever tenant ctx carried.
+func (s *Store) inTenant(ctx context.Context, tenantID uint64, fn func(tx *gorm.DB) error) error {
+	return s.tx(WithTenant(withoutAcross(ctx), tenantID), fn)
+}
+
+// withoutAcross drops a cross-tenant grant from ctx so a step confined to one
+// tenant stays confined.
+func withoutAcross(ctx context.Context) context.Context {
+	if !acrossTenants(ctx) {
+		return ctx
+	}
+	return context.WithValue(ctx, acrossKey{}, nil)
+}
+
+func isUniqueViolation(err error) bool {
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		return true
+	}
+	msg := strings.ToLower(fmt.Sprint(err))
+	return strings.Contains(msg, "unique constraint") || strings.Contains(msg, "duplicate key")
+}

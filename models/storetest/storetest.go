@@ -1,0 +1,85 @@
+// Package storetest opens real databases for tests: an SQLite file per test, and
+// a fresh schema per test in the PostgreSQL that LANDLORD_TEST_DATABASE_URL names.
+package storetest
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"path/filepath"
+	"testing"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver for the schema set-up
+
+	"landlord/models"
+)
+
+// EnvURL names the PostgreSQL the tests use.
+const EnvURL = "LANDLORD_TEST_DATABASE_URL"
+
+// Dialects are the databases every store test runs on.
+var Dialects = []string{"sqlite", "postgres"}
+
+// Open returns a migrated store on dialect. Without LANDLORD_TEST_DATABASE_URL the
+// PostgreSQL case is skipped (locally); when it is set, an unreachable database
+// fails the test.
+func Open(t testing.TB, dialect string) *models.Store {
+	t.Helper()
+	opts := models.Options{}
+	switch dialect {
+	case "sqlite":
+		opts.SQLitePath = filepath.Join(t.TempDir(), "landlord.db")
+	case "postgres":
+		opts.PostgresURL = Schema(t)
+	default:
+		t.Fatalf("unknown dialect %q", dialect)
+	}
+	s, err := models.Open(opts)
+	if err != nil {
+		t.Fatalf("open %s: %v", dialect, err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if _, err := s.Migrate(context.Background()); err != nil {
+		t.Fatalf("migrate %s: %v", dialect, err)
+	}
+	return s
+}
+
+// Schema creates an empty schema for this test and returns a URL whose
+// search_path points at it. The schema is dropped when the test ends.
+func Schema(t testing.TB) string {
+	t.Helper()
+	base := os.Getenv(EnvURL)
+	if base == "" {
+		t.Skip(EnvURL + " is not set; PostgreSQL tests skipped (CI sets it)")
+	}
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatalf("%s: %v", EnvURL, err)
+	}
+	if err := admin.Ping(); err != nil {
+		admin.Close()
+		t.Fatalf("PostgreSQL at %s unreachable: %v", EnvURL, err)
+	}
+	b := make([]byte, 6)
+	rand.Read(b)
+	name := "t_" + hex.EncodeToString(b)
+	if _, err := admin.Exec("CREATE SCHEMA " + name); err != nil {
+		t.Fatalf("create schema: %v", err)
+	}
+	t.Cleanup(func() {
+		admin.Exec("DROP SCHEMA " + name + " CASCADE")
+		admin.Close()
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatalf("%s: %v", EnvURL, err)
+	}
+	q := u.Query()
+	q.Set("search_path", name)
+	u.RawQuery = q.Encode()
+	return u.String()
+}

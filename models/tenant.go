@@ -1,0 +1,176 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// MasterSubdomain is the key of the master tenant, served on the base domain.
+const MasterSubdomain = "master"
+
+// Tenant is one isolated customer of the console. The tenants table is the
+// registry every host is resolved against, so it is not itself tenant-owned.
+type Tenant struct {
+	ID             uint64 `gorm:"primaryKey"`
+	Subdomain      string
+	Name           string
+	Description    string
+	TenantRoleID   *uint64
+	Currency       string
+	AccountNumber  string
+	AccountName    string
+	CustomerNumber string
+	Enabled        bool
+	IsMaster       bool
+	MaxUsers       int
+	MaxResources   int
+	Version        int
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+// reservedSubdomains cannot be tenant keys: they name the console's own hosts.
+var reservedSubdomains = map[string]bool{
+	"www": true, "api": true, "static": true, "admin": true, "login": true, "logout": true,
+	"auth": true, "app": true, "mail": true, "smtp": true, "ftp": true, "localhost": true,
+	"master": true, "root": true, "console": true, "status": true, "health": true, "assets": true,
+}
+
+var subdomainPattern = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
+
+// ValidSubdomain says what is wrong with a tenant key, or "" if nothing is.
+func ValidSubdomain(s string) string {
+	switch {
+	case s == "":
+		return "Enter a subdomain."
+	case len(s) > 63:
+		return "Use at most 63 characters."
+	case !subdomainPattern.MatchString(s):
+		return "Use lowercase letters, digits and hyphens, not starting or ending with a hyphen."
+	case reservedSubdomains[s]:
+		return fmt.Sprintf("%q is reserved.", s)
+	}
+	return ""
+}
+
+// NewTenant is what creating a tenant needs.
+type NewTenant struct {
+	Subdomain string
+	Name      string
+}
+
+func (n NewTenant) validate() error {
+	f := fieldErrors{}
+	if msg := ValidSubdomain(n.Subdomain); msg != "" {
+		f.add("subdomain", msg)
+	}
+	if strings.TrimSpace(n.Name) == "" {
+		f.add("name", "Enter a name.")
+	} else if len(n.Name) > 200 {
+		f.add("name", "Use at most 200 characters.")
+	}
+	return f.err()
+}
+
+// ensureMaster creates the master tenant on a fresh install.
+func (s *Store) ensureMaster(ctx context.Context) error {
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		var n int64
+		if err := tx.Model(&Tenant{}).Where("is_master").Count(&n).Error; err != nil || n > 0 {
+			return err
+		}
+		now := s.now()
+		return tx.Create(&Tenant{Subdomain: MasterSubdomain, Name: "Master", Currency: "USD", Enabled: true, IsMaster: true, Version: 1, CreatedAt: now, UpdatedAt: now}).Error
+	})
+}
+
+// TenantBySubdomain finds an enabled or disabled tenant by its key.
+func (s *Store) TenantBySubdomain(ctx context.Context, subdomain string) (*Tenant, error) {
+	var t Tenant
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		return tx.Where("subdomain = ?", strings.ToLower(subdomain)).Take(&t).Error
+	})
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, ErrNotFound
+	}
+	return &t, err
+}
+
+// MasterTenant returns the master tenant.
+func (s *Store) MasterTenant(ctx context.Context) (*Tenant, error) {
+	return s.TenantBySubdomain(ctx, MasterSubdomain)
+}
+
+// ListTenants returns every tenant, master first, then by subdomain.
+func (s *Store) ListTenants(ctx context.Context) ([]Tenant, error) {
+	var ts []Tenant
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		return tx.Order("is_master DESC, subdomain").Find(&ts).Error
+	})
+	return ts, err
+}
+
+// CreateTenant creates a subtenant with a full-rights "Administrator" role, and
+// records it in the master tenant's audit log.
+func (s *Store) CreateTenant(ctx context.Context, n NewTenant) (*Tenant, error) {
+	n.Subdomain = strings.ToLower(strings.TrimSpace(n.Subdomain))
+	n.Name = strings.TrimSpace(n.Name)
+	if err := n.validate(); err != nil {
+		return nil, err
+	}
+	master, err := s.MasterTenant(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	t := &Tenant{Subdomain: n.Subdomain, Name: n.Name, Currency: "USD", Enabled: true, Version: 1, CreatedAt: now, UpdatedAt: now}
+	err = s.tx(AcrossTenants(ctx, "create a tenant and seed its admin role"), func(tx *gorm.DB) error {
+		if err := tx.Create(t).Error; err != nil {
+			if isUniqueViolation(err) {
+				return &ValidationError{Fields: map[string]string{"subdomain": "That subdomain is taken."}}
+			}
+			return err
+		}
+		role := &Role{TenantID: t.ID, Name: AdminRoleName, Description: "Full rights in this tenant.", Permissions: FullPermissions(), Version: 1, CreatedAt: now, UpdatedAt: now}
+		if err := tx.Create(role).Error; err != nil {
+			return err
+		}
+		return s.record(tx, master.ID, Event{Action: "tenant.create", TargetType: "tenant", TargetID: t.Subdomain, Outcome: OutcomeSuccess})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// SetTenantEnabled enables or disables a subtenant. Disabling ends every session
+// of its users, because sessions check the tenant on each request.
+func (s *Store) SetTenantEnabled(ctx context.Context, subdomain string, enabled bool) error {
+	t, err := s.TenantBySubdomain(ctx, subdomain)
+	if err != nil {
+		return err
+	}
+	if t.IsMaster && !enabled {
+		return &ValidationError{Fields: map[string]string{"subdomain": "The master tenant cannot be disabled."}}
+	}
+	master, err := s.MasterTenant(ctx)
+	if err != nil {
+		return err
+	}
+	action := "tenant.disable"
+	if enabled {
+		action = "tenant.enable"
+	}
+	return s.tx(AcrossTenants(ctx, "enable or disable a tenant"), func(tx *gorm.DB) error {
+		if err := tx.Model(&Tenant{}).Where("id = ?", t.ID).Updates(map[string]any{"enabled": enabled, "updated_at": s.now(), "version": gorm.Expr("version + 1")}).Error; err != nil {
+			return err
+		}
+		return s.record(tx, master.ID, Event{Action: action, TargetType: "tenant", TargetID: t.Subdomain, Outcome: OutcomeSuccess})
+	})
+}

@@ -1,0 +1,255 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// AdminRoleName is the full-rights role every tenant starts with.
+const AdminRoleName = "Administrator"
+
+// Role is a tenant's user role: a level per feature.
+type Role struct {
+	ID          uint64 `gorm:"primaryKey"`
+	TenantID    uint64
+	Name        string
+	Description string
+	Permissions Permissions `gorm:"type:text"`
+	Version     int
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// User belongs to exactly one tenant.
+type User struct {
+	ID             uint64 `gorm:"primaryKey"`
+	TenantID       uint64
+	Username       string
+	Email          string
+	FirstName      string
+	LastName       string
+	RoleID         *uint64
+	Role           *Role `gorm:"foreignKey:RoleID"`
+	Enabled        bool
+	PasswordHash   string `json:"-"`
+	IdentitySource string
+	SessionVersion int
+	LastLoginAt    *time.Time
+	Version        int
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+// DisplayName is the user's full name, or the username when none is set.
+func (u *User) DisplayName() string {
+	if n := strings.TrimSpace(u.FirstName + " " + u.LastName); n != "" {
+		return n
+	}
+	return u.Username
+}
+
+// Permissions is what the user's role grants (none without a role).
+func (u *User) Permissions() Permissions {
+	if u.Role == nil {
+		return Permissions{}
+	}
+	return u.Role.Permissions
+}
+
+// SetAdminPassword creates or resets a full-rights admin of the tenant with this
+// subdomain, who logs in with the email. The user and the role are created if
+// missing; a reset also ends the admin's open sessions.
+func (s *Store) SetAdminPassword(ctx context.Context, subdomain, email, password string) (*User, error) {
+	email = strings.TrimSpace(email)
+	f := fieldErrors{}
+	if a, err := mail.ParseAddress(email); err != nil || a.Address != email {
+		f.add("email", "Enter an email address like name@example.com.")
+	}
+	if len(password) < MinPasswordLength {
+		f.add("password", fmt.Sprintf("Use at least %d characters.", MinPasswordLength))
+	}
+	if err := f.err(); err != nil {
+		return nil, err
+	}
+	t, err := s.TenantBySubdomain(ctx, subdomain)
+	if err != nil {
+		return nil, fmt.Errorf("tenant %q: %w", subdomain, err)
+	}
+	hash, err := HashPassword(password)
+	if err != nil {
+		return nil, err
+	}
+	var u User
+	err = s.inTenant(ctx, t.ID, func(tx *gorm.DB) error {
+		now := s.now()
+		var role Role
+		err := tx.Where("lower(name) = lower(?)", AdminRoleName).Take(&role).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			role = Role{Name: AdminRoleName, Description: "Full rights in this tenant.", Permissions: FullPermissions(), Version: 1, CreatedAt: now, UpdatedAt: now}
+			err = tx.Create(&role).Error
+		} else if err == nil {
+			err = tx.Model(&role).Updates(map[string]any{"permissions": FullPermissions(), "updated_at": now}).Error
+		}
+		if err != nil {
+			return err
+		}
+		err = tx.Where("lower(email) = lower(?) OR lower(username) = lower(?)", email, email).Take(&u).Error
+		action := "user.password_reset"
+		switch {
+		case errors.Is(err, gorm.ErrRecordNotFound):
+			u = User{Username: email, Email: email, RoleID: &role.ID, Enabled: true, PasswordHash: hash,
+				IdentitySource: "local", SessionVersion: 1, Version: 1, CreatedAt: now, UpdatedAt: now}
+			action = "user.create"
+			err = tx.Create(&u).Error
+		case err == nil:
+			err = tx.Model(&u).Updates(map[string]any{
+				"password_hash": hash, "role_id": role.ID, "enabled": true, "updated_at": now,
+				"session_version": gorm.Expr("session_version + 1"), "version": gorm.Expr("version + 1"),
+			}).Error
+		}
+		if err != nil {
+			return err
+		}
+		return s.record(tx, t.ID, Event{ActorName: "cli", Action: action, TargetType: "user", TargetID: u.Username, Outcome: OutcomeSuccess, Details: "admin set from the command line"})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
+
+// Authenticate checks a login in tenant t; t nil means the tenant named at login
+// does not exist. Every failure returns ErrInvalidCredentials after the same
+// password-hash work, and is recorded in the audit log (the master's when the
+// tenant is unknown).
+func (s *Store) Authenticate(ctx context.Context, t *Tenant, login, password string) (*User, error) {
+	login = strings.TrimSpace(login)
+	logTenant := uint64(0)
+	if t != nil {
+		logTenant = t.ID
+	} else {
+		m, err := s.MasterTenant(ctx)
+		if err != nil {
+			return nil, err
+		}
+		logTenant = m.ID
+	}
+	var u User
+	found := false
+	err := s.inTenant(ctx, logTenant, func(tx *gorm.DB) error {
+		if t == nil || login == "" {
+			return nil
+		}
+		err := tx.Preload("Role").Where("lower(username) = lower(?) OR (email <> '' AND lower(email) = lower(?))", login, login).
+			Order("id").Take(&u).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil
+		}
+		found = err == nil
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	hash := dummyHash
+	if found && u.PasswordHash != "" {
+		hash = u.PasswordHash
+	}
+	passwordOK := CheckPassword(hash, password) && found && u.PasswordHash != ""
+	ok := passwordOK && t != nil && t.Enabled && u.Enabled && u.IdentitySource == "local"
+
+	event := Event{ActorName: truncate(login, 200), Action: "login", TargetType: "user", TargetID: truncate(login, 200), Outcome: OutcomeSuccess}
+	if found {
+		id := u.ID
+		event.ActorUserID, event.ActorName, event.TargetID = &id, u.Username, u.Username
+	}
+	if !ok {
+		event.Action, event.Outcome = "login.failed", OutcomeFailure
+		event.Details = failureReason(t, found, passwordOK, &u)
+	}
+	err = s.inTenant(ctx, logTenant, func(tx *gorm.DB) error {
+		if ok {
+			now := s.now()
+			if err := tx.Model(&u).UpdateColumn("last_login_at", now).Error; err != nil {
+				return err
+			}
+			u.LastLoginAt = &now
+		}
+		return s.record(tx, logTenant, event)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, ErrInvalidCredentials
+	}
+	return &u, nil
+}
+
+// failureReason is for the audit log only; the person sees one message for all.
+func failureReason(t *Tenant, found, passwordOK bool, u *User) string {
+	switch {
+	case t == nil:
+		return "unknown tenant"
+	case !found:
+		return "unknown user"
+	case !passwordOK:
+		return "wrong password"
+	case !t.Enabled:
+		return "tenant disabled"
+	case !u.Enabled:
+		return "user disabled"
+	}
+	return "external identity"
+}
+
+// UserForSession loads the signed-in user of the context's tenant with its role.
+func (s *Store) UserForSession(ctx context.Context, userID uint64) (*User, error) {
+	var u User
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		return tx.Preload("Role").Where("id = ?", userID).Take(&u).Error
+	})
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, ErrNotFound
+	}
+	return &u, err
+}
+
+// SetUserEnabled enables or disables a user of the context's tenant. Either way
+// the user's session version moves on, so open sessions end at once.
+func (s *Store) SetUserEnabled(ctx context.Context, userID uint64, enabled bool) error {
+	action := "user.disable"
+	if enabled {
+		action = "user.enable"
+	}
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		var u User
+		if err := tx.Where("id = ?", userID).Take(&u).Error; err != nil {
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				return ErrNotFound
+			}
+			return err
+		}
+		if err := tx.Model(&u).Updates(map[string]any{
+			"enabled": enabled, "updated_at": s.now(),
+			"session_version": gorm.Expr("session_version + 1"), "version": gorm.Expr("version + 1"),
+		}).Error; err != nil {
+			return err
+		}
+		return s.record(tx, u.TenantID, Event{Action: action, TargetType: "user", TargetID: u.Username, Outcome: OutcomeSuccess})
+	})
+}
+
+// RecordLogout writes the logout event into the context's tenant's log.
+func (s *Store) RecordLogout(ctx context.Context, u *User) error {
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		id := u.ID
+		return s.record(tx, u.TenantID, Event{ActorUserID: &id, ActorName: u.Username, Action: "logout", TargetType: "user", TargetID: u.Username, Outcome: OutcomeSuccess})
+	})
+}
