@@ -1,0 +1,148 @@
+package handlers
+
+import (
+	"errors"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"landlord/models"
+	"landlord/views"
+)
+
+// loginFailed is the one message for every failed login, whatever the cause.
+const loginFailed = "Sign-in failed: check the username and password."
+
+const loginThrottled = "Too many failed sign-ins. Wait a few minutes and try again."
+
+// LoginForm shows the login page; a signed-in visitor goes to the dashboard.
+func LoginForm() echo.HandlerFunc {
+	return func(c echo.Context) error {
+		v := VisitorFrom(c.Request().Context())
+		if v.User != nil {
+			return c.Redirect(http.StatusSeeOther, "/")
+		}
+		return renderLogin(c, v, http.StatusOK, views.LoginForm{})
+	}
+}
+
+func renderLogin(c echo.Context, v *Visitor, status int, f views.LoginForm) error {
+	f.BaseDomain = v.OnBase
+	return Render(c, status, views.LoginPage(PageFor(v, "Sign in"), f))
+}
+
+// Login checks the credentials. On a tenant's host, or for a master user on the
+// base domain, it opens the session here. For subdomain\username on the base
+// domain it sends the browser to that tenant's host with a one-time handoff
+// token, since no cookie is ever set for the parent domain.
+func Login(store *models.Store, sessions Sessions, throttle Throttle) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ctx := c.Request().Context()
+		v := VisitorFrom(ctx)
+		login := strings.TrimSpace(c.FormValue("username"))
+		password := c.FormValue("password")
+		form := views.LoginForm{Username: login}
+
+		target, name, tenantKey := v.Tenant, login, v.Tenant.Subdomain
+		if sub, user, ok := strings.Cut(login, `\`); ok && v.OnBase {
+			name, tenantKey = user, strings.ToLower(sub)
+			t, err := store.TenantBySubdomain(ctx, sub)
+			switch {
+			case errors.Is(err, models.ErrNotFound):
+				target = nil
+			case err != nil:
+				return err
+			default:
+				target = t
+			}
+		}
+		// One account is one key however it is reached: its host or subdomain\username.
+		keys := []string{"ip:" + c.RealIP(), "account:" + tenantKey + `\` + strings.ToLower(name)}
+		if throttle.Wait(keys...) > 0 {
+			form.Error = loginThrottled
+			return renderLogin(c, v, http.StatusTooManyRequests, form)
+		}
+
+		u, err := store.Authenticate(ctx, target, name, password)
+		if errors.Is(err, models.ErrInvalidCredentials) {
+			throttle.Failed(keys...)
+			form.Error = loginFailed
+			return renderLogin(c, v, http.StatusUnprocessableEntity, form)
+		}
+		if err != nil {
+			return err
+		}
+		throttle.Succeeded(keys[1])
+
+		if target.ID == v.Tenant.ID {
+			if err := sessions.LogIn(c, u); err != nil {
+				return err
+			}
+			return c.Redirect(http.StatusSeeOther, "/")
+		}
+		token, err := store.IssueHandoff(ctx, u)
+		if err != nil {
+			return err
+		}
+		return c.Redirect(http.StatusSeeOther, tenantURL(c, v.BaseDomain, target.Subdomain, "/login/handoff?token="+url.QueryEscape(token)))
+	}
+}
+
+// tenantURL is the address of path on a tenant's host, keeping this request's
+// scheme and port.
+func tenantURL(c echo.Context, base, subdomain, path string) string {
+	host := subdomain + "." + base
+	if _, port, err := net.SplitHostPort(c.Request().Host); err == nil && port != "" {
+		host = net.JoinHostPort(host, port)
+	}
+	return c.Scheme() + "://" + host + path
+}
+
+// Handoff opens the session a base-domain login sent here. The token is spent
+// on first use. A navigation that comes from another site is refused, so nobody
+// can sign a visitor into the attacker's account with a link.
+func Handoff(store *models.Store, sessions Sessions) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ctx := c.Request().Context()
+		v := VisitorFrom(ctx)
+		if site := c.Request().Header.Get("Sec-Fetch-Site"); site == "cross-site" {
+			return echo.NewHTTPError(http.StatusForbidden, "This sign-in link came from another site.")
+		}
+		u, err := store.RedeemHandoff(ctx, c.QueryParam("token"))
+		if errors.Is(err, models.ErrInvalidCredentials) {
+			return renderLogin(c, v, http.StatusBadRequest, views.LoginForm{Error: "That sign-in link has expired or was already used. Sign in again."})
+		}
+		if err != nil {
+			return err
+		}
+		if !v.Tenant.Enabled {
+			return renderLogin(c, v, http.StatusUnprocessableEntity, views.LoginForm{Error: loginFailed})
+		}
+		if err := sessions.LogIn(c, u); err != nil {
+			return err
+		}
+		return c.Redirect(http.StatusSeeOther, "/")
+	}
+}
+
+// Logout ends the session and records it.
+func Logout(store *models.Store, sessions Sessions) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		v := VisitorFrom(c.Request().Context())
+		if v.User != nil {
+			if err := store.RecordLogout(c.Request().Context(), v.User); err != nil {
+				return err
+			}
+		}
+		if err := sessions.LogOut(c); err != nil {
+			return err
+		}
+		if err := sessions.Flash(c, views.Flash{Kind: "info", Text: "You have signed out."}); err != nil {
+			return err
+		}
+		return c.Redirect(http.StatusSeeOther, "/login")
+	}
+}

@@ -1,0 +1,103 @@
+// Package handlers holds Landlord's HTTP handlers: each parses input, calls one
+// domain operation in models, and renders a views component.
+package handlers
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/a-h/templ"
+	"github.com/labstack/echo/v4"
+
+	"landlord/models"
+	"landlord/views"
+)
+
+// Visitor is who is asking and where: the host's tenant, the signed-in user if
+// any, and what every page needs. The web layer's middleware sets it once per request.
+type Visitor struct {
+	Tenant     *models.Tenant
+	User       *models.User // nil when nobody is signed in
+	OnBase     bool         // the request came to the base domain (the master's console)
+	CSRFToken  string
+	RequestID  string
+	Flashes    []views.Flash
+	BaseDomain string
+}
+
+type visitorKey struct{}
+
+// WithVisitor puts v into ctx.
+func WithVisitor(ctx context.Context, v *Visitor) context.Context {
+	return context.WithValue(ctx, visitorKey{}, v)
+}
+
+// VisitorFrom returns the request's visitor, or an empty one.
+func VisitorFrom(ctx context.Context) *Visitor {
+	if v, ok := ctx.Value(visitorKey{}).(*Visitor); ok {
+		return v
+	}
+	return &Visitor{}
+}
+
+// Sessions is what handlers need of the session layer.
+type Sessions interface {
+	// LogIn opens a new session for u, replacing the old one and its id.
+	LogIn(c echo.Context, u *models.User) error
+	// LogOut ends the session.
+	LogOut(c echo.Context) error
+	// Flash keeps a message for the next page shown.
+	Flash(c echo.Context, f views.Flash) error
+}
+
+// Throttle slows and then refuses repeated failed logins per key (account, address).
+type Throttle interface {
+	// Wait says how long the keys must still wait before another attempt; 0 means go ahead.
+	Wait(keys ...string) time.Duration
+	Failed(keys ...string)
+	Succeeded(keys ...string)
+}
+
+// PageFor builds the layout's data for the visitor.
+func PageFor(v *Visitor, title string) views.Page {
+	p := views.Page{Title: title, TenantName: "Landlord", CSRFToken: v.CSRFToken, Flashes: v.Flashes}
+	if v.Tenant != nil {
+		p.TenantName, p.TenantSubdomain, p.IsMaster = v.Tenant.Name, v.Tenant.Subdomain, v.Tenant.IsMaster
+	}
+	if v.User != nil {
+		p.UserDisplay = v.User.DisplayName()
+		p.Nav = []views.NavLink{{Label: "Dashboard", Href: "/"}}
+	}
+	return p
+}
+
+// Render writes component with status. It renders into a buffer first so a
+// failed render still yields a clean 500.
+func Render(c echo.Context, status int, component templ.Component) error {
+	var buf bytes.Buffer
+	if err := component.Render(c.Request().Context(), &buf); err != nil {
+		return err
+	}
+	return c.HTMLBlob(status, buf.Bytes())
+}
+
+// Healthz answers while the process is up.
+func Healthz() echo.HandlerFunc {
+	return func(c echo.Context) error {
+		return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+	}
+}
+
+// Readyz answers when the database does.
+func Readyz(store *models.Store) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
+		defer cancel()
+		if err := store.Ping(ctx); err != nil {
+			return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "database unreachable"})
+		}
+		return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
+	}
+}

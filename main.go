@@ -1,0 +1,149 @@
+// Landlord is a multi-tenant administration console.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"landlord/config"
+	"landlord/models"
+	"landlord/web"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "landlord:", err)
+		os.Exit(1)
+	}
+}
+
+const usage = `usage: landlord <command>
+
+commands:
+  serve                                         run the console (migrates first)
+  migrate                                       apply database migrations
+  set-admin-password <tenant> <email> <password>  create or reset a full-rights admin
+  tenants list                                  print every tenant as JSON
+  tenants create --subdomain S --name N         create a subtenant
+`
+
+// run is the whole program, with its environment passed in so tests can run it.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errors.New("no command given")
+	}
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return err
+	}
+	logger := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+
+	switch args[0] {
+	case "serve", "migrate", "set-admin-password", "tenants":
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("unknown command %q", args[0])
+	}
+
+	store, err := models.Open(models.Options{PostgresURL: cfg.DatabaseURL, SQLitePath: cfg.SQLitePath()})
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	applied, err := store.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	if len(applied) > 0 {
+		logger.Info("migrated", "versions", applied)
+	}
+
+	switch args[0] {
+	case "migrate":
+		fmt.Fprintf(stdout, "database is up to date (applied %d migrations now)\n", len(applied))
+		return nil
+	case "serve":
+		return serve(ctx, cfg, store, logger)
+	case "set-admin-password":
+		if len(args) != 4 {
+			return errors.New("usage: landlord set-admin-password <tenant> <email> <password>")
+		}
+		u, err := store.SetAdminPassword(ctx, args[1], args[2], args[3])
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "admin %s of tenant %s is ready; sign in with the email\n", u.Email, args[1])
+		return nil
+	default:
+		return tenantsCommand(ctx, store, args[1:], stdout)
+	}
+}
+
+func serve(ctx context.Context, cfg config.Config, store *models.Store, logger *slog.Logger) error {
+	if err := cfg.LoadOrCreateSessionSecret(); err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	return web.NewServer(cfg, store, logger).Serve(ctx, ln)
+}
+
+type tenantJSON struct {
+	ID        uint64    `json:"id"`
+	Subdomain string    `json:"subdomain"`
+	Name      string    `json:"name"`
+	Enabled   bool      `json:"enabled"`
+	Created   time.Time `json:"created"`
+}
+
+func tenantsCommand(ctx context.Context, store *models.Store, args []string, stdout io.Writer) error {
+	if len(args) == 0 {
+		return errors.New("usage: landlord tenants list | tenants create --subdomain S --name N")
+	}
+	switch args[0] {
+	case "list":
+		ts, err := store.ListTenants(ctx)
+		if err != nil {
+			return err
+		}
+		out := make([]tenantJSON, 0, len(ts))
+		for _, t := range ts {
+			out = append(out, tenantJSON{t.ID, t.Subdomain, t.Name, t.Enabled, t.CreatedAt})
+		}
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	case "create":
+		fs := flag.NewFlagSet("tenants create", flag.ContinueOnError)
+		fs.SetOutput(io.Discard)
+		sub := fs.String("subdomain", "", "tenant key, the host's first label")
+		name := fs.String("name", "", "display name")
+		if err := fs.Parse(args[1:]); err != nil {
+			return fmt.Errorf("tenants create: %w", err)
+		}
+		t, err := store.CreateTenant(ctx, models.NewTenant{Subdomain: *sub, Name: *name})
+		if err != nil {
+			return err
+		}
+		return json.NewEncoder(stdout).Encode(tenantJSON{t.ID, t.Subdomain, t.Name, t.Enabled, t.CreatedAt})
+	}
+	return fmt.Errorf("unknown tenants command %q", args[0])
+}

@@ -1,0 +1,221 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"landlord/models"
+)
+
+// replay sends cookie to host as if a client copied it there.
+func replay(b *browser, host string, cookie *http.Cookie) *http.Response {
+	other := b.c.browser()
+	req, _ := http.NewRequest(http.MethodGet, other.at(host, "/"), nil)
+	req.AddCookie(&http.Cookie{Name: cookie.Name, Value: cookie.Value})
+	return other.do(req)
+}
+
+func TestSessionCookieIsRefusedOnAnyOtherTenantsHost(t *testing.T) {
+	forEachDB(t, func(t *testing.T, c *console) {
+		acme := c.browser()
+		acme.signedIn("acme.localhost", "admin@acme.example")
+		acmeCookie := acme.sessionCookie("acme.localhost")
+
+		master := c.browser()
+		master.signedIn("localhost", "root@example.com")
+		masterCookie := master.sessionCookie("localhost")
+
+		cases := []struct {
+			name   string
+			host   string
+			cookie *http.Cookie
+		}{
+			{"acme cookie on beta", "beta.localhost", acmeCookie},
+			{"acme cookie on the base domain", "localhost", acmeCookie},
+			{"master cookie on acme", "acme.localhost", masterCookie},
+		}
+		for _, tc := range cases {
+			res := replay(acme, tc.host, tc.cookie)
+			if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/login" {
+				t.Errorf("%s: %d %s", tc.name, res.StatusCode, res.Header.Get("Location"))
+			}
+		}
+		// The same cookie still works where it belongs.
+		if res := replay(acme, "acme.localhost", acmeCookie); res.StatusCode != http.StatusOK {
+			t.Errorf("acme cookie on acme: %d", res.StatusCode)
+		}
+	})
+}
+
+func TestDisabledUserSessionEndsOnNextRequest(t *testing.T) {
+	forEachDB(t, func(t *testing.T, c *console) {
+		b := c.browser()
+		b.signedIn("acme.localhost", "admin@acme.example")
+		ctx := context.Background()
+		acme, _ := c.store.TenantBySubdomain(ctx, "acme")
+		u, err := c.store.Authenticate(ctx, acme, "admin@acme.example", password)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := c.store.SetUserEnabled(models.WithTenant(ctx, acme.ID), u.ID, false); err != nil {
+			t.Fatal(err)
+		}
+		if res := b.get("acme.localhost", "/"); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("disabled user's dashboard: %d", res.StatusCode)
+		}
+		if res := c.browser().login("acme.localhost", "admin@acme.example", password); res.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("disabled user login: %d", res.StatusCode)
+		}
+	})
+}
+
+func TestDisabledTenantSessionsEndAtOnce(t *testing.T) {
+	forEachDB(t, func(t *testing.T, c *console) {
+		b := c.browser()
+		b.signedIn("acme.localhost", "admin@acme.example")
+		if err := c.store.SetTenantEnabled(context.Background(), "acme", false); err != nil {
+			t.Fatal(err)
+		}
+		if res := b.get("acme.localhost", "/"); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("disabled tenant's dashboard: %d", res.StatusCode)
+		}
+	})
+}
+
+func TestHostResolution(t *testing.T) {
+	forEachDB(t, func(t *testing.T, c *console) {
+		b := c.browser()
+		cases := []struct {
+			host   string
+			status int
+			testid string
+		}{
+			{"localhost", http.StatusOK, "login-form"},
+			{"LOCALHOST", http.StatusOK, "login-form"},
+			{"acme.localhost", http.StatusOK, "login-form"},
+			{"Acme.LocalHost", http.StatusOK, "login-form"},
+			{"nosuch.localhost", http.StatusNotFound, "no-such-tenant"},
+			{"master.localhost", http.StatusNotFound, "no-such-tenant"},
+			{"www.localhost", http.StatusNotFound, "no-such-tenant"},
+			{"a.acme.localhost", http.StatusNotFound, "no-such-tenant"},
+			{"example.com", http.StatusBadRequest, "error-page"},
+			{"acme.localhost.example.com", http.StatusBadRequest, "error-page"},
+			{"notlocalhost", http.StatusBadRequest, "error-page"},
+		}
+		for _, tc := range cases {
+			res := b.get(tc.host, "/login")
+			if res.StatusCode != tc.status {
+				t.Errorf("%s: status %d, want %d", tc.host, res.StatusCode, tc.status)
+				continue
+			}
+			if doc(t, res).Find(`[data-testid="`+tc.testid+`"]`).Length() == 0 {
+				t.Errorf("%s: no %s", tc.host, tc.testid)
+			}
+		}
+		if res := b.get("unrelated.example", "/healthz"); res.StatusCode != http.StatusOK {
+			t.Errorf("healthz on any host: %d", res.StatusCode)
+		}
+	})
+}
+
+func TestStateChangingRequestsNeedSameOriginAndSessionToken(t *testing.T) {
+	forEachDB(t, func(t *testing.T, c *console) {
+		b := c.browser()
+		tok := b.csrf("acme.localhost")
+		creds := func(token string) url.Values {
+			return url.Values{"username": {"admin@acme.example"}, "password": {password}, "_csrf": {token}}
+		}
+		origin := "http://acme.localhost:" + c.url.Port()
+		sibling := "http://beta.localhost:" + c.url.Port()
+		cases := []struct {
+			name   string
+			form   url.Values
+			header []string
+		}{
+			{"no token", url.Values{"username": {"admin@acme.example"}, "password": {password}}, nil},
+			{"wrong token", creds("forged"), nil},
+			{"another browser's token", creds(c.browser().csrf("acme.localhost")), nil},
+			{"sibling tenant origin", creds(tok), []string{"Origin", sibling}},
+			{"cross-site fetch", creds(tok), []string{"Sec-Fetch-Site", "cross-site"}},
+			{"same-site (sibling subdomain) fetch", creds(tok), []string{"Sec-Fetch-Site", "same-site"}},
+			{"null origin", creds(tok), []string{"Origin", "null"}},
+		}
+		for _, tc := range cases {
+			res := b.post("acme.localhost", "/login", tc.form, tc.header...)
+			if res.StatusCode != http.StatusForbidden {
+				t.Errorf("%s: %d, want 403", tc.name, res.StatusCode)
+			}
+		}
+		res := b.post("acme.localhost", "/login", creds(tok), "Origin", origin, "Sec-Fetch-Site", "same-origin")
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("same-origin login with token: %d", res.StatusCode)
+		}
+	})
+}
+
+func TestSecurityHeadersOnPagesAndErrors(t *testing.T) {
+	forEachDB(t, func(t *testing.T, c *console) {
+		b := c.browser()
+		for _, tc := range []struct{ host, path string }{
+			{"acme.localhost", "/login"},
+			{"acme.localhost", "/no-such-page"},
+			{"nosuch.localhost", "/"},
+			{"example.com", "/"},
+		} {
+			res := b.get(tc.host, tc.path)
+			csp := res.Header.Get("Content-Security-Policy")
+			for _, want := range []string{"object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "script-src 'self'"} {
+				if !strings.Contains(csp, want) {
+					t.Errorf("%s%s: CSP %q lacks %s", tc.host, tc.path, csp, want)
+				}
+			}
+			if strings.Contains(csp, "unsafe-inline") {
+				t.Errorf("%s%s: CSP allows inline code", tc.host, tc.path)
+			}
+			if res.Header.Get("X-Content-Type-Options") != "nosniff" || res.Header.Get("Referrer-Policy") == "" {
+				t.Errorf("%s%s: headers %v", tc.host, tc.path, res.Header)
+			}
+		}
+	})
+}
+
+func TestErrorPagesLeakNothing(t *testing.T) {
+	forEachDB(t, func(t *testing.T, c *console) {
+		res := c.browser().get("acme.localhost", "/no-such-page")
+		if res.StatusCode != http.StatusNotFound {
+			t.Fatalf("status %d", res.StatusCode)
+		}
+		d := doc(t, res)
+		if d.Find(`[data-testid="error-page"]`).Length() != 1 {
+			t.Fatal("no error page")
+		}
+		html, _ := d.Html()
+		for _, leak := range []string{"goroutine", ".go:", "sql", "gorm"} {
+			if strings.Contains(strings.ToLower(html), leak) {
+				t.Errorf("error page mentions %q", leak)
+			}
+		}
+	})
+}
+
+func TestFailedLoginsAreRecordedInTheTenantsAuditLog(t *testing.T) {
+	forEachDB(t, func(t *testing.T, c *console) {
+		c.browser().login("acme.localhost", "admin@acme.example", "wrong password here")
+		ctx := context.Background()
+		acme, _ := c.store.TenantBySubdomain(ctx, "acme")
+		beta, _ := c.store.TenantBySubdomain(ctx, "beta")
+		events, _ := c.store.AuditEvents(models.WithTenant(ctx, acme.ID), 1)
+		if len(events) != 1 || events[0].Action != "login.failed" || events[0].Outcome != models.OutcomeFailure || events[0].IP == "" {
+			t.Fatalf("acme audit: %+v", events)
+		}
+		betaEvents, _ := c.store.AuditEvents(models.WithTenant(ctx, beta.ID), 100)
+		for _, e := range betaEvents {
+			if e.Action == "login.failed" {
+				t.Fatal("acme's failed login shows in beta's log")
+			}
+		}
+	})
+}

@@ -1,0 +1,231 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"landlord/models"
+)
+
+func TestMasterAdminLogsInOnBaseDomain(t *testing.T) {
+	forEachDB(t, func(t *testing.T, c *console) {
+		b := c.browser()
+		b.signedIn("localhost", "root@example.com")
+		d := b.mustSeeDashboard("localhost")
+		if got := d.Find(`[data-testid="tenant-name"]`).Text(); !strings.Contains(got, "Master") {
+			t.Errorf("header tenant name %q", got)
+		}
+	})
+}
+
+func TestTenantUserLogsInOnItsHostByUsernameOrEmail(t *testing.T) {
+	forEachDB(t, func(t *testing.T, c *console) {
+		c.browser().signedIn("acme.localhost", "admin@acme.example")
+		c.browser().signedIn("ACME.localhost", "ADMIN@acme.example")
+	})
+}
+
+func TestSubdomainBackslashLoginOnBaseDomainHandsOffToTenantHost(t *testing.T) {
+	forEachDB(t, func(t *testing.T, c *console) {
+		b := c.browser()
+		res := b.login("localhost", `acme\admin@acme.example`, password)
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("status %d", res.StatusCode)
+		}
+		loc, _ := url.Parse(res.Header.Get("Location"))
+		if loc.Hostname() != "acme.localhost" || loc.Path != "/login/handoff" || loc.Query().Get("token") == "" {
+			t.Fatalf("redirect %s", loc)
+		}
+		for _, sc := range res.Cookies() {
+			if sc.Name == "landlord_session" && sc.Domain != "" {
+				t.Fatalf("session cookie with Domain %q", sc.Domain)
+			}
+		}
+		if b.sessionCookie("localhost") != nil && b.get("localhost", "/").StatusCode == http.StatusOK {
+			t.Fatal("base domain got a signed-in session for a tenant user")
+		}
+		res = b.get("acme.localhost", loc.RequestURI())
+		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/" {
+			t.Fatalf("handoff: %d %s", res.StatusCode, res.Header.Get("Location"))
+		}
+		d := b.mustSeeDashboard("acme.localhost")
+		if got := d.Find(`[data-testid="dashboard-tenant"]`).Text(); !strings.Contains(got, "acme") {
+			t.Errorf("dashboard tenant %q", got)
+		}
+
+		// The token is single-use: a second browser replaying it gets no session.
+		other := c.browser()
+		res = other.get("acme.localhost", loc.RequestURI())
+		if res.StatusCode != http.StatusBadRequest {
+			t.Fatalf("replayed handoff: %d", res.StatusCode)
+		}
+		if other.get("acme.localhost", "/").StatusCode != http.StatusSeeOther {
+			t.Fatal("replayed handoff opened a session")
+		}
+	})
+}
+
+func TestHandoffTokenOnlyOpensItsOwnTenant(t *testing.T) {
+	forEachDB(t, func(t *testing.T, c *console) {
+		b := c.browser()
+		loc, _ := url.Parse(b.login("localhost", `acme\admin@acme.example`, password).Header.Get("Location"))
+		res := b.get("beta.localhost", loc.RequestURI())
+		if res.StatusCode != http.StatusBadRequest {
+			t.Fatalf("acme token on beta: %d", res.StatusCode)
+		}
+		if b.get("beta.localhost", "/").StatusCode != http.StatusSeeOther {
+			t.Fatal("acme token opened a beta session")
+		}
+	})
+}
+
+func TestHandoffFromAnotherSiteIsRefused(t *testing.T) {
+	forEachDB(t, func(t *testing.T, c *console) {
+		b := c.browser()
+		loc, _ := url.Parse(b.login("localhost", `acme\admin@acme.example`, password).Header.Get("Location"))
+		req, _ := http.NewRequest(http.MethodGet, b.at("acme.localhost", loc.RequestURI()), nil)
+		req.Header.Set("Sec-Fetch-Site", "cross-site")
+		if res := b.do(req); res.StatusCode != http.StatusForbidden {
+			t.Fatalf("cross-site handoff: %d", res.StatusCode)
+		}
+	})
+}
+
+func TestEveryLoginFailureLooksTheSame(t *testing.T) {
+	forEachDB(t, func(t *testing.T, c *console) {
+		ctx := context.Background()
+		beta, _ := c.store.TenantBySubdomain(ctx, "beta")
+		if err := c.store.SetTenantEnabled(ctx, "beta", false); err != nil {
+			t.Fatal(err)
+		}
+		_ = beta
+		cases := []struct{ name, host, user, pw string }{
+			{"bad password", "acme.localhost", "admin@acme.example", "wrong password here"},
+			{"unknown user", "acme.localhost", "nobody", password},
+			{"user of another tenant", "acme.localhost", "admin@beta.example", password},
+			{"unknown tenant", "localhost", `nosuch\admin@acme.example`, password},
+			{"disabled tenant", "localhost", `beta\admin@beta.example`, password},
+			{"disabled tenant on its host", "beta.localhost", "admin@beta.example", password},
+		}
+		var first string
+		for _, tc := range cases {
+			res := c.browser().login(tc.host, tc.user, tc.pw)
+			if res.StatusCode != http.StatusUnprocessableEntity {
+				t.Fatalf("%s: status %d", tc.name, res.StatusCode)
+			}
+			d := doc(t, res)
+			msg := d.Find(`[data-testid="login-error"]`).Text()
+			if v, _ := d.Find(`input[name="username"]`).Attr("value"); v != tc.user {
+				t.Errorf("%s: username not kept: %q", tc.name, v)
+			}
+			if first == "" {
+				first = msg
+			}
+			if msg == "" || msg != first {
+				t.Errorf("%s: message %q, want %q", tc.name, msg, first)
+			}
+		}
+	})
+}
+
+func TestLoginRotatesSessionAndCSRFToken(t *testing.T) {
+	forEachDB(t, func(t *testing.T, c *console) {
+		b := c.browser()
+		before := b.csrf("acme.localhost")
+		cookieBefore := b.sessionCookie("acme.localhost").Value
+		res := b.post("acme.localhost", "/login", url.Values{"username": {"admin@acme.example"}, "password": {password}, "_csrf": {before}})
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("login: %d", res.StatusCode)
+		}
+		if b.sessionCookie("acme.localhost").Value == cookieBefore {
+			t.Fatal("session cookie did not change at login")
+		}
+		// The pre-login token no longer works.
+		res = b.post("acme.localhost", "/logout", url.Values{"_csrf": {before}})
+		if res.StatusCode != http.StatusForbidden {
+			t.Fatalf("logout with pre-login token: %d", res.StatusCode)
+		}
+	})
+}
+
+func TestSessionCookieIsHostOnlyHttpOnlyLax(t *testing.T) {
+	forEachDB(t, func(t *testing.T, c *console) {
+		res := c.browser().get("acme.localhost", "/login")
+		var found bool
+		for _, raw := range res.Header.Values("Set-Cookie") {
+			if !strings.HasPrefix(raw, "landlord_session=") {
+				continue
+			}
+			found = true
+			low := strings.ToLower(raw)
+			if strings.Contains(low, "domain=") || !strings.Contains(low, "httponly") || !strings.Contains(low, "samesite=lax") {
+				t.Errorf("cookie attributes: %s", raw)
+			}
+		}
+		if !found {
+			t.Fatal("no session cookie set")
+		}
+	})
+}
+
+func TestLogoutIsAPostAndEndsTheSession(t *testing.T) {
+	forEachDB(t, func(t *testing.T, c *console) {
+		b := c.browser()
+		b.signedIn("acme.localhost", "admin@acme.example")
+		if res := b.get("acme.localhost", "/logout"); res.StatusCode != http.StatusMethodNotAllowed && res.StatusCode != http.StatusNotFound {
+			t.Fatalf("GET /logout: %d", res.StatusCode)
+		}
+		d := b.mustSeeDashboard("acme.localhost")
+		tok, _ := d.Find(`input[name="_csrf"]`).Attr("value")
+		res := b.post("acme.localhost", "/logout", url.Values{"_csrf": {tok}})
+		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/login" {
+			t.Fatalf("logout: %d %s", res.StatusCode, res.Header.Get("Location"))
+		}
+		if res := b.get("acme.localhost", "/"); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("dashboard after logout: %d", res.StatusCode)
+		}
+		acme, _ := c.store.TenantBySubdomain(context.Background(), "acme")
+		events, err := c.store.AuditEvents(models.WithTenant(context.Background(), acme.ID), 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var actions []string
+		for _, e := range events {
+			actions = append(actions, e.Action)
+		}
+		if len(actions) < 2 || actions[0] != "logout" || actions[1] != "login" {
+			t.Fatalf("audit log %v", actions)
+		}
+	})
+}
+
+func TestRepeatedFailuresLockTheAccountForAWhile(t *testing.T) {
+	forEachDB(t, func(t *testing.T, c *console) {
+		for i := 0; i < 5; i++ {
+			if res := c.browser().login("acme.localhost", "admin@acme.example", "wrong password here"); res.StatusCode != http.StatusUnprocessableEntity {
+				t.Fatalf("failure %d: %d", i+1, res.StatusCode)
+			}
+		}
+		// Even the right password is refused now, reached as acme\user from the base domain too.
+		for _, try := range []struct{ host, user string }{
+			{"acme.localhost", "admin@acme.example"},
+			{"localhost", `acme\admin@acme.example`},
+		} {
+			res := c.browser().login(try.host, try.user, password)
+			if res.StatusCode != http.StatusTooManyRequests {
+				t.Fatalf("%s after 5 failures: %d", try.host, res.StatusCode)
+			}
+			if doc(t, res).Find(`[data-testid="login-error"]`).Text() == "" {
+				t.Fatal("no message for a throttled login")
+			}
+		}
+		// Another account of the same tenant is not affected.
+		if _, err := c.store.SetAdminPassword(context.Background(), "acme", "second@acme.example", password); err != nil {
+			t.Fatal(err)
+		}
+		c.browser().signedIn("acme.localhost", "second@acme.example")
+	})
+}

@@ -1,0 +1,84 @@
+// Package web wires Landlord's HTTP server: routes, middleware, host-to-tenant
+// resolution, sessions and the error handler.
+package web
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"landlord/config"
+	"landlord/models"
+)
+
+// Server is the console's HTTP server.
+type Server struct {
+	cfg      config.Config
+	store    *models.Store
+	logger   *slog.Logger
+	sessions *sessionStore
+	throttle *loginThrottle
+	echo     *echo.Echo
+}
+
+// NewServer builds the whole server from its dependencies.
+func NewServer(cfg config.Config, store *models.Store, logger *slog.Logger) *Server {
+	s := &Server{
+		cfg: cfg, store: store, logger: logger,
+		sessions: newSessionStore(cfg.SessionSecret),
+		throttle: newLoginThrottle(time.Now),
+	}
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	// The peer address, not X-Forwarded-For, which any client can write.
+	e.IPExtractor = echo.ExtractIPDirect()
+	e.HTTPErrorHandler = s.handleError
+
+	e.Use(
+		middleware.Recover(),
+		middleware.RequestID(),
+		requestLogger(logger),
+		securityHeaders(cfg.BaseDomain),
+		middleware.BodyLimit("1M"),
+		s.resolveTenant,
+		s.loadSession,
+		checkCSRF,
+	)
+	s.addRoutes(e)
+	s.echo = e
+	return s
+}
+
+// ServeHTTP makes the server an http.Handler, for tests.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
+
+// Serve answers on ln until ctx ends, then shuts down gracefully.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           s,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.logger.Handler(), slog.LevelWarn),
+	}
+	done := make(chan error, 1)
+	go func() {
+		<-ctx.Done()
+		shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		done <- srv.Shutdown(shutdownCtx)
+	}()
+	s.logger.Info("listening", "addr", ln.Addr().String(), "base_domain", s.cfg.BaseDomain, "database", s.store.Dialect())
+	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return <-done
+}

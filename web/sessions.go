@@ -1,0 +1,139 @@
+package web
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gorilla/sessions"
+	"github.com/labstack/echo/v4"
+
+	"landlord/handlers"
+	"landlord/models"
+	"landlord/views"
+)
+
+const (
+	sessionCookie = "landlord_session"
+	// sessionLifetime is the longest a login lasts, however active.
+	sessionLifetime = 12 * time.Hour
+
+	keyTenant   = "tenant"
+	keyUser     = "user"
+	keyVersion  = "version"
+	keyCSRF     = "csrf"
+	keyID       = "sid"
+	keyLoggedIn = "logged_in_at"
+	keyFlashes  = "flashes"
+)
+
+// sessionStore keeps sessions in signed, encrypted, host-only cookies. A session
+// records its tenant and is refused on any other tenant's host; it records the
+// user's session version, so disabling a user or tenant ends it at once.
+type sessionStore struct {
+	cookies *sessions.CookieStore
+	now     func() time.Time
+}
+
+func newSessionStore(secret []byte) *sessionStore {
+	derive := func(label string) []byte {
+		sum := sha256.Sum256(append([]byte(label+"\x00"), secret...))
+		return sum[:]
+	}
+	cs := sessions.NewCookieStore(derive("landlord session signing"), derive("landlord session encryption"))
+	cs.Options = &sessions.Options{
+		Path:     "/",
+		MaxAge:   int(sessionLifetime / time.Second),
+		HttpOnly: true,
+		SameSite: http.SameSiteLaxMode,
+		// Domain stays empty: the cookie is host-only, never shared with sibling tenants.
+	}
+	cs.MaxAge(int(sessionLifetime / time.Second))
+	return &sessionStore{cookies: cs, now: time.Now}
+}
+
+type sessionKey struct{}
+
+// load reads the request's session. One that belongs to another tenant, or does
+// not decode, is replaced by a fresh one.
+func (s *sessionStore) load(c echo.Context, tenantID uint64) *sessions.Session {
+	sess, err := s.cookies.Get(c.Request(), sessionCookie)
+	if err != nil || sess.Values[keyTenant] != tenantID {
+		sess = s.fresh(c, tenantID)
+	}
+	c.Set("session", sess)
+	return sess
+}
+
+func (s *sessionStore) fresh(c echo.Context, tenantID uint64) *sessions.Session {
+	sess := sessions.NewSession(s.cookies, sessionCookie)
+	opts := *s.cookies.Options
+	opts.Secure = c.Scheme() == "https"
+	sess.Options = &opts
+	sess.IsNew = true
+	sess.Values[keyTenant] = tenantID
+	sess.Values[keyID] = randomToken()
+	sess.Values[keyCSRF] = randomToken()
+	return sess
+}
+
+func current(c echo.Context) *sessions.Session {
+	sess, _ := c.Get("session").(*sessions.Session)
+	return sess
+}
+
+func (s *sessionStore) save(c echo.Context, sess *sessions.Session) error {
+	sess.Options.Secure = c.Scheme() == "https"
+	return sess.Save(c.Request(), c.Response())
+}
+
+// LogIn replaces the session with a new one for u: new id, new CSRF token, so
+// nothing from before the login (a planted cookie, say) carries over.
+func (s *sessionStore) LogIn(c echo.Context, u *models.User) error {
+	sess := s.fresh(c, u.TenantID)
+	sess.Values[keyUser] = u.ID
+	sess.Values[keyVersion] = u.SessionVersion
+	sess.Values[keyLoggedIn] = s.now().Unix()
+	c.Set("session", sess)
+	return s.save(c, sess)
+}
+
+// LogOut replaces the session with an anonymous one.
+func (s *sessionStore) LogOut(c echo.Context) error {
+	old := current(c)
+	tenant, _ := old.Values[keyTenant].(uint64)
+	sess := s.fresh(c, tenant)
+	c.Set("session", sess)
+	return s.save(c, sess)
+}
+
+// Flash keeps f for the next page.
+func (s *sessionStore) Flash(c echo.Context, f views.Flash) error {
+	sess := current(c)
+	sess.AddFlash(f.Kind+"|"+f.Text, keyFlashes)
+	return s.save(c, sess)
+}
+
+// takeFlashes removes and returns the pending messages.
+func takeFlashes(sess *sessions.Session) []views.Flash {
+	var out []views.Flash
+	for _, raw := range sess.Flashes(keyFlashes) {
+		s, _ := raw.(string)
+		kind, text, _ := strings.Cut(s, "|")
+		out = append(out, views.Flash{Kind: kind, Text: text})
+	}
+	return out
+}
+
+func randomToken() string {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+var _ handlers.Sessions = (*sessionStore)(nil)
