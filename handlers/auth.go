@@ -87,6 +87,9 @@ func Login(store *models.Store, sessions Sessions, throttle Throttle) echo.Handl
 		if err != nil {
 			return err
 		}
+		// The tenant's host checks that the handoff came from the base domain; let
+		// this one redirect say where it came from (the origin only).
+		c.Response().Header().Set("Referrer-Policy", "strict-origin")
 		return c.Redirect(http.StatusSeeOther, tenantURL(c, v.BaseDomain, target.Subdomain, "/login/handoff?token="+url.QueryEscape(token)))
 	}
 }
@@ -102,14 +105,14 @@ func tenantURL(c echo.Context, base, subdomain, path string) string {
 }
 
 // Handoff opens the session a base-domain login sent here. The token is spent
-// on first use. A navigation that comes from another site is refused, so nobody
-// can sign a visitor into the attacker's account with a link.
+// on first use. A browser navigation that did not come from the base domain is
+// refused, so nobody can sign a visitor into the attacker's account with a link.
 func Handoff(store *models.Store, sessions Sessions) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ctx := c.Request().Context()
 		v := VisitorFrom(ctx)
-		if site := c.Request().Header.Get("Sec-Fetch-Site"); site == "cross-site" {
-			return echo.NewHTTPError(http.StatusForbidden, "This sign-in link came from another site.")
+		if !fromBaseDomain(c, v.BaseDomain) {
+			return echo.NewHTTPError(http.StatusForbidden, "This sign-in link came from another site. Sign in again.")
 		}
 		u, err := store.RedeemHandoff(ctx, c.QueryParam("token"))
 		if errors.Is(err, models.ErrInvalidCredentials) {
@@ -145,4 +148,21 @@ func Logout(store *models.Store, sessions Sessions) echo.HandlerFunc {
 		}
 		return c.Redirect(http.StatusSeeOther, "/login")
 	}
+}
+
+// fromBaseDomain tells whether a handoff navigation came from the console's base
+// domain. Browsers say where a navigation comes from with Sec-Fetch-Site; a
+// redirect from the base domain counts as cross-site where the base domain is
+// not a registrable domain (localhost), so then the Referer origin must be the
+// base domain's. Clients that send no Sec-Fetch-Site (scripts) pass.
+func fromBaseDomain(c echo.Context, base string) bool {
+	switch c.Request().Header.Get("Sec-Fetch-Site") {
+	case "", "same-origin", "same-site":
+		return true
+	}
+	ref, err := url.Parse(c.Request().Referer())
+	if err != nil || ref.Scheme != c.Scheme() {
+		return false
+	}
+	return strings.EqualFold(strings.TrimSuffix(ref.Hostname(), "."), base)
 }

@@ -86,10 +86,22 @@ func TestHandoffFromAnotherSiteIsRefused(t *testing.T) {
 	forEachDB(t, func(t *testing.T, c *console) {
 		b := c.browser()
 		loc, _ := url.Parse(b.login("localhost", `acme\admin@acme.example`, password).Header.Get("Location"))
+		for _, referer := range []string{"", "http://evil.example/", "http://beta.localhost:" + c.url.Port() + "/"} {
+			req, _ := http.NewRequest(http.MethodGet, b.at("acme.localhost", loc.RequestURI()), nil)
+			req.Header.Set("Sec-Fetch-Site", "cross-site")
+			if referer != "" {
+				req.Header.Set("Referer", referer)
+			}
+			if res := b.do(req); res.StatusCode != http.StatusForbidden {
+				t.Fatalf("cross-site handoff from %q: %d", referer, res.StatusCode)
+			}
+		}
+		// The real redirect from the base domain carries its origin, and works.
 		req, _ := http.NewRequest(http.MethodGet, b.at("acme.localhost", loc.RequestURI()), nil)
 		req.Header.Set("Sec-Fetch-Site", "cross-site")
-		if res := b.do(req); res.StatusCode != http.StatusForbidden {
-			t.Fatalf("cross-site handoff: %d", res.StatusCode)
+		req.Header.Set("Referer", "http://localhost:"+c.url.Port()+"/")
+		if res := b.do(req); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("handoff from the base domain: %d", res.StatusCode)
 		}
 	})
 }

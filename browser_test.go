@@ -1,0 +1,151 @@
+package main
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// chromium finds the browser: LANDLORD_TEST_CHROMIUM, else chromium on PATH.
+// In CI (CI set) a missing browser fails the test instead of skipping it.
+func chromium(t *testing.T) string {
+	t.Helper()
+	path := os.Getenv("LANDLORD_TEST_CHROMIUM")
+	if path == "" {
+		path, _ = exec.LookPath("chromium")
+	}
+	if path == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("Chromium is needed for browser tests: apt-get install -y chromium")
+		}
+		t.Skip("no Chromium: set LANDLORD_TEST_CHROMIUM or install chromium")
+	}
+	return path
+}
+
+// newBrowser starts headless Chromium with a fresh profile.
+func newBrowser(t *testing.T) context.Context {
+	t.Helper()
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chromium(t)),
+		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 900),
+	}
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(alloc)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
+	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start Chromium: %v", err)
+	}
+	return ctx
+}
+
+// screenshot saves the page to LANDLORD_SCREENSHOTS (if set) or the test's temp dir.
+func screenshot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	dir := os.Getenv("LANDLORD_SCREENSHOTS")
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// testid selects an element by its data-testid.
+func testid(id string) chromedp.CSS { return chromedp.CSS(`[data-testid="` + id + `"]`) }
+
+func signIn(in *instance, host, username, password string) []chromedp.Action[chromedp.Void] {
+	return []chromedp.Action[chromedp.Void]{
+		chromedp.Navigate(in.url(host, "/login")),
+		chromedp.WaitVisible(testid("login-form")),
+		chromedp.SendKeys(testid("login-username"), username),
+		chromedp.SendKeys(testid("login-password"), password),
+		chromedp.Click(testid("login-submit")),
+	}
+}
+
+// read runs action and fails the test on error.
+func read[T any](t *testing.T, ctx context.Context, a chromedp.Action[T]) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestBrowserLogsInThroughTheFormAndReachesTheDashboard(t *testing.T) {
+	in := newInstance(t, "sqlite")
+	in.cli("set-admin-password", "master", "root@example.com", "correct horse battery staple")
+	in.cli("tenants", "create", "--subdomain", "acme", "--name", "Acme Corp")
+	in.cli("set-admin-password", "acme", "ops@acme.example", "acme horse battery staple")
+	in.serve()
+	ctx := newBrowser(t)
+
+	// The login page, after one failed attempt: message shown, username kept.
+	do(t, ctx, signIn(in, "localhost", "root@example.com", "not the password")...)
+	do(t, ctx, chromedp.WaitVisible(testid("login-error")))
+	if kept := read(t, ctx, chromedp.Value(testid("login-username"))); kept != "root@example.com" {
+		t.Fatalf("failed login kept %q", kept)
+	}
+	if msg := read(t, ctx, chromedp.Text(testid("login-error"))); msg == "" {
+		t.Fatal("failed login said nothing")
+	}
+	screenshot(t, ctx, "login-failed")
+
+	// The master admin signs in on the base domain.
+	do(t, ctx, signIn(in, "localhost", "root@example.com", "correct horse battery staple")...)
+	do(t, ctx, chromedp.WaitVisible(testid("dashboard")))
+	if tenant := read(t, ctx, chromedp.Text(testid("dashboard-tenant"))); !strings.Contains(tenant, "master") {
+		t.Fatalf("master dashboard says %q", tenant)
+	}
+	screenshot(t, ctx, "dashboard-master")
+
+	// Sign out, then sign in to acme from the base domain as acme\user: the
+	// browser lands on acme's own host, signed in there.
+	do(t, ctx, chromedp.Click(testid("logout")), chromedp.WaitVisible(testid("login-form")))
+	screenshot(t, ctx, "signed-out")
+	do(t, ctx, signIn(in, "localhost", `acme\ops@acme.example`, "acme horse battery staple")...)
+	waitCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := chromedp.Do(waitCtx, chromedp.WaitVisible(testid("dashboard"))); err != nil {
+		loc, _ := chromedp.Run(ctx, chromedp.Location())
+		body, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("body")))
+		screenshot(t, ctx, "handoff-failed")
+		t.Fatalf("no dashboard after acme\\ login: at %s: %s (%v)", loc, body, err)
+	}
+	location := read(t, ctx, chromedp.Location())
+	who := read(t, ctx, chromedp.Text(testid("dashboard-user")))
+	if location != in.url("acme.localhost", "/") || !strings.Contains(who, "ops@acme.example") {
+		t.Fatalf("after acme\\ login: at %s as %q", location, who)
+	}
+	screenshot(t, ctx, "dashboard-acme")
+
+	// An unknown subdomain shows the plain "no such tenant" page.
+	do(t, ctx, chromedp.Navigate(in.url("nosuch.localhost", "/")), chromedp.WaitVisible(testid("no-such-tenant")))
+	screenshot(t, ctx, "no-such-tenant")
+}

@@ -1,0 +1,153 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"landlord/models/storetest"
+)
+
+// instance is the landlord program run as its CLI and server would be, on one database.
+type instance struct {
+	t    *testing.T
+	env  map[string]string
+	port string
+}
+
+func newInstance(t *testing.T, dialect string) *instance {
+	t.Helper()
+	env := map[string]string{"LANDLORD_DATA_DIR": t.TempDir(), "LANDLORD_LOG_LEVEL": "warn"}
+	if dialect == "postgres" {
+		env["LANDLORD_DATABASE_URL"] = storetest.Schema(t)
+	}
+	return &instance{t: t, env: env}
+}
+
+func (in *instance) getenv(k string) string { return in.env[k] }
+
+// cli runs one command and returns its standard output.
+func (in *instance) cli(args ...string) string {
+	in.t.Helper()
+	var out, errOut bytes.Buffer
+	if err := run(context.Background(), args, in.getenv, &out, &errOut); err != nil {
+		in.t.Fatalf("landlord %s: %v\n%s", strings.Join(args, " "), err, errOut.String())
+	}
+	return out.String()
+}
+
+// serve starts `landlord serve` on a free port and waits until it answers.
+func (in *instance) serve() {
+	in.t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		in.t.Fatal(err)
+	}
+	_, in.port, _ = net.SplitHostPort(ln.Addr().String())
+	ln.Close()
+	in.env["LANDLORD_ADDR"] = "127.0.0.1:" + in.port
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"serve"}, in.getenv, os.Stdout, &bytes.Buffer{}) }()
+	in.t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			in.t.Errorf("serve ended with %v", err)
+		}
+	})
+	for i := 0; i < 100; i++ {
+		if res, err := http.Get("http://127.0.0.1:" + in.port + "/healthz"); err == nil {
+			res.Body.Close()
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	in.t.Fatal("server did not start")
+}
+
+func TestServeWithNoEnvironmentServesLoginFromEmbeddedDatabase(t *testing.T) {
+	in := newInstance(t, "sqlite")
+	in.serve()
+	req, _ := http.NewRequest(http.MethodGet, "http://127.0.0.1:"+in.port+"/login", nil)
+	req.Host = "localhost:" + in.port
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("/login: %d", res.StatusCode)
+	}
+	for _, f := range []string{"landlord.db", "session.key"} {
+		if _, err := os.Stat(filepath.Join(in.env["LANDLORD_DATA_DIR"], f)); err != nil {
+			t.Errorf("data dir lacks %s: %v", f, err)
+		}
+	}
+	res, err = http.Get("http://127.0.0.1:" + in.port + "/readyz")
+	if err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("/readyz: %v %v", res, err)
+	}
+}
+
+func TestTenantsCommandsPrintJSON(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(d, func(t *testing.T) {
+			in := newInstance(t, d)
+			in.cli("migrate")
+			var created struct {
+				ID        uint64 `json:"id"`
+				Subdomain string `json:"subdomain"`
+			}
+			if err := json.Unmarshal([]byte(in.cli("tenants", "create", "--subdomain", "acme", "--name", "Acme Corp")), &created); err != nil || created.Subdomain != "acme" {
+				t.Fatalf("create: %+v %v", created, err)
+			}
+			var list []struct {
+				ID        uint64    `json:"id"`
+				Subdomain string    `json:"subdomain"`
+				Name      string    `json:"name"`
+				Enabled   bool      `json:"enabled"`
+				Created   time.Time `json:"created"`
+			}
+			if err := json.Unmarshal([]byte(in.cli("tenants", "list")), &list); err != nil {
+				t.Fatal(err)
+			}
+			if len(list) != 2 || list[0].Subdomain != "master" || list[1].Subdomain != "acme" || list[1].Name != "Acme Corp" || !list[1].Enabled || list[1].Created.IsZero() {
+				t.Fatalf("list: %+v", list)
+			}
+		})
+	}
+}
+
+func TestCLIRefusesBadInputWithAMessage(t *testing.T) {
+	in := newInstance(t, "sqlite")
+	cases := [][]string{
+		{"tenants", "create", "--subdomain", "Bad_Name", "--name", "X"},
+		{"tenants", "create", "--subdomain", "www", "--name", "X"},
+		{"set-admin-password", "master", "not-an-email", "long enough password"},
+		{"set-admin-password", "master", "a@example.com", "short"},
+		{"set-admin-password", "nosuch", "a@example.com", "long enough password"},
+		{"frobnicate"},
+	}
+	for _, args := range cases {
+		err := run(context.Background(), args, in.getenv, &bytes.Buffer{}, &bytes.Buffer{})
+		if err == nil || err.Error() == "" {
+			t.Errorf("landlord %v: no error", args)
+		}
+	}
+	bad := map[string]string{"LANDLORD_ADDR": "nope"}
+	if err := run(context.Background(), []string{"serve"}, func(k string) string { return bad[k] }, &bytes.Buffer{}, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "LANDLORD_ADDR") {
+		t.Errorf("bad config: %v", err)
+	}
+}
+
+func (in *instance) url(host, path string) string {
+	return fmt.Sprintf("http://%s:%s%s", host, in.port, path)
+}
