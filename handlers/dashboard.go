@@ -25,6 +25,8 @@ func Dashboard() echo.HandlerFunc {
 		for _, f := range models.Features {
 			d.Features = append(d.Features, views.FeatureLevel{Feature: string(f), Level: perms.Level(f).String()})
 		}
-		return Render(c, http.StatusOK, views.DashboardPage(PageFor(v, "Dashboard"), d))
+		page := PageFor(v, "Dashboard")
+		page.Nav[0].Active = true
+		return Render(c, http.StatusOK, views.DashboardPage(page, d))
 	}
 }

@@ -25,12 +25,12 @@ const password = "correct horse battery staple"
 // console is a running server on one database with a master admin and two
 // tenants, acme and beta, each with an admin.
 type console struct {
-	t     *testing.T
+	t     testing.TB
 	store *models.Store
 	url   *url.URL // the test server's address; every host name is dialed there
 }
 
-func newConsole(t *testing.T, dialect string) *console {
+func newConsole(t testing.TB, dialect string) *console {
 	t.Helper()
 	store := storetest.Open(t, dialect)
 	ctx := context.Background()
@@ -101,7 +101,7 @@ func (b *browser) post(host, path string, form url.Values, header ...string) *ht
 	return b.do(req)
 }
 
-func doc(t *testing.T, res *http.Response) *goquery.Document {
+func doc(t testing.TB, res *http.Response) *goquery.Document {
 	t.Helper()
 	d, err := goquery.NewDocumentFromReader(res.Body)
 	if err != nil {

@@ -1,0 +1,79 @@
+package views
+
+import (
+	"net/http"
+	"strconv"
+)
+
+// Small display helpers for the templates; the view structs are in types.go.
+
+func pageTitle(title string) string {
+	if title == "" {
+		return "Landlord"
+	}
+	return title + " · Landlord"
+}
+
+// flashClass maps a Flash kind to its CSS class; unknown kinds show as info.
+func flashClass(kind string) string {
+	switch kind {
+	case "success", "error":
+		return "flash-" + kind
+	default:
+		return "flash-info"
+	}
+}
+
+// flashRole makes screen readers announce errors at once and the rest politely.
+func flashRole(kind string) string {
+	if kind == "error" {
+		return "alert"
+	}
+	return "status"
+}
+
+func levelLabel(level string) string {
+	switch level {
+	case "none":
+		return "No access"
+	case "read":
+		return "Read"
+	case "full":
+		return "Full"
+	default:
+		return level
+	}
+}
+
+func levelClass(level string) string {
+	switch level {
+	case "read", "full":
+		return "level-" + level
+	default:
+		return "level-none"
+	}
+}
+
+func roleLabel(role string) string {
+	if role == "" {
+		return "no role"
+	}
+	return role
+}
+
+func errorTitle(e ErrorInfo) string {
+	if e.Title != "" {
+		return e.Title
+	}
+	if t := http.StatusText(e.Status); t != "" {
+		return t
+	}
+	return "Something went wrong"
+}
+
+func errorStatus(status int) string {
+	if status == 0 {
+		return ""
+	}
+	return strconv.Itoa(status)
+}
