@@ -219,3 +219,61 @@ func TestFailedLoginsAreRecordedInTheTenantsAuditLog(t *testing.T) {
 		}
 	})
 }
+
+func TestLogoutWithAnotherTenantsCookieAndTokenIsRefused(t *testing.T) {
+	forEachDB(t, func(t *testing.T, c *console) {
+		acme := c.browser()
+		acme.signedIn("acme.localhost", "admin@acme.example")
+		tok, _ := acme.mustSeeDashboard("acme.localhost").Find(`input[name="_csrf"]`).Attr("value")
+		cookie := acme.sessionCookie("acme.localhost")
+
+		other := c.browser()
+		req, _ := http.NewRequest(http.MethodPost, other.at("beta.localhost", "/logout"), strings.NewReader(url.Values{"_csrf": {tok}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.AddCookie(&http.Cookie{Name: cookie.Name, Value: cookie.Value})
+		if res := other.do(req); res.StatusCode != http.StatusForbidden {
+			t.Fatalf("acme session and token posted to beta: %d", res.StatusCode)
+		}
+		acme.mustSeeDashboard("acme.localhost")
+	})
+}
+
+func TestServerErrorPageShowsRequestIDAndNothingInternal(t *testing.T) {
+	forEachDB(t, func(t *testing.T, c *console) {
+		b := c.browser()
+		c.store.Close() // every query now fails
+		res := b.get("acme.localhost", "/login")
+		if res.StatusCode != http.StatusInternalServerError {
+			t.Fatalf("status %d", res.StatusCode)
+		}
+		d := doc(t, res)
+		if d.Find(`[data-testid="error-page"]`).Length() != 1 || d.Find(`[data-testid="request-id"]`).Text() == "" {
+			t.Fatal("500 page without request id")
+		}
+		if id := res.Header.Get("X-Request-Id"); id == "" || d.Find(`[data-testid="request-id"]`).Text() != id {
+			t.Fatalf("request id header %q does not match the page", id)
+		}
+		html, _ := d.Html()
+		for _, leak := range []string{"closed", "sql", "gorm", "database"} {
+			if strings.Contains(strings.ToLower(html), leak) {
+				t.Errorf("500 page mentions %q", leak)
+			}
+		}
+		if res.Header.Get("Content-Security-Policy") == "" {
+			t.Error("500 page without security headers")
+		}
+		if res := b.get("acme.localhost", "/readyz"); res.StatusCode != http.StatusServiceUnavailable {
+			t.Errorf("readyz with the database gone: %d", res.StatusCode)
+		}
+	})
+}
+
+func TestOversizedBodyIsRefused(t *testing.T) {
+	forEachDB(t, func(t *testing.T, c *console) {
+		b := c.browser()
+		big := url.Values{"username": {strings.Repeat("a", 2<<20)}, "password": {"x"}, "_csrf": {b.csrf("acme.localhost")}}
+		if res := b.post("acme.localhost", "/login", big); res.StatusCode != http.StatusRequestEntityTooLarge {
+			t.Fatalf("2 MiB login form: %d", res.StatusCode)
+		}
+	})
+}
