@@ -9,14 +9,20 @@ import (
 	"gorm.io/gorm"
 )
 
-// A migration is one versioned, recorded step of the schema. Steps are SQL per
-// dialect, never derived from the Go structs, so old steps keep their meaning
-// when the structs change.
+// A migration is one versioned, recorded step of the schema: SQL for both
+// databases, with {{id}}, {{ref}} and {{time}} standing for the column types that
+// differ, then what only PostgreSQL runs. Steps are never derived from the Go
+// structs, so old steps keep their meaning when the structs change.
 type migration struct {
 	version  int
 	name     string
-	sqlite   string
+	sql      string
 	postgres string
+}
+
+var columnTypes = map[bool]*strings.Replacer{
+	false: strings.NewReplacer("{{id}}", "INTEGER PRIMARY KEY AUTOINCREMENT", "{{ref}}", "INTEGER", "{{time}}", "DATETIME"),
+	true:  strings.NewReplacer("{{id}}", "BIGSERIAL PRIMARY KEY", "{{ref}}", "BIGINT", "{{time}}", "TIMESTAMPTZ"),
 }
 
 // tenantTables get row-level security on PostgreSQL.
@@ -26,13 +32,13 @@ var migrations = []migration{
 	{
 		version: 1,
 		name:    "tenants, roles, users, audit events, login handoffs",
-		sqlite: `
+		sql: `
 CREATE TABLE tenants (
-	id INTEGER PRIMARY KEY AUTOINCREMENT,
+	id {{id}},
 	subdomain TEXT NOT NULL UNIQUE,
 	name TEXT NOT NULL,
 	description TEXT NOT NULL DEFAULT '',
-	tenant_role_id INTEGER,
+	tenant_role_id {{ref}},
 	currency TEXT NOT NULL DEFAULT 'USD',
 	account_number TEXT NOT NULL DEFAULT '',
 	account_name TEXT NOT NULL DEFAULT '',
@@ -42,48 +48,48 @@ CREATE TABLE tenants (
 	max_users INTEGER NOT NULL DEFAULT 0,
 	max_resources INTEGER NOT NULL DEFAULT 0,
 	version INTEGER NOT NULL DEFAULT 1,
-	created_at DATETIME NOT NULL,
-	updated_at DATETIME NOT NULL
+	created_at {{time}} NOT NULL,
+	updated_at {{time}} NOT NULL
 );
 CREATE UNIQUE INDEX tenants_one_master ON tenants (is_master) WHERE is_master;
 CREATE TABLE roles (
-	id INTEGER PRIMARY KEY AUTOINCREMENT,
-	tenant_id INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+	id {{id}},
+	tenant_id {{ref}} NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
 	name TEXT NOT NULL,
 	description TEXT NOT NULL DEFAULT '',
 	permissions TEXT NOT NULL DEFAULT '{}',
 	version INTEGER NOT NULL DEFAULT 1,
-	created_at DATETIME NOT NULL,
-	updated_at DATETIME NOT NULL,
+	created_at {{time}} NOT NULL,
+	updated_at {{time}} NOT NULL,
 	UNIQUE (tenant_id, id)
 );
 CREATE UNIQUE INDEX roles_name ON roles (tenant_id, lower(name));
 CREATE TABLE users (
-	id INTEGER PRIMARY KEY AUTOINCREMENT,
-	tenant_id INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+	id {{id}},
+	tenant_id {{ref}} NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
 	username TEXT NOT NULL,
 	email TEXT NOT NULL DEFAULT '',
 	first_name TEXT NOT NULL DEFAULT '',
 	last_name TEXT NOT NULL DEFAULT '',
-	role_id INTEGER,
+	role_id {{ref}},
 	enabled BOOLEAN NOT NULL DEFAULT TRUE,
 	password_hash TEXT NOT NULL DEFAULT '',
 	identity_source TEXT NOT NULL DEFAULT 'local',
 	session_version INTEGER NOT NULL DEFAULT 1,
-	last_login_at DATETIME,
+	last_login_at {{time}},
 	version INTEGER NOT NULL DEFAULT 1,
-	created_at DATETIME NOT NULL,
-	updated_at DATETIME NOT NULL,
+	created_at {{time}} NOT NULL,
+	updated_at {{time}} NOT NULL,
 	UNIQUE (tenant_id, id),
 	FOREIGN KEY (tenant_id, role_id) REFERENCES roles (tenant_id, id)
 );
 CREATE UNIQUE INDEX users_username ON users (tenant_id, lower(username));
 CREATE UNIQUE INDEX users_email ON users (tenant_id, lower(email)) WHERE email <> '';
 CREATE TABLE audit_events (
-	id INTEGER PRIMARY KEY AUTOINCREMENT,
-	tenant_id INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
-	occurred_at DATETIME NOT NULL,
-	actor_user_id INTEGER,
+	id {{id}},
+	tenant_id {{ref}} NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+	occurred_at {{time}} NOT NULL,
+	actor_user_id {{ref}},
 	actor_name TEXT NOT NULL DEFAULT '',
 	action TEXT NOT NULL,
 	target_type TEXT NOT NULL DEFAULT '',
@@ -95,97 +101,19 @@ CREATE TABLE audit_events (
 );
 CREATE INDEX audit_events_tenant_time ON audit_events (tenant_id, id DESC);
 CREATE TABLE login_handoffs (
-	id INTEGER PRIMARY KEY AUTOINCREMENT,
-	tenant_id INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
-	user_id INTEGER NOT NULL,
+	id {{id}},
+	tenant_id {{ref}} NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+	user_id {{ref}} NOT NULL,
 	token_hash TEXT NOT NULL UNIQUE,
-	expires_at DATETIME NOT NULL,
-	used_at DATETIME,
-	created_at DATETIME NOT NULL,
-	FOREIGN KEY (tenant_id, user_id) REFERENCES users (tenant_id, id) ON DELETE CASCADE
-);`,
-		postgres: `
-CREATE TABLE tenants (
-	id BIGSERIAL PRIMARY KEY,
-	subdomain TEXT NOT NULL UNIQUE,
-	name TEXT NOT NULL,
-	description TEXT NOT NULL DEFAULT '',
-	tenant_role_id BIGINT,
-	currency TEXT NOT NULL DEFAULT 'USD',
-	account_number TEXT NOT NULL DEFAULT '',
-	account_name TEXT NOT NULL DEFAULT '',
-	customer_number TEXT NOT NULL DEFAULT '',
-	enabled BOOLEAN NOT NULL DEFAULT TRUE,
-	is_master BOOLEAN NOT NULL DEFAULT FALSE,
-	max_users INTEGER NOT NULL DEFAULT 0,
-	max_resources INTEGER NOT NULL DEFAULT 0,
-	version INTEGER NOT NULL DEFAULT 1,
-	created_at TIMESTAMPTZ NOT NULL,
-	updated_at TIMESTAMPTZ NOT NULL
-);
-CREATE UNIQUE INDEX tenants_one_master ON tenants (is_master) WHERE is_master;
-CREATE TABLE roles (
-	id BIGSERIAL PRIMARY KEY,
-	tenant_id BIGINT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
-	name TEXT NOT NULL,
-	description TEXT NOT NULL DEFAULT '',
-	permissions TEXT NOT NULL DEFAULT '{}',
-	version INTEGER NOT NULL DEFAULT 1,
-	created_at TIMESTAMPTZ NOT NULL,
-	updated_at TIMESTAMPTZ NOT NULL,
-	UNIQUE (tenant_id, id)
-);
-CREATE UNIQUE INDEX roles_name ON roles (tenant_id, lower(name));
-CREATE TABLE users (
-	id BIGSERIAL PRIMARY KEY,
-	tenant_id BIGINT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
-	username TEXT NOT NULL,
-	email TEXT NOT NULL DEFAULT '',
-	first_name TEXT NOT NULL DEFAULT '',
-	last_name TEXT NOT NULL DEFAULT '',
-	role_id BIGINT,
-	enabled BOOLEAN NOT NULL DEFAULT TRUE,
-	password_hash TEXT NOT NULL DEFAULT '',
-	identity_source TEXT NOT NULL DEFAULT 'local',
-	session_version INTEGER NOT NULL DEFAULT 1,
-	last_login_at TIMESTAMPTZ,
-	version INTEGER NOT NULL DEFAULT 1,
-	created_at TIMESTAMPTZ NOT NULL,
-	updated_at TIMESTAMPTZ NOT NULL,
-	UNIQUE (tenant_id, id),
-	FOREIGN KEY (tenant_id, role_id) REFERENCES roles (tenant_id, id)
-);
-CREATE UNIQUE INDEX users_username ON users (tenant_id, lower(username));
-CREATE UNIQUE INDEX users_email ON users (tenant_id, lower(email)) WHERE email <> '';
-CREATE TABLE audit_events (
-	id BIGSERIAL PRIMARY KEY,
-	tenant_id BIGINT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
-	occurred_at TIMESTAMPTZ NOT NULL,
-	actor_user_id BIGINT,
-	actor_name TEXT NOT NULL DEFAULT '',
-	action TEXT NOT NULL,
-	target_type TEXT NOT NULL DEFAULT '',
-	target_id TEXT NOT NULL DEFAULT '',
-	outcome TEXT NOT NULL,
-	ip TEXT NOT NULL DEFAULT '',
-	user_agent TEXT NOT NULL DEFAULT '',
-	details TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX audit_events_tenant_time ON audit_events (tenant_id, id DESC);
-CREATE TABLE login_handoffs (
-	id BIGSERIAL PRIMARY KEY,
-	tenant_id BIGINT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
-	user_id BIGINT NOT NULL,
-	token_hash TEXT NOT NULL UNIQUE,
-	expires_at TIMESTAMPTZ NOT NULL,
-	used_at TIMESTAMPTZ,
-	created_at TIMESTAMPTZ NOT NULL,
+	expires_at {{time}} NOT NULL,
+	used_at {{time}},
+	created_at {{time}} NOT NULL,
 	FOREIGN KEY (tenant_id, user_id) REFERENCES users (tenant_id, id) ON DELETE CASCADE
 );
-` + appRoleSQL + rlsSQL(tenantTables...) + `
+`,
+		postgres: appRoleSQL + rlsSQL(tenantTables...) + `
 -- The audit log is append-only for request traffic.
-REVOKE UPDATE, DELETE ON audit_events FROM ` + AppRole + `;`,
-	},
+REVOKE UPDATE, DELETE ON audit_events FROM ` + AppRole + `;`},
 }
 
 // appRoleSQL creates the application role (once per cluster; concurrent installs
@@ -262,9 +190,9 @@ func (s *Store) Migrate(ctx context.Context) ([]int, error) {
 			if n > 0 {
 				return nil
 			}
-			sql := m.sqlite
+			sql := columnTypes[s.postgres].Replace(m.sql)
 			if s.postgres {
-				sql = m.postgres
+				sql += m.postgres
 			}
 			if err := tx.Exec(sql).Error; err != nil {
 				return fmt.Errorf("migration %d (%s): %w", m.version, m.name, err)
