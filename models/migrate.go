@@ -113,7 +113,15 @@ CREATE TABLE login_handoffs (
 `,
 		postgres: appRoleSQL + rlsSQL(tenantTables...) + `
 -- The audit log is append-only for request traffic.
-REVOKE UPDATE, DELETE ON audit_events FROM ` + AppRole + `;`},
+REVOKE UPDATE, DELETE ON audit_events FROM ` + AppRole + `;
+-- Every host is resolved against the tenant registry, so anyone may read it;
+-- only the master's cross-tenant operations may change it.
+ALTER TABLE tenants ENABLE ROW LEVEL SECURITY;
+ALTER TABLE tenants FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenants_read ON tenants FOR SELECT USING (true);
+CREATE POLICY tenants_write ON tenants FOR ALL
+	USING (current_setting('landlord.across_tenants', true) = 'on')
+	WITH CHECK (current_setting('landlord.across_tenants', true) = 'on');`},
 }
 
 // appRoleSQL creates the application role (once per cluster; concurrent installs

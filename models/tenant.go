@@ -80,7 +80,7 @@ func (n NewTenant) validate() error {
 
 // ensureMaster creates the master tenant on a fresh install.
 func (s *Store) ensureMaster(ctx context.Context) error {
-	return s.tx(ctx, func(tx *gorm.DB) error {
+	return s.tx(AcrossTenants(ctx, "create the master tenant at install"), func(tx *gorm.DB) error {
 		var n int64
 		if err := tx.Model(&Tenant{}).Where("is_master").Count(&n).Error; err != nil || n > 0 {
 			return err
