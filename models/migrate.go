@@ -122,6 +122,25 @@ CREATE POLICY tenants_read ON tenants FOR SELECT USING (true);
 CREATE POLICY tenants_write ON tenants FOR ALL
 	USING (current_setting('landlord.across_tenants', true) = 'on')
 	WITH CHECK (current_setting('landlord.across_tenants', true) = 'on');`},
+	{
+		version: 2,
+		name:    "server-side user sessions",
+		sql: `
+CREATE TABLE user_sessions (
+	id {{id}},
+	tenant_id {{ref}} NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+	user_id {{ref}} NOT NULL,
+	token_hash TEXT NOT NULL UNIQUE,
+	session_version INTEGER NOT NULL,
+	created_at {{time}} NOT NULL,
+	expires_at {{time}} NOT NULL,
+	FOREIGN KEY (tenant_id, user_id) REFERENCES users (tenant_id, id) ON DELETE CASCADE
+);
+CREATE INDEX user_sessions_user ON user_sessions (tenant_id, user_id);
+`,
+		postgres: `GRANT SELECT, INSERT, UPDATE, DELETE ON user_sessions TO ` + AppRole + `;
+GRANT USAGE, SELECT ON SEQUENCE user_sessions_id_seq TO ` + AppRole + `;` + rlsSQL("user_sessions"),
+	},
 }
 
 // appRoleSQL creates the application role (once per cluster; concurrent installs

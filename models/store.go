@@ -40,7 +40,7 @@ type Options struct {
 }
 
 // tenantModels are the tenant-owned tables the scoping callbacks guard.
-var tenantModels = []any{&User{}, &Role{}, &AuditEvent{}, &LoginHandoff{}}
+var tenantModels = []any{&User{}, &Role{}, &AuditEvent{}, &LoginHandoff{}, &UserSession{}}
 
 // Open connects to the database and installs tenant scoping. It does not migrate.
 func Open(opts Options) (*Store, error) {

@@ -209,18 +209,6 @@ func failureReason(t *Tenant, found, passwordOK bool, u *User) string {
 	return "external identity"
 }
 
-// UserForSession loads the signed-in user of the context's tenant with its role.
-func (s *Store) UserForSession(ctx context.Context, userID uint64) (*User, error) {
-	var u User
-	err := s.tx(ctx, func(tx *gorm.DB) error {
-		return tx.Preload("Role").Where("id = ?", userID).Take(&u).Error
-	})
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, ErrNotFound
-	}
-	return &u, err
-}
-
 // SetUserEnabled enables or disables a user of the context's tenant. Either way
 // the user's session version moves on, so open sessions end at once.
 func (s *Store) SetUserEnabled(ctx context.Context, userID uint64, enabled bool) error {

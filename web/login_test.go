@@ -241,3 +241,18 @@ func TestRepeatedFailuresLockTheAccountForAWhile(t *testing.T) {
 		c.browser().signedIn("acme.localhost", "second@acme.example")
 	})
 }
+
+func TestLogoutEndsACopiedSessionToo(t *testing.T) {
+	forEachDB(t, func(t *testing.T, c *console) {
+		b := c.browser()
+		b.signedIn("acme.localhost", "admin@acme.example")
+		copied := b.sessionCookie("acme.localhost")
+		tok, _ := b.mustSeeDashboard("acme.localhost").Find(`input[name="_csrf"]`).Attr("value")
+		if res := b.post("acme.localhost", "/logout", url.Values{"_csrf": {tok}}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("logout: %d", res.StatusCode)
+		}
+		if res := replay(b, "acme.localhost", copied); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("copied cookie after logout: %d", res.StatusCode)
+		}
+	})
+}

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -122,8 +121,9 @@ func hostName(hostport string) string {
 	return strings.TrimSuffix(strings.ToLower(host), ".")
 }
 
-// loadSession reads the session and, if it names a user, checks that the user is
-// still enabled in an enabled tenant with the same session version.
+// loadSession reads the session and, if it is signed in, checks it against the
+// database: open, unexpired, its user enabled with the same session version, in
+// an enabled tenant.
 func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if hostOnlyPaths(c) {
@@ -133,15 +133,13 @@ func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 		v := handlers.VisitorFrom(r.Context())
 		sess := s.sessions.load(c, v.Tenant.ID)
 		dirty := sess.IsNew
-		if uid, ok := sess.Values[keyUser].(uint64); ok {
-			u, err := s.store.UserForSession(r.Context(), uid)
-			loggedIn, _ := sess.Values[keyLoggedIn].(int64)
+		if id, ok := sess.Values[keyID].(string); ok {
+			u, err := s.store.SessionUser(r.Context(), id)
 			switch {
 			case errors.Is(err, models.ErrNotFound):
 			case err != nil:
 				return err
-			case u.Enabled && v.Tenant.Enabled && sess.Values[keyVersion] == u.SessionVersion &&
-				s.sessions.now().Before(time.Unix(loggedIn, 0).Add(sessionLifetime)):
+			case v.Tenant.Enabled:
 				v.User = u
 			}
 			if v.User == nil {

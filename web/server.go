@@ -31,7 +31,7 @@ type Server struct {
 func NewServer(cfg config.Config, store *models.Store, logger *slog.Logger) *Server {
 	s := &Server{
 		cfg: cfg, store: store, logger: logger,
-		sessions: newSessionStore(cfg.SessionSecret),
+		sessions: newSessionStore(cfg.SessionSecret, store),
 		throttle: newLoginThrottle(time.Now),
 	}
 	e := echo.New()

@@ -21,24 +21,22 @@ const (
 	// sessionLifetime is the longest a login lasts, however active.
 	sessionLifetime = 12 * time.Hour
 
-	keyTenant   = "tenant"
-	keyUser     = "user"
-	keyVersion  = "version"
-	keyCSRF     = "csrf"
-	keyID       = "sid"
-	keyLoggedIn = "logged_in_at"
-	keyFlashes  = "flashes"
+	keyTenant  = "tenant"
+	keyID      = "sid" // a signed-in session's id; its row in the database makes it valid
+	keyCSRF    = "csrf"
+	keyFlashes = "flashes"
 )
 
-// sessionStore keeps sessions in signed, encrypted, host-only cookies. A session
-// records its tenant and is refused on any other tenant's host; it records the
-// user's session version, so disabling a user or tenant ends it at once.
+// sessionStore keeps sessions in signed, encrypted, host-only cookies. A cookie
+// records its tenant and is refused on any other tenant's host. A signed-in
+// cookie carries only a session id, checked against the database on every
+// request, so logging out, disabling the user or disabling the tenant ends it.
 type sessionStore struct {
 	cookies *sessions.CookieStore
-	now     func() time.Time
+	store   *models.Store
 }
 
-func newSessionStore(secret []byte) *sessionStore {
+func newSessionStore(secret []byte, store *models.Store) *sessionStore {
 	derive := func(label string) []byte {
 		sum := sha256.Sum256(append([]byte(label+"\x00"), secret...))
 		return sum[:]
@@ -52,7 +50,7 @@ func newSessionStore(secret []byte) *sessionStore {
 		// Domain stays empty: the cookie is host-only, never shared with sibling tenants.
 	}
 	cs.MaxAge(int(sessionLifetime / time.Second))
-	return &sessionStore{cookies: cs, now: time.Now}
+	return &sessionStore{cookies: cs, store: store}
 }
 
 type sessionKey struct{}
@@ -75,7 +73,6 @@ func (s *sessionStore) fresh(c echo.Context, tenantID uint64) *sessions.Session 
 	sess.Options = &opts
 	sess.IsNew = true
 	sess.Values[keyTenant] = tenantID
-	sess.Values[keyID] = randomToken()
 	sess.Values[keyCSRF] = randomToken()
 	return sess
 }
@@ -93,17 +90,24 @@ func (s *sessionStore) save(c echo.Context, sess *sessions.Session) error {
 // LogIn replaces the session with a new one for u: new id, new CSRF token, so
 // nothing from before the login (a planted cookie, say) carries over.
 func (s *sessionStore) LogIn(c echo.Context, u *models.User) error {
+	id, err := s.store.OpenSession(c.Request().Context(), u, sessionLifetime)
+	if err != nil {
+		return err
+	}
 	sess := s.fresh(c, u.TenantID)
-	sess.Values[keyUser] = u.ID
-	sess.Values[keyVersion] = u.SessionVersion
-	sess.Values[keyLoggedIn] = s.now().Unix()
+	sess.Values[keyID] = id
 	c.Set("session", sess)
 	return s.save(c, sess)
 }
 
-// LogOut replaces the session with an anonymous one.
+// LogOut ends the session in the database and gives the browser an anonymous one.
 func (s *sessionStore) LogOut(c echo.Context) error {
 	old := current(c)
+	if id, ok := old.Values[keyID].(string); ok {
+		if err := s.store.CloseSession(c.Request().Context(), id); err != nil {
+			return err
+		}
+	}
 	tenant, _ := old.Values[keyTenant].(uint64)
 	sess := s.fresh(c, tenant)
 	c.Set("session", sess)
