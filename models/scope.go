@@ -129,6 +129,11 @@ func registerTenantScope(db *gorm.DB, tenantModels []any) error {
 }
 
 func (s *tenantScoper) isTenantTable(stmt *gorm.Statement) bool {
+	if stmt.TableExpr != nil && s.tableRef.MatchString(stmt.TableExpr.SQL) {
+		// Table("users u") or Table("users AS u"): stmt.Table is then the alias "u",
+		// which is also what the tenant condition's CurrentTable names.
+		return true
+	}
 	if stmt.Schema != nil && stmt.Table == stmt.Schema.Table {
 		return stmt.Schema.LookUpField("TenantID") != nil
 	}
@@ -163,7 +168,9 @@ func (s *tenantScoper) filter(db *gorm.DB) {
 	}
 	stmt := db.Statement
 	if !s.isTenantTable(stmt) {
-		s.checkJoins(db, 0, true)
+		// A global table may still join tenant tables: those joins are confined or
+		// refused like any other, unless the context crosses tenants.
+		s.checkJoins(db, 0, acrossTenants(stmt.Context))
 		return
 	}
 	id, across, ok := s.tenantFor(db)
@@ -183,11 +190,23 @@ func addTenantWhere(stmt *gorm.Statement, id uint64) {
 	cond := tenantCondition(clause.CurrentTable, id)
 	c, exists := stmt.Clauses["WHERE"]
 	if w, isWhere := c.Expression.(clause.Where); exists && isWhere && len(w.Exprs) > 0 {
-		c.Expression = clause.Where{Exprs: []clause.Expression{clause.And(w.Exprs...), cond}}
+		c.Expression = clause.Where{Exprs: []clause.Expression{group(w.Exprs), cond}}
 		stmt.Clauses["WHERE"] = c
 		return
 	}
 	stmt.AddClause(clause.Where{Exprs: []clause.Expression{cond}})
+}
+
+// group is a list of conditions built in parentheses, always. clause.And(...) is
+// not enough: a single raw condition comes back unwrapped, and gorm then decides
+// whether to parenthesise it by looking for " OR " in its text, which misses
+// "a = 1\nOR b = 2" and "a = 1 OR(b = 2)"; the OR would then escape the tenant.
+type group []clause.Expression
+
+func (g group) Build(b clause.Builder) {
+	b.WriteByte('(')
+	clause.Where{Exprs: g}.Build(b)
+	b.WriteByte(')')
 }
 
 // checkJoins adds the tenant condition to every joined tenant table. Joins GORM
@@ -228,7 +247,7 @@ func (s *tenantScoper) checkJoins(db *gorm.DB, id uint64, across bool) {
 		}
 		cond := tenantCondition(clause.CurrentTable, id)
 		if j.On != nil {
-			j.On = &clause.Where{Exprs: []clause.Expression{clause.And(j.On.Exprs...), cond}}
+			j.On = &clause.Where{Exprs: []clause.Expression{group(j.On.Exprs), cond}}
 		} else {
 			j.On = &clause.Where{Exprs: []clause.Expression{cond}}
 		}
@@ -296,15 +315,29 @@ func (s *tenantScoper) update(db *gorm.DB) {
 			return
 		}
 	}
-	if dest, isMap := stmt.Dest.(map[string]any); isMap {
-		for k, v := range dest {
-			if (k == "tenant_id" || k == "TenantID") && fmt.Sprint(v) != fmt.Sprint(id) {
+	// An explicit Clauses(clause.Set{...}) is written as it is, Dest unread.
+	if set, isSet := stmt.Clauses["SET"].Expression.(clause.Set); isSet {
+		for _, a := range set {
+			if namesTenantID(a.Column.Name) {
+				db.AddError(fmt.Errorf("%w: tenant_id cannot change", ErrScopeViolation))
+				return
+			}
+		}
+	}
+	dest := reflect.ValueOf(stmt.Dest)
+	for dest.Kind() == reflect.Pointer && !dest.IsNil() {
+		dest = dest.Elem() // gorm writes Updates(&m) like Updates(m)
+	}
+	if dest.Kind() == reflect.Map {
+		m, _ := dest.Interface().(map[string]any) // gorm writes no other map type
+		for k, v := range m {
+			if namesTenantID(k) && fmt.Sprint(v) != fmt.Sprint(id) {
 				db.AddError(fmt.Errorf("%w: tenant_id cannot change", ErrScopeViolation))
 				return
 			}
 		}
 	} else if stmt.Schema != nil {
-		if !s.rowsBelong(db, stmt.ReflectValue, id) || !s.rowsBelong(db, reflect.ValueOf(stmt.Dest), id) {
+		if !s.rowsBelong(db, stmt.ReflectValue, id) || !s.rowsBelong(db, dest, id) {
 			return
 		}
 	}
@@ -356,18 +389,37 @@ func (s *tenantScoper) create(db *gorm.DB) {
 	})
 }
 
+// namesTenantID says whether a column name written by a map key or a SET clause
+// is tenant_id. SQLite matches column names case-insensitively, so "TENANT_ID" is
+// tenant_id there.
+func namesTenantID(name string) bool {
+	name = strings.Trim(strings.TrimSpace(name), "`\"")
+	return strings.EqualFold(name, "tenant_id") || strings.EqualFold(name, "TenantID")
+}
+
 // rowsBelong checks that struct values being written carry no other tenant's id.
+// A struct of another type (Updates(patch{...})) is written by its fields' column
+// names, so its tenant_id column counts too.
 func (s *tenantScoper) rowsBelong(db *gorm.DB, values reflect.Value, id uint64) bool {
-	field := db.Statement.Schema.LookUpField("TenantID")
 	ok := true
 	if !values.IsValid() {
 		return true
 	}
 	each(values, func(rv reflect.Value) bool {
-		if rv.Kind() != reflect.Struct || rv.Type() != db.Statement.Schema.ModelType {
+		if rv.Kind() != reflect.Struct {
 			return true
 		}
-		if v, zero := field.ValueOf(db.Statement.Context, rv); !zero && v.(uint64) != id {
+		field := db.Statement.Schema.LookUpField("TenantID")
+		if rv.Type() != db.Statement.Schema.ModelType {
+			other := &gorm.Statement{DB: db}
+			if err := other.Parse(reflect.New(rv.Type()).Interface()); err != nil {
+				return true // gorm cannot write it either
+			}
+			if field = other.Schema.LookUpField("tenant_id"); field == nil {
+				return true
+			}
+		}
+		if v, zero := field.ValueOf(db.Statement.Context, rv); !zero && fmt.Sprint(v) != fmt.Sprint(id) {
 			db.AddError(fmt.Errorf("%w: row belongs to another tenant", ErrScopeViolation))
 			ok = false
 		}
