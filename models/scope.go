@@ -117,7 +117,7 @@ func registerTenantScope(db *gorm.DB, tenantModels []any) error {
 		cb.Create().Before("gorm:create").Register("landlord:tenant_create", s.create),
 		cb.Query().Before("gorm:query").Register("landlord:tenant_query", s.filter),
 		cb.Update().Before("gorm:update").Register("landlord:tenant_update", s.update),
-		cb.Delete().Before("gorm:delete").Register("landlord:tenant_delete", s.filter),
+		cb.Delete().Before("gorm:delete").Register("landlord:tenant_delete", s.delete),
 		cb.Row().Before("gorm:row").Register("landlord:tenant_row", s.row),
 		cb.Raw().Before("gorm:raw").Register("landlord:tenant_raw", s.raw),
 	} {
@@ -271,6 +271,27 @@ func relationPath(sch *schema.Schema, name string) ([]*schema.Relationship, bool
 	return path, true
 }
 
+// delete confines deletes like queries; the tenant registry only across tenants.
+func (s *tenantScoper) delete(db *gorm.DB) {
+	if db.Error != nil || !registryWriteAllowed(db) {
+		return
+	}
+	s.filter(db)
+}
+
+// registryTable is the tenant registry: every request reads it to resolve its
+// host, but only the master's cross-tenant operations may change it (the same
+// rule as its row-level security policy on PostgreSQL).
+const registryTable = "tenants"
+
+func registryWriteAllowed(db *gorm.DB) bool {
+	if db.Statement.Table != registryTable || acrossTenants(db.Statement.Context) {
+		return true
+	}
+	db.AddError(fmt.Errorf("%w: the tenant registry changes only through AcrossTenants", ErrScopeViolation))
+	return false
+}
+
 // row handles Row/Rows/Scan: built queries are filtered, raw SQL is refused.
 func (s *tenantScoper) row(db *gorm.DB) {
 	if db.Statement.SQL.Len() > 0 {
@@ -296,7 +317,7 @@ func (s *tenantScoper) raw(db *gorm.DB) {
 
 // update confines updates to the tenant and refuses moving a row to another tenant.
 func (s *tenantScoper) update(db *gorm.DB) {
-	if db.Error != nil {
+	if db.Error != nil || !registryWriteAllowed(db) {
 		return
 	}
 	stmt := db.Statement
@@ -348,7 +369,7 @@ func (s *tenantScoper) update(db *gorm.DB) {
 // upserts, whose ON CONFLICT DO UPDATE could overwrite another tenant's row (this
 // is also what Save falls back to when its UPDATE matched nothing).
 func (s *tenantScoper) create(db *gorm.DB) {
-	if db.Error != nil {
+	if db.Error != nil || !registryWriteAllowed(db) {
 		return
 	}
 	stmt := db.Statement
