@@ -1,12 +1,11 @@
 package models_test
 
 import (
+	"context"
+	"testing"
 	"time"
 
 	"gorm.io/gorm"
-
-	"context"
-	"testing"
 
 	"landlord/models"
 	"landlord/models/storetest"
