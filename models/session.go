@@ -50,7 +50,7 @@ func (s *Store) SessionUser(ctx context.Context, id string) (*User, error) {
 		if !s.now().Before(sess.ExpiresAt) {
 			return gorm.ErrRecordNotFound
 		}
-		if err := tx.Joins("Role").Where("users.id = ? AND users.enabled AND users.session_version = ?", sess.UserID, sess.SessionVersion).Take(&u).Error; err != nil {
+		if err := tx.Preload("Role").Where("id = ? AND enabled AND session_version = ?", sess.UserID, sess.SessionVersion).Take(&u).Error; err != nil {
 			return err
 		}
 		return nil
