@@ -53,8 +53,6 @@ func newSessionStore(secret []byte, store *models.Store) *sessionStore {
 	return &sessionStore{cookies: cs, store: store}
 }
 
-type sessionKey struct{}
-
 // load reads the request's session. One that belongs to another tenant, or does
 // not decode, is replaced by a fresh one.
 func (s *sessionStore) load(c echo.Context, tenantID uint64) *sessions.Session {
