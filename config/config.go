@@ -12,28 +12,29 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 )
 
-// Config holds every setting.
+// Config holds every setting, read once from the environment at start.
 type Config struct {
 	Addr          string     // LANDLORD_ADDR, default ":8080"
-	BaseDomain    string     // LANDLORD_BASE_DOMAIN, default "localhost"
-	DatabaseURL   string     // LANDLORD_DATABASE_URL; "" means embedded SQLite
+	BaseDomain    string     // LANDLORD_BASE_DOMAIN, default "localhost"; lower-cased, no trailing dot
+	DatabaseURL   string     // LANDLORD_DATABASE_URL; "" means embedded SQLite, else postgres:// or postgresql://
 	DataDir       string     // LANDLORD_DATA_DIR, default "./data"
-	SessionSecret []byte     // LANDLORD_SESSION_SECRET; unset: kept in DataDir/session.key
-	LogLevel      slog.Level // LANDLORD_LOG_LEVEL: debug, info, warn or error
+	SessionSecret []byte     // LANDLORD_SESSION_SECRET (>= MinSecretLength bytes); unset: see LoadOrCreateSessionSecret
+	LogLevel      slog.Level // LANDLORD_LOG_LEVEL: debug, info, warn or error; default info
 }
 
 // MinSecretLength is the shortest session secret accepted, in bytes.
 const MinSecretLength = 32
 
-var dnsLabel = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
+// sessionKeyBytes is the length of a generated session secret.
+const sessionKeyBytes = 64
 
-// Load reads the settings through getenv and validates them; every bad value is
-// reported, each naming its variable and what is expected.
+// Load reads the settings through getenv (os.Getenv, or a map lookup in tests)
+// and validates them. Every bad value is reported (joined with errors.Join),
+// each naming its variable and what is expected.
 func Load(getenv func(string) string) (Config, error) {
 	get := func(name, def string) string {
 		if v := strings.TrimSpace(getenv(name)); v != "" {
@@ -45,33 +46,37 @@ func Load(getenv func(string) string) (Config, error) {
 	bad := func(name, value, expected string) {
 		errs = append(errs, fmt.Errorf("%s %q: expected %s", name, value, expected))
 	}
+
 	c := Config{
 		Addr:        get("LANDLORD_ADDR", ":8080"),
-		BaseDomain:  strings.TrimSuffix(strings.ToLower(get("LANDLORD_BASE_DOMAIN", "localhost")), "."),
 		DatabaseURL: get("LANDLORD_DATABASE_URL", ""),
 		DataDir:     get("LANDLORD_DATA_DIR", "./data"),
 	}
-	if _, port, err := net.SplitHostPort(c.Addr); err != nil {
-		bad("LANDLORD_ADDR", c.Addr, "host:port with a numeric port, like :8080")
-	} else if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
-		bad("LANDLORD_ADDR", c.Addr, "host:port with a numeric port, like :8080")
+
+	if !validAddr(c.Addr) {
+		bad("LANDLORD_ADDR", c.Addr, "host:port with a numeric port (0-65535), like :8080")
 	}
+
+	rawDomain := get("LANDLORD_BASE_DOMAIN", "localhost")
+	c.BaseDomain = strings.TrimSuffix(strings.ToLower(rawDomain), ".")
 	if !validDomain(c.BaseDomain) {
-		bad("LANDLORD_BASE_DOMAIN", c.BaseDomain, "a DNS name without scheme or port, like console.example.com")
+		bad("LANDLORD_BASE_DOMAIN", rawDomain, "a DNS name without scheme or port, like console.example.com")
 	}
-	if c.DatabaseURL != "" {
-		u, err := url.Parse(c.DatabaseURL)
-		if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") || u.Host == "" {
-			bad("LANDLORD_DATABASE_URL", redact(c.DatabaseURL), "a postgres:// URL (unset for the embedded database)")
-		}
+
+	if c.DatabaseURL != "" && !validPostgresURL(c.DatabaseURL) {
+		bad("LANDLORD_DATABASE_URL", redact(c.DatabaseURL), "a postgres:// or postgresql:// URL, or unset for the embedded SQLite database")
 	}
+
+	// The secret is taken as given (no trimming) and never echoed in errors.
 	if s := getenv("LANDLORD_SESSION_SECRET"); s != "" {
 		if len(s) < MinSecretLength {
 			errs = append(errs, fmt.Errorf("LANDLORD_SESSION_SECRET: expected at least %d bytes, got %d", MinSecretLength, len(s)))
 		}
 		c.SessionSecret = []byte(s)
 	}
-	switch lvl := strings.ToLower(get("LANDLORD_LOG_LEVEL", "info")); lvl {
+
+	rawLevel := get("LANDLORD_LOG_LEVEL", "info")
+	switch strings.ToLower(rawLevel) {
 	case "debug":
 		c.LogLevel = slog.LevelDebug
 	case "info":
@@ -81,27 +86,72 @@ func Load(getenv func(string) string) (Config, error) {
 	case "error":
 		c.LogLevel = slog.LevelError
 	default:
-		bad("LANDLORD_LOG_LEVEL", lvl, "debug, info, warn or error")
+		bad("LANDLORD_LOG_LEVEL", rawLevel, "debug, info, warn or error")
 	}
+
 	return c, errors.Join(errs...)
 }
 
+// validAddr accepts host:port where port is 0-65535 written in decimal digits
+// only (strconv.Atoi alone would also take "+80" or "-0").
+func validAddr(addr string) bool {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil || port == "" || len(port) > 5 {
+		return false
+	}
+	for _, r := range port {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	n, err := strconv.Atoi(port)
+	return err == nil && n <= 65535
+}
+
+// validDomain checks an already lower-cased name: labels of 1-63 characters
+// of [a-z0-9-], not starting or ending with '-', at most 253 characters in all.
+// A scheme or port fails on ':' and '/'.
 func validDomain(d string) bool {
 	if d == "" || len(d) > 253 {
 		return false
 	}
 	for _, label := range strings.Split(d, ".") {
-		if !dnsLabel.MatchString(label) {
+		if len(label) < 1 || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
 			return false
+		}
+		for i := 0; i < len(label); i++ {
+			ch := label[i]
+			if !(ch >= 'a' && ch <= 'z' || ch >= '0' && ch <= '9' || ch == '-') {
+				return false
+			}
 		}
 	}
 	return true
 }
 
+// validPostgresURL requires the postgres:// or postgresql:// prefix and a URL
+// net/url can parse. The host may be empty: libpq takes
+// postgres:///db?host=/run/postgresql for a Unix socket.
+func validPostgresURL(raw string) bool {
+	lower := strings.ToLower(raw)
+	if !strings.HasPrefix(lower, "postgres://") && !strings.HasPrefix(lower, "postgresql://") {
+		return false
+	}
+	_, err := url.Parse(raw)
+	return err == nil
+}
+
 // redact hides a password in a database URL before it is shown.
 func redact(raw string) string {
 	u, err := url.Parse(raw)
-	if err != nil || u.User == nil {
+	if err != nil {
+		// Cannot tell where the password is; show only what precedes "://".
+		if i := strings.Index(raw, "://"); i >= 0 {
+			return raw[:i+3] + "…"
+		}
+		return "…"
+	}
+	if u.User == nil {
 		return raw
 	}
 	if _, has := u.User.Password(); has {
@@ -113,28 +163,34 @@ func redact(raw string) string {
 // UsesSQLite reports whether the embedded database is in use.
 func (c Config) UsesSQLite() bool { return c.DatabaseURL == "" }
 
-// SQLitePath is the embedded database's file.
+// SQLitePath is the embedded database's file: DataDir/landlord.db.
 func (c Config) SQLitePath() string { return filepath.Join(c.DataDir, "landlord.db") }
 
-// Port is the port part of Addr.
+// Port is the port part of Addr ("8080" for ":8080"); "" if Addr is invalid.
 func (c Config) Port() string {
 	_, port, _ := net.SplitHostPort(c.Addr)
 	return port
 }
 
-// LoadOrCreateSessionSecret fills SessionSecret when the environment did not:
-// from DataDir/session.key, created once with random bytes.
+// SessionKeyPath is the file that keeps the session secret when the
+// environment does not give one: DataDir/session.key.
+func (c Config) SessionKeyPath() string { return filepath.Join(c.DataDir, "session.key") }
+
+// LoadOrCreateSessionSecret fills SessionSecret when the environment did not.
+// It reads DataDir/session.key (hex-encoded) or, if the file does not exist,
+// creates it once with 64 random bytes from crypto/rand, mode 0600, creating
+// DataDir with mode 0700 if needed. An existing file that does not decode to
+// at least MinSecretLength bytes is an error; it is never overwritten.
 func (c *Config) LoadOrCreateSessionSecret() error {
 	if len(c.SessionSecret) > 0 {
 		return nil
 	}
-	path := filepath.Join(c.DataDir, "session.key")
-	raw, err := os.ReadFile(path)
+	if c.DataDir == "" {
+		return errors.New("session secret: DataDir is empty")
+	}
+	path := c.SessionKeyPath()
+	secret, err := readSessionKey(path)
 	if err == nil {
-		secret, derr := hex.DecodeString(strings.TrimSpace(string(raw)))
-		if derr != nil || len(secret) < MinSecretLength {
-			return fmt.Errorf("%s: expected at least %d hex-encoded random bytes", path, MinSecretLength)
-		}
 		c.SessionSecret = secret
 		return nil
 	}
@@ -142,24 +198,82 @@ func (c *Config) LoadOrCreateSessionSecret() error {
 		return err
 	}
 	if err := os.MkdirAll(c.DataDir, 0o700); err != nil {
-		return err
+		return fmt.Errorf("session secret: %w", err)
 	}
-	secret := make([]byte, 64)
+	secret = make([]byte, sessionKeyBytes)
 	if _, err := rand.Read(secret); err != nil {
-		return err
+		return fmt.Errorf("session secret: %w", err)
 	}
-	// O_EXCL: two processes starting at once must not each write their own secret.
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if errors.Is(err, os.ErrExist) {
-		return c.LoadOrCreateSessionSecret()
+	switch err := publishFile(path, []byte(hex.EncodeToString(secret)+"\n")); {
+	case err == nil:
+		c.SessionSecret = secret
+		return nil
+	case errors.Is(err, os.ErrExist):
+		// Another process created it first: use that one.
+		secret, err := readSessionKey(path)
+		if err != nil {
+			return err
+		}
+		c.SessionSecret = secret
+		return nil
+	default:
+		return fmt.Errorf("session secret: %w", err)
 	}
+}
+
+func readSessionKey(path string) ([]byte, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err // keeps os.ErrNotExist visible to the caller
+	}
+	secret, err := hex.DecodeString(strings.TrimSpace(string(raw)))
+	if err != nil || len(secret) < MinSecretLength {
+		return nil, fmt.Errorf("%s: expected at least %d hex-encoded random bytes; remove the file to have a new secret made (this signs everyone out)", path, MinSecretLength)
+	}
+	return secret, nil
+}
+
+// publishFile writes data to a temporary file beside path (mode 0600), syncs
+// it, then hard-links it into place, so path appears only complete and an
+// existing path is never replaced (os.ErrExist is returned instead). Where
+// hard links are not supported it falls back to an exclusive create.
+func publishFile(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".session.key-*")
 	if err != nil {
 		return err
 	}
-	defer f.Close()
-	if _, err := f.WriteString(hex.EncodeToString(secret) + "\n"); err != nil {
+	defer os.Remove(tmp.Name())
+	_, werr := tmp.Write(data)
+	if werr == nil {
+		werr = tmp.Chmod(0o600) // CreateTemp uses 0600, but make it exact whatever the umask
+	}
+	if werr == nil {
+		werr = tmp.Sync()
+	}
+	if cerr := tmp.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr != nil {
+		return werr
+	}
+	lerr := os.Link(tmp.Name(), path)
+	if lerr == nil || errors.Is(lerr, os.ErrExist) {
+		return lerr
+	}
+	// No hard links on this filesystem: create path exclusively instead.
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
 		return err
 	}
-	c.SessionSecret = secret
-	return f.Sync()
+	_, werr = f.Write(data)
+	if werr == nil {
+		werr = f.Chmod(0o600)
+	}
+	if werr == nil {
+		werr = f.Sync()
+	}
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	return werr
 }

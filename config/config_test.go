@@ -2,101 +2,249 @@ package config
 
 import (
 	"bytes"
+	"encoding/hex"
+	"errors"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 )
 
+// env turns a map into a getenv function.
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
 
-func TestLoadDefaultsWithEmptyEnvironment(t *testing.T) {
+func TestLoadGivesDefaultsForEmptyEnvironment(t *testing.T) {
 	c, err := Load(env(nil))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Addr != ":8080" || c.BaseDomain != "localhost" || c.DataDir != "./data" || !c.UsesSQLite() || c.Port() != "8080" {
-		t.Fatalf("defaults: %+v", c)
+	checks := []struct {
+		name      string
+		got, want any
+	}{
+		{"Addr", c.Addr, ":8080"},
+		{"Port", c.Port(), "8080"},
+		{"BaseDomain", c.BaseDomain, "localhost"},
+		{"DatabaseURL", c.DatabaseURL, ""},
+		{"UsesSQLite", c.UsesSQLite(), true},
+		{"DataDir", c.DataDir, "./data"},
+		{"SQLitePath", c.SQLitePath(), filepath.Join("data", "landlord.db")},
+		{"SessionSecret", len(c.SessionSecret), 0},
+		{"LogLevel", c.LogLevel, slog.LevelInfo},
 	}
-	if c.SQLitePath() != filepath.Join("data", "landlord.db") {
-		t.Fatalf("sqlite path %s", c.SQLitePath())
+	for _, ch := range checks {
+		if ch.got != ch.want {
+			t.Errorf("%s = %v, want %v", ch.name, ch.got, ch.want)
+		}
+	}
+}
+
+func TestLoadAcceptsGoodValues(t *testing.T) {
+	tests := []struct {
+		name  string
+		env   map[string]string
+		check func(Config) bool
+	}{
+		{"addr with host", map[string]string{"LANDLORD_ADDR": "127.0.0.1:9000"}, func(c Config) bool { return c.Addr == "127.0.0.1:9000" && c.Port() == "9000" }},
+		{"addr with IPv6 host", map[string]string{"LANDLORD_ADDR": "[::1]:443"}, func(c Config) bool { return c.Port() == "443" }},
+		{"addr with port 0", map[string]string{"LANDLORD_ADDR": ":0"}, func(c Config) bool { return c.Port() == "0" }},
+		{"addr with port 65535", map[string]string{"LANDLORD_ADDR": ":65535"}, func(c Config) bool { return c.Port() == "65535" }},
+		{"postgres URL", map[string]string{"LANDLORD_DATABASE_URL": "postgres://app:pw@db:5432/landlord?sslmode=disable"}, func(c Config) bool { return !c.UsesSQLite() }},
+		{"postgresql URL", map[string]string{"LANDLORD_DATABASE_URL": "postgresql://db/landlord"}, func(c Config) bool { return !c.UsesSQLite() }},
+		{"postgres URL over a Unix socket", map[string]string{"LANDLORD_DATABASE_URL": "postgres:///landlord?host=/run/postgresql"}, func(c Config) bool { return !c.UsesSQLite() }},
+		{"data dir", map[string]string{"LANDLORD_DATA_DIR": "/var/lib/landlord"}, func(c Config) bool {
+			return c.SQLitePath() == filepath.Join("/var/lib/landlord", "landlord.db")
+		}},
+		{"session secret of 32 bytes", map[string]string{"LANDLORD_SESSION_SECRET": strings.Repeat("s", 32)}, func(c Config) bool { return string(c.SessionSecret) == strings.Repeat("s", 32) }},
+		{"log level debug", map[string]string{"LANDLORD_LOG_LEVEL": "debug"}, func(c Config) bool { return c.LogLevel == slog.LevelDebug }},
+		{"log level WARN", map[string]string{"LANDLORD_LOG_LEVEL": "WARN"}, func(c Config) bool { return c.LogLevel == slog.LevelWarn }},
+		{"log level error", map[string]string{"LANDLORD_LOG_LEVEL": "error"}, func(c Config) bool { return c.LogLevel == slog.LevelError }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Load(env(tt.env))
+			if err != nil {
+				t.Fatalf("env %v: %v", tt.env, err)
+			}
+			if !tt.check(c) {
+				t.Fatalf("env %v: got %+v", tt.env, c)
+			}
+		})
 	}
 }
 
 func TestLoadNormalisesBaseDomain(t *testing.T) {
-	c, err := Load(env(map[string]string{"LANDLORD_BASE_DOMAIN": "Console.Example.COM."}))
-	if err != nil || c.BaseDomain != "console.example.com" {
-		t.Fatalf("%q %v", c.BaseDomain, err)
+	tests := []struct{ in, want string }{
+		{"LocalHost.", "localhost"},
+		{"Console.Example.COM.", "console.example.com"},
+		{"  tenants.example.org  ", "tenants.example.org"},
+		{"a-b.c0.example", "a-b.c0.example"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			c, err := Load(env(map[string]string{"LANDLORD_BASE_DOMAIN": tt.in}))
+			if err != nil || c.BaseDomain != tt.want {
+				t.Fatalf("BaseDomain = %q, err %v; want %q", c.BaseDomain, err, tt.want)
+			}
+		})
 	}
 }
 
-func TestLoadNamesEachBadVariable(t *testing.T) {
-	cases := map[string]string{
+func TestLoadRejectsEachBadValueNamingItsVariable(t *testing.T) {
+	tests := []struct {
+		variable, value, expected string // expected: a fragment of the error
+	}{
+		{"LANDLORD_ADDR", ":80x", `LANDLORD_ADDR ":80x": expected host:port with a numeric port`},
+		{"LANDLORD_ADDR", "8080", "numeric port"},
+		{"LANDLORD_ADDR", "localhost:", "numeric port"},
+		{"LANDLORD_ADDR", ":65536", "numeric port"},
+		{"LANDLORD_ADDR", ":+80", "numeric port"},
+		{"LANDLORD_ADDR", ":-0", "numeric port"},
+		{"LANDLORD_BASE_DOMAIN", "http://localhost", "DNS name"},
+		{"LANDLORD_BASE_DOMAIN", "localhost:8080", "DNS name"},
+		{"LANDLORD_BASE_DOMAIN", "-bad.example", "DNS name"},
+		{"LANDLORD_BASE_DOMAIN", "bad-.example", "DNS name"},
+		{"LANDLORD_BASE_DOMAIN", "a..example", "DNS name"},
+		{"LANDLORD_BASE_DOMAIN", "under_score.example", "DNS name"},
+		{"LANDLORD_BASE_DOMAIN", ".", "DNS name"},
+		{"LANDLORD_BASE_DOMAIN", strings.Repeat("a", 64) + ".example", "DNS name"},
+		{"LANDLORD_BASE_DOMAIN", strings.Repeat(strings.Repeat("a", 63)+".", 4) + "com", "DNS name"},
+		{"LANDLORD_DATABASE_URL", "mysql://root@localhost/db", "postgres://"},
+		{"LANDLORD_DATABASE_URL", "postgres:db", "postgres://"},
+		{"LANDLORD_DATABASE_URL", "db.example:5432", "postgres://"},
+		{"LANDLORD_DATABASE_URL", "postgres://db:5432/%zz", "postgres://"},
+		{"LANDLORD_SESSION_SECRET", "too short", "at least 32 bytes"},
+		{"LANDLORD_SESSION_SECRET", strings.Repeat("s", 31), "at least 32 bytes"},
+		{"LANDLORD_LOG_LEVEL", "loud", `LANDLORD_LOG_LEVEL "loud": expected debug, info, warn or error`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.variable+"="+tt.value, func(t *testing.T) {
+			_, err := Load(env(map[string]string{tt.variable: tt.value}))
+			if err == nil {
+				t.Fatalf("%s=%q accepted", tt.variable, tt.value)
+			}
+			msg := err.Error()
+			if !strings.Contains(msg, tt.variable) || !strings.Contains(msg, tt.expected) {
+				t.Fatalf("%s=%q: error %q should name the variable and contain %q", tt.variable, tt.value, msg, tt.expected)
+			}
+		})
+	}
+}
+
+func TestLoadReportsAllBadValuesAtOnce(t *testing.T) {
+	bad := map[string]string{
 		"LANDLORD_ADDR":           ":80x",
 		"LANDLORD_BASE_DOMAIN":    "http://localhost:8080",
 		"LANDLORD_DATABASE_URL":   "mysql://root@localhost/db",
 		"LANDLORD_SESSION_SECRET": "too short",
 		"LANDLORD_LOG_LEVEL":      "loud",
 	}
-	for name, value := range cases {
-		t.Run(name, func(t *testing.T) {
-			_, err := Load(env(map[string]string{name: value}))
-			if err == nil || !strings.Contains(err.Error(), name) {
-				t.Fatalf("%s=%q: error %v", name, value, err)
-			}
-		})
+	_, err := Load(env(bad))
+	if err == nil {
+		t.Fatal("no error")
 	}
-	_, err := Load(env(cases))
-	for name := range cases {
-		if err == nil || !strings.Contains(err.Error(), name) {
-			t.Errorf("all bad at once: %s not reported in %v", name, err)
+	var joined interface{ Unwrap() []error }
+	if !errors.As(err, &joined) || len(joined.Unwrap()) != len(bad) {
+		t.Fatalf("want %d joined errors, got %v", len(bad), err)
+	}
+	for name := range bad {
+		if !strings.Contains(err.Error(), name) {
+			t.Errorf("%s not reported in %v", name, err)
 		}
 	}
 }
 
-func TestLoadAcceptsPostgresURL(t *testing.T) {
-	c, err := Load(env(map[string]string{"LANDLORD_DATABASE_URL": "postgres://app:pw@db:5432/landlord?sslmode=disable"}))
-	if err != nil || c.UsesSQLite() {
-		t.Fatalf("%+v %v", c, err)
+func TestLoadKeepsPasswordsAndSecretsOutOfErrors(t *testing.T) {
+	tests := []struct {
+		name, variable, value, secret string
+	}{
+		{"bad database URL", "LANDLORD_DATABASE_URL", "mysql://app:hunter2@db/x", "hunter2"},
+		{"unparsable database URL", "LANDLORD_DATABASE_URL", "postgres://app:hunter2@db/%zz", "hunter2"},
+		{"short session secret", "LANDLORD_SESSION_SECRET", "hunter2", "hunter2"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Load(env(map[string]string{tt.variable: tt.value}))
+			if err == nil || strings.Contains(err.Error(), tt.secret) {
+				t.Fatalf("error %v", err)
+			}
+		})
 	}
 }
 
-func TestBadDatabaseURLIsShownWithoutPassword(t *testing.T) {
-	_, err := Load(env(map[string]string{"LANDLORD_DATABASE_URL": "mysql://app:hunter2@db/x"}))
-	if err == nil || strings.Contains(err.Error(), "hunter2") {
-		t.Fatalf("error %v", err)
-	}
-}
-
-func TestSessionSecretIsCreatedOnceAndKept(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "data")
+func TestLoadOrCreateSessionSecretCreatesTheFileOnce(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data") // missing: must be created
 	a := Config{DataDir: dir}
 	if err := a.LoadOrCreateSessionSecret(); err != nil {
 		t.Fatal(err)
+	}
+	if len(a.SessionSecret) != 64 {
+		t.Fatalf("secret of %d bytes, want 64", len(a.SessionSecret))
 	}
 	b := Config{DataDir: dir}
 	if err := b.LoadOrCreateSessionSecret(); err != nil {
 		t.Fatal(err)
 	}
-	if len(a.SessionSecret) < MinSecretLength || !bytes.Equal(a.SessionSecret, b.SessionSecret) {
-		t.Fatal("second start did not read the same secret")
+	if !bytes.Equal(a.SessionSecret, b.SessionSecret) {
+		t.Fatal("second call did not return the same secret")
 	}
-	info, err := os.Stat(filepath.Join(dir, "session.key"))
-	if err != nil || info.Mode().Perm() != 0o600 {
-		t.Fatalf("session.key mode %v %v", info.Mode(), err)
+	path := filepath.Join(dir, "session.key")
+	info, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Mode().Perm() != 0o600 {
+		t.Errorf("session.key mode %v, want 0600", info.Mode().Perm())
+	}
+	if dinfo, err := os.Stat(dir); err != nil || dinfo.Mode().Perm() != 0o700 {
+		t.Errorf("data dir mode %v (%v), want 0700", dinfo.Mode().Perm(), err)
+	}
+	raw, _ := os.ReadFile(path)
+	if got, err := hex.DecodeString(strings.TrimSpace(string(raw))); err != nil || !bytes.Equal(got, a.SessionSecret) {
+		t.Errorf("session.key is not the hex of the secret: %q", raw)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("data dir holds %d entries, want only session.key", len(entries))
 	}
 }
 
-func TestSessionSecretFromEnvironmentWins(t *testing.T) {
+func TestLoadOrCreateSessionSecretRefusesABadFile(t *testing.T) {
+	tests := []struct{ name, content string }{
+		{"short", hex.EncodeToString(bytes.Repeat([]byte{1}, 31))},
+		{"empty", ""},
+		{"not hex", strings.Repeat("zz", 40)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, "session.key")
+			if err := os.WriteFile(path, []byte(tt.content), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			c := Config{DataDir: dir}
+			err := c.LoadOrCreateSessionSecret()
+			if err == nil || !strings.Contains(err.Error(), "session.key") {
+				t.Fatalf("error %v", err)
+			}
+			if raw, _ := os.ReadFile(path); string(raw) != tt.content {
+				t.Fatal("a bad key file was overwritten")
+			}
+		})
+	}
+}
+
+func TestLoadOrCreateSessionSecretKeepsTheEnvironmentSecret(t *testing.T) {
 	c, err := Load(env(map[string]string{"LANDLORD_SESSION_SECRET": strings.Repeat("s", 40)}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	c.DataDir = t.TempDir()
 	if err := c.LoadOrCreateSessionSecret(); err != nil || string(c.SessionSecret) != strings.Repeat("s", 40) {
-		t.Fatal("environment secret replaced")
+		t.Fatalf("environment secret replaced (%v)", err)
 	}
 	if _, err := os.Stat(filepath.Join(c.DataDir, "session.key")); err == nil {
-		t.Fatal("a key file was written although the environment gave one")
+		t.Fatal("a key file was written although the environment gave a secret")
 	}
 }
