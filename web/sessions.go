@@ -3,7 +3,6 @@ package web
 import (
 	"crypto/rand"
 	"crypto/sha256"
-	"encoding/base64"
 	"net/http"
 	"strings"
 	"time"
@@ -71,7 +70,7 @@ func (s *sessionStore) fresh(c echo.Context, tenantID uint64) *sessions.Session 
 	sess.Options = &opts
 	sess.IsNew = true
 	sess.Values[keyTenant] = tenantID
-	sess.Values[keyCSRF] = randomToken()
+	sess.Values[keyCSRF] = rand.Text()
 	return sess
 }
 
@@ -128,14 +127,6 @@ func takeFlashes(sess *sessions.Session) []views.Flash {
 		out = append(out, views.Flash{Kind: kind, Text: text})
 	}
 	return out
-}
-
-func randomToken() string {
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		panic(err)
-	}
-	return base64.RawURLEncoding.EncodeToString(b)
 }
 
 var _ handlers.Sessions = (*sessionStore)(nil)
