@@ -145,6 +145,10 @@ func TestBrowserLogsInThroughTheFormAndReachesTheDashboard(t *testing.T) {
 	}
 	screenshot(t, ctx, "dashboard-acme")
 
+	// A page that does not exist shows the error page, still signed in.
+	do(t, ctx, chromedp.Navigate(in.url("acme.localhost", "/no-such-page")), chromedp.WaitVisible(testid("error-page")))
+	screenshot(t, ctx, "error-404")
+
 	// An unknown subdomain shows the plain "no such tenant" page.
 	do(t, ctx, chromedp.Navigate(in.url("nosuch.localhost", "/")), chromedp.WaitVisible(testid("no-such-tenant")))
 	screenshot(t, ctx, "no-such-tenant")
