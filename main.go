@@ -37,6 +37,7 @@ commands:
   set-admin-password <tenant> <email> <password>  create or reset a full-rights admin
   tenants list                                  print every tenant as JSON
   tenants create --subdomain S --name N         create a subtenant
+  tenants disable S | tenants enable S          disable (ending its sessions) or enable a subtenant
 `
 
 // run is the whole program, with its environment passed in so tests can run it.
@@ -74,6 +75,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		logger.Info("migrated", "versions", applied)
 	}
 
+	// The command line acts as the system, in every tenant's audit log.
+	ctx = models.WithActor(ctx, models.SystemActor("cli"))
 	switch args[0] {
 	case "migrate":
 		fmt.Fprintf(stdout, "database is up to date (applied %d migrations now)\n", len(applied))
@@ -103,7 +106,12 @@ func serve(ctx context.Context, cfg config.Config, store *models.Store, logger *
 	if err != nil {
 		return err
 	}
-	return web.NewServer(cfg, store, logger).Serve(ctx, ln)
+	srv, err := web.NewServer(cfg, store, logger)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	return srv.Serve(ctx, ln)
 }
 
 type tenantJSON struct {
@@ -116,7 +124,7 @@ type tenantJSON struct {
 
 func tenantsCommand(ctx context.Context, store *models.Store, args []string, stdout io.Writer) error {
 	if len(args) == 0 {
-		return errors.New("usage: landlord tenants list | tenants create --subdomain S --name N")
+		return errors.New("usage: landlord tenants list | create --subdomain S --name N | disable S | enable S")
 	}
 	switch args[0] {
 	case "list":
@@ -144,6 +152,15 @@ func tenantsCommand(ctx context.Context, store *models.Store, args []string, std
 			return err
 		}
 		return json.NewEncoder(stdout).Encode(tenantJSON{t.ID, t.Subdomain, t.Name, t.Enabled, t.CreatedAt})
+	case "disable", "enable":
+		if len(args) != 2 {
+			return fmt.Errorf("usage: landlord tenants %s <subdomain>", args[0])
+		}
+		if err := store.SetTenantEnabled(ctx, args[1], args[0] == "enable"); err != nil {
+			return fmt.Errorf("tenants %s %s: %w", args[0], args[1], err)
+		}
+		fmt.Fprintf(stdout, "tenant %s %sd\n", args[1], args[0])
+		return nil
 	}
 	return fmt.Errorf("unknown tenants command %q", args[0])
 }

@@ -21,12 +21,9 @@ func Dashboard() echo.HandlerFunc {
 		if u.Role != nil {
 			d.RoleName = u.Role.Name
 		}
-		perms := u.Permissions()
 		for _, f := range models.Features {
-			d.Features = append(d.Features, views.FeatureLevel{Feature: string(f), Level: perms.Level(f).String()})
+			d.Features = append(d.Features, views.FeatureLevel{Feature: string(f), Level: u.Level(f).String()})
 		}
-		page := PageFor(v, "Dashboard")
-		page.Nav[0].Active = true
-		return Render(c, http.StatusOK, views.DashboardPage(page, d))
+		return Render(c, http.StatusOK, views.DashboardPage(PageFor(v, "Dashboard"), d))
 	}
 }

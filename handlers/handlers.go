@@ -12,12 +12,16 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"landlord/models"
+	"landlord/static"
 	"landlord/views"
 )
 
 // Visitor is who is asking and where: the host's tenant, the signed-in user if
 // any, and what every page needs. The web layer's middleware sets it once per request.
 type Visitor struct {
+	// Tenant is the host's tenant. For a signed-in request it holds what the
+	// session check loads (ID, Subdomain, Name, IsMaster, Enabled, TenantRoleID,
+	// Version), not every column.
 	Tenant     *models.Tenant
 	User       *models.User // nil when nobody is signed in
 	OnBase     bool         // the request came to the base domain (the master's console)
@@ -25,6 +29,8 @@ type Visitor struct {
 	RequestID  string
 	Flashes    []views.Flash
 	BaseDomain string
+	Path       string          // the request's path, to mark the current navigation link
+	Nav        []views.NavLink // the links of the routes this visitor may open
 }
 
 type visitorKey struct{}
@@ -68,7 +74,10 @@ func PageFor(v *Visitor, title string) views.Page {
 	}
 	if v.User != nil {
 		p.UserDisplay = v.User.DisplayName()
-		p.Nav = []views.NavLink{{Label: "Dashboard", Href: "/"}}
+		for _, l := range v.Nav {
+			l.Active = l.Href == v.Path
+			p.Nav = append(p.Nav, l)
+		}
 	}
 	return p
 }
@@ -81,6 +90,17 @@ func Render(c echo.Context, status int, component templ.Component) error {
 		return err
 	}
 	return c.HTMLBlob(status, buf.Bytes())
+}
+
+// Favicon serves the console's icon, which browsers ask for on every page.
+func Favicon() echo.HandlerFunc {
+	return func(c echo.Context) error {
+		b, err := static.FS.ReadFile("favicon.ico")
+		if err != nil {
+			return err
+		}
+		return c.Blob(http.StatusOK, "image/x-icon", b)
+	}
 }
 
 // Healthz answers while the process is up.

@@ -2,9 +2,25 @@ package models
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"gorm.io/gorm"
+)
+
+// Audit actions: what an event says happened.
+const (
+	ActionLogin             = "login"
+	ActionLoginFailed       = "login.failed"
+	ActionLogout            = "logout"
+	ActionTenantCreate      = "tenant.create"
+	ActionTenantUpdate      = "tenant.update"
+	ActionTenantEnable      = "tenant.enable"
+	ActionTenantDisable     = "tenant.disable"
+	ActionUserCreate        = "user.create"
+	ActionUserEnable        = "user.enable"
+	ActionUserDisable       = "user.disable"
+	ActionUserPasswordReset = "user.password_reset"
 )
 
 // Outcomes of an audited action.
@@ -46,25 +62,11 @@ type Client struct {
 	UserAgent string
 }
 
-// Actor is who is acting, for the audit log.
-type Actor struct {
-	UserID uint64
-	Name   string
-}
-
-type (
-	clientKey struct{}
-	actorKey  struct{}
-)
+type clientKey struct{}
 
 // WithClient records the request's origin in ctx.
 func WithClient(ctx context.Context, c Client) context.Context {
 	return context.WithValue(ctx, clientKey{}, c)
-}
-
-// WithActor records the signed-in user in ctx.
-func WithActor(ctx context.Context, a Actor) context.Context {
-	return context.WithValue(ctx, actorKey{}, a)
 }
 
 // record writes an audit event into tenantID's log, inside tx so it commits or
@@ -72,10 +74,11 @@ func WithActor(ctx context.Context, a Actor) context.Context {
 func (s *Store) record(tx *gorm.DB, tenantID uint64, e Event) error {
 	ctx := tx.Statement.Context
 	client, _ := ctx.Value(clientKey{}).(Client)
-	if e.ActorName == "" {
-		if a, ok := ctx.Value(actorKey{}).(Actor); ok {
+	if a, ok := ActorFrom(ctx); ok && e.ActorName == "" {
+		e.ActorName = a.Name
+		if !a.System {
 			id := a.UserID
-			e.ActorUserID, e.ActorName = &id, a.Name
+			e.ActorUserID = &id
 		}
 	}
 	if e.ActorName == "" {
@@ -103,4 +106,22 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return s[:n]
+}
+
+// change is one field's before and after, for an event's details.
+type change struct {
+	Field         string
+	Before, After any
+}
+
+// changeDetails is the JSON of the fields that changed: {"name":{"before":…,"after":…}}.
+func changeDetails(changes ...change) string {
+	out := map[string]map[string]any{}
+	for _, c := range changes {
+		if c.Before != c.After {
+			out[c.Field] = map[string]any{"before": c.Before, "after": c.After}
+		}
+	}
+	b, _ := json.Marshal(out)
+	return string(b)
 }

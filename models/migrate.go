@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"gorm.io/gorm"
 )
@@ -18,6 +17,7 @@ type migration struct {
 	name     string
 	sql      string
 	postgres string
+	sqlite   string
 }
 
 var columnTypes = map[bool]*strings.Replacer{
@@ -141,6 +141,51 @@ CREATE INDEX user_sessions_user ON user_sessions (tenant_id, user_id);
 		postgres: `GRANT SELECT, INSERT, UPDATE, DELETE ON user_sessions TO ` + AppRole + `;
 GRANT USAGE, SELECT ON SEQUENCE user_sessions_id_seq TO ` + AppRole + `;` + rlsSQL("user_sessions"),
 	},
+	{
+		version: 3,
+		name:    "stored user counts per tenant",
+		// Lists of tenants show each one's user count; a counter row kept by
+		// triggers answers that for any page without counting rows per tenant.
+		sql: `
+CREATE TABLE tenant_usage (
+	tenant_id {{ref}} PRIMARY KEY REFERENCES tenants(id) ON DELETE CASCADE,
+	users INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO tenant_usage (tenant_id, users)
+	SELECT t.id, (SELECT count(*) FROM users u WHERE u.tenant_id = t.id) FROM tenants t;
+CREATE INDEX tenant_usage_users ON tenant_usage (users, tenant_id);
+CREATE INDEX tenants_name ON tenants (lower(name), id);
+CREATE INDEX tenants_created ON tenants (created_at, id);
+`,
+		sqlite: `
+CREATE TRIGGER tenant_usage_new AFTER INSERT ON tenants BEGIN
+	INSERT INTO tenant_usage (tenant_id) VALUES (NEW.id);
+END;
+CREATE TRIGGER tenant_usage_user_added AFTER INSERT ON users BEGIN
+	UPDATE tenant_usage SET users = users + 1 WHERE tenant_id = NEW.tenant_id;
+END;
+CREATE TRIGGER tenant_usage_user_removed AFTER DELETE ON users BEGIN
+	UPDATE tenant_usage SET users = users - 1 WHERE tenant_id = OLD.tenant_id;
+END;
+`,
+		postgres: `GRANT SELECT, INSERT, UPDATE ON tenant_usage TO ` + AppRole + `;` + rlsSQL("tenant_usage") + `
+CREATE FUNCTION tenant_usage_new() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	INSERT INTO tenant_usage (tenant_id) VALUES (NEW.id);
+	RETURN NULL;
+END $$;
+CREATE TRIGGER tenant_usage_new AFTER INSERT ON tenants FOR EACH ROW EXECUTE FUNCTION tenant_usage_new();
+CREATE FUNCTION tenant_usage_users() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	IF TG_OP = 'INSERT' THEN
+		UPDATE tenant_usage SET users = users + 1 WHERE tenant_id = NEW.tenant_id;
+	ELSE
+		UPDATE tenant_usage SET users = users - 1 WHERE tenant_id = OLD.tenant_id;
+	END IF;
+	RETURN NULL;
+END $$;
+CREATE TRIGGER tenant_usage_users AFTER INSERT OR DELETE ON users FOR EACH ROW EXECUTE FUNCTION tenant_usage_users();
+`},
 }
 
 // appRoleSQL creates the application role (once per cluster; concurrent installs
@@ -187,12 +232,6 @@ CREATE POLICY %[1]s_tenant_isolation ON %[1]s
 	return b.String()
 }
 
-type schemaMigration struct {
-	Version   int `gorm:"primaryKey;autoIncrement:false"`
-	Name      string
-	AppliedAt time.Time
-}
-
 // Migrate applies every migration not yet recorded, each in its own transaction,
 // and returns the versions it applied.
 func (s *Store) Migrate(ctx context.Context) ([]int, error) {
@@ -220,6 +259,8 @@ func (s *Store) Migrate(ctx context.Context) ([]int, error) {
 			sql := columnTypes[s.postgres].Replace(m.sql)
 			if s.postgres {
 				sql += m.postgres
+			} else {
+				sql += m.sqlite
 			}
 			if err := tx.Exec(sql).Error; err != nil {
 				return fmt.Errorf("migration %d (%s): %w", m.version, m.name, err)
@@ -229,6 +270,23 @@ func (s *Store) Migrate(ctx context.Context) ([]int, error) {
 		})
 		if err != nil {
 			return applied, err
+		}
+	}
+	if s.postgres {
+		// Functions are not versioned steps: each run recreates them from the
+		// code, so they always match the queries this build makes.
+		err := db.Transaction(func(tx *gorm.DB) error {
+			if err := tx.Exec("SELECT pg_advisory_xact_lock(7405321)").Error; err != nil {
+				return err
+			}
+			var schema string
+			if err := tx.Raw("SELECT current_schema()").Scan(&schema).Error; err != nil {
+				return err
+			}
+			return tx.Exec(sessionCheckFunction(schema)).Error
+		})
+		if err != nil {
+			return applied, fmt.Errorf("functions: %w", err)
 		}
 	}
 	return applied, s.ensureMaster(ctx)

@@ -45,7 +45,7 @@ func TestLoginAcceptsUsernameOrEmailCaseInsensitively(t *testing.T) {
 	for _, d := range storetest.Dialects {
 		t.Run(d, func(t *testing.T) {
 			s := storetest.Open(t, d)
-			ctx := context.Background()
+			ctx := storetest.System(context.Background())
 			acme, err := s.CreateTenant(ctx, models.NewTenant{Subdomain: "acme", Name: "Acme"})
 			if err != nil {
 				t.Fatal(err)

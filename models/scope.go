@@ -17,7 +17,7 @@ import (
 //
 // Every table with a tenant_id column is tenant-owned. The request's tenant travels
 // in context.Context (WithTenant); the callbacks registered by registerTenantScope
-// add the TenantScope condition to every query, update, delete and row statement and
+// add the tenant condition (tenant_id = the context's tenant) to every query, update, delete and row statement and
 // set tenant_id on every create, so no call site has to remember it. A statement on a
 // tenant table whose context carries no tenant fails with ErrNoTenant.
 //
@@ -68,13 +68,6 @@ func acrossTenants(ctx context.Context) bool {
 // per-transaction settings) so the Raw/Exec guard lets them through.
 func internalSQL(ctx context.Context) context.Context {
 	return context.WithValue(ctx, internalSQLKey{}, true)
-}
-
-// TenantScope is the tenant filter as a GORM scope: tenant_id = the context's tenant.
-func TenantScope(tenantID uint64) func(*gorm.DB) *gorm.DB {
-	return func(db *gorm.DB) *gorm.DB {
-		return db.Where(tenantCondition(clause.CurrentTable, tenantID))
-	}
 }
 
 func tenantCondition(table string, tenantID uint64) clause.Expression {

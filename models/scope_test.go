@@ -46,7 +46,7 @@ func setup(t *testing.T, dialect string) *world {
 
 func setupOn(t *testing.T, dialect string, s *models.Store) *world {
 	t.Helper()
-	ctx := context.Background()
+	ctx := storetest.System(context.Background())
 	w := &world{s: s, dialect: dialect}
 	var err error
 	if w.a, err = s.CreateTenant(ctx, models.NewTenant{Subdomain: "acme", Name: "Acme"}); err != nil {

@@ -3,7 +3,9 @@ package models
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"errors"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -35,28 +37,90 @@ func (s *Store) OpenSession(ctx context.Context, u *User, ttl time.Duration) (st
 	return id, err
 }
 
-// SessionUser returns the user of session id in the context's tenant, with its
-// role. A session that expired, was closed, belongs to another tenant, or whose
-// user was disabled or had its sessions ended since, is ErrNotFound.
-func (s *Store) SessionUser(ctx context.Context, id string) (*User, error) {
-	var u User
-	err := s.tx(ctx, func(tx *gorm.DB) error {
-		var sess UserSession
-		if err := tx.Where("token_hash = ?", hashToken(id)).Take(&sess).Error; err != nil {
-			return err
-		}
-		if !s.now().Before(sess.ExpiresAt) {
-			return gorm.ErrRecordNotFound
-		}
-		if err := tx.Preload("Role").Where("id = ? AND enabled AND session_version = ?", sess.UserID, sess.SessionVersion).Take(&u).Error; err != nil {
-			return err
-		}
-		return nil
-	})
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, ErrNotFound
+// sessionCheckSQL checks a signed-in request in one statement: the host's
+// tenant is enabled, the session is open and unexpired, its user is enabled
+// with the same session version, and the user's role. It is the whole
+// per-request cost of being signed in, so revocation (logout, disabling a user
+// or a tenant, a password reset) takes effect on the very next request, on
+// every server process. {{sub}}, {{hash}} and {{now}} are its parameters.
+const sessionCheckSQL = `
+SELECT t.id, t.subdomain, t.name, t.is_master, t.tenant_role_id, t.version,
+	u.id, u.username, u.email, u.first_name, u.last_name, u.role_id,
+	u.identity_source, u.session_version, u.last_login_at, u.version,
+	r.name, r.permissions
+FROM tenants t
+JOIN user_sessions s ON s.tenant_id = t.id
+JOIN users u ON u.tenant_id = s.tenant_id AND u.id = s.user_id
+	AND u.enabled AND u.session_version = s.session_version
+LEFT JOIN roles r ON r.tenant_id = u.tenant_id AND r.id = u.role_id
+WHERE t.subdomain = {{sub}} AND t.enabled AND s.token_hash = {{hash}} AND s.expires_at > {{now}}`
+
+// sessionCheckFunction wraps sessionCheckSQL for PostgreSQL. Outside a store
+// transaction no tenant is set and row-level security shows no rows, so the
+// function runs as its owner with the cross-tenant flag set for its own
+// duration only (a SET clause restores it on exit): the subdomain and the
+// token hash are what confine it. It is recreated by every migration run.
+func sessionCheckFunction(schema string) string {
+	body := strings.NewReplacer("{{sub}}", "p_subdomain", "{{hash}}", "p_token_hash", "{{now}}", "p_now").Replace(sessionCheckSQL)
+	return `
+DROP FUNCTION IF EXISTS landlord_session_check(text, text, timestamptz);
+CREATE FUNCTION landlord_session_check(p_subdomain text, p_token_hash text, p_now timestamptz)
+RETURNS TABLE (t_id bigint, t_subdomain text, t_name text, t_is_master boolean, t_tenant_role_id bigint, t_version integer,
+	u_id bigint, u_username text, u_email text, u_first_name text, u_last_name text, u_role_id bigint,
+	u_identity_source text, u_session_version integer, u_last_login_at timestamptz, u_version integer,
+	r_name text, r_permissions text)
+LANGUAGE plpgsql STABLE SECURITY DEFINER
+SET search_path = ` + quoteIdent(schema) + `, pg_temp
+SET landlord.across_tenants = 'on'
+AS $fn$
+BEGIN
+	RETURN QUERY ` + body + `;
+END
+$fn$;
+REVOKE ALL ON FUNCTION landlord_session_check(text, text, timestamptz) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION landlord_session_check(text, text, timestamptz) TO ` + AppRole + `;
+`
+}
+
+func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+
+var sqliteSessionCheck = strings.NewReplacer("{{sub}}", "?1", "{{hash}}", "?2", "{{now}}", "?3").Replace(sessionCheckSQL)
+
+// SessionUser checks session id on the tenant with this subdomain and returns
+// the tenant and the signed-in user with its role. A session that expired, was
+// closed, belongs to another tenant, whose user was disabled or had its
+// sessions ended since, or whose tenant is disabled, is ErrNotFound.
+func (s *Store) SessionUser(ctx context.Context, subdomain, id string) (*Tenant, *User, error) {
+	query, args := sqliteSessionCheck, []any{subdomain, hashToken(id), s.now()}
+	if s.postgres {
+		query = "SELECT * FROM landlord_session_check($1, $2, $3)"
 	}
-	return &u, err
+	var (
+		t        = Tenant{Enabled: true}
+		u        = User{Enabled: true}
+		roleName sql.NullString
+		perms    sql.NullString
+	)
+	err := s.sqlDB.QueryRowContext(ctx, query, args...).Scan(
+		&t.ID, &t.Subdomain, &t.Name, &t.IsMaster, &t.TenantRoleID, &t.Version,
+		&u.ID, &u.Username, &u.Email, &u.FirstName, &u.LastName, &u.RoleID,
+		&u.IdentitySource, &u.SessionVersion, &u.LastLoginAt, &u.Version,
+		&roleName, &perms)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	u.TenantID = t.ID
+	if u.RoleID != nil && roleName.Valid {
+		r := &Role{ID: *u.RoleID, TenantID: t.ID, Name: roleName.String}
+		if err := r.Permissions.Scan(perms.String); err != nil {
+			return nil, nil, err
+		}
+		u.Role = r
+	}
+	return &t, &u, nil
 }
 
 // CloseSession ends session id in the context's tenant.

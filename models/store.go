@@ -5,9 +5,9 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -27,6 +27,7 @@ const AppRole = "landlord_app"
 // Store is Landlord's database.
 type Store struct {
 	db       *gorm.DB
+	sqlDB    *sql.DB // for the per-request session check, which skips GORM
 	postgres bool
 	now      func() time.Time
 }
@@ -36,11 +37,10 @@ type Store struct {
 type Options struct {
 	PostgresURL string
 	SQLitePath  string
-	Logger      *slog.Logger
 }
 
 // tenantModels are the tenant-owned tables the scoping callbacks guard.
-var tenantModels = []any{&User{}, &Role{}, &AuditEvent{}, &LoginHandoff{}, &UserSession{}}
+var tenantModels = []any{&User{}, &Role{}, &AuditEvent{}, &LoginHandoff{}, &UserSession{}, &TenantUsage{}}
 
 // Open connects to the database and installs tenant scoping. It does not migrate.
 func Open(opts Options) (*Store, error) {
@@ -65,11 +65,11 @@ func Open(opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	s := &Store{db: db, postgres: opts.PostgresURL != "", now: func() time.Time { return time.Now().UTC() }}
 	sqlDB, err := db.DB()
 	if err != nil {
 		return nil, err
 	}
+	s := &Store{db: db, sqlDB: sqlDB, postgres: opts.PostgresURL != "", now: func() time.Time { return time.Now().UTC() }}
 	if s.postgres {
 		sqlDB.SetMaxOpenConns(20)
 		sqlDB.SetMaxIdleConns(20)

@@ -44,19 +44,19 @@ var reservedSubdomains = map[string]bool{
 
 var subdomainPattern = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
 
-// ValidSubdomain says what is wrong with a tenant key, or "" if nothing is.
-func ValidSubdomain(s string) string {
+// CheckSubdomain says what is wrong with a tenant key, or nil if nothing is.
+func CheckSubdomain(s string) error {
 	switch {
 	case s == "":
-		return "Enter a subdomain."
+		return errors.New("Enter a subdomain.")
 	case len(s) > 63:
-		return "Use at most 63 characters."
+		return errors.New("Use at most 63 characters.")
 	case !subdomainPattern.MatchString(s):
-		return "Use lowercase letters, digits and hyphens, not starting or ending with a hyphen."
+		return errors.New("Use lowercase letters, digits and hyphens, not starting or ending with a hyphen.")
 	case reservedSubdomains[s]:
-		return fmt.Sprintf("%q is reserved.", s)
+		return fmt.Errorf("%q is reserved.", s)
 	}
-	return ""
+	return nil
 }
 
 // NewTenant is what creating a tenant needs.
@@ -67,8 +67,8 @@ type NewTenant struct {
 
 func (n NewTenant) validate() error {
 	f := fieldErrors{}
-	if msg := ValidSubdomain(n.Subdomain); msg != "" {
-		f.add("subdomain", msg)
+	if err := CheckSubdomain(n.Subdomain); err != nil {
+		f.add("subdomain", err.Error())
 	}
 	if strings.TrimSpace(n.Name) == "" {
 		f.add("name", "Enter a name.")
@@ -90,12 +90,12 @@ func (s *Store) ensureMaster(ctx context.Context) error {
 	})
 }
 
-// TenantBySubdomain finds an enabled or disabled tenant by its key.
+// TenantBySubdomain finds an enabled or disabled tenant by its key. It is one
+// statement outside any transaction: the registry is readable by everyone, and
+// an anonymous page needs nothing else.
 func (s *Store) TenantBySubdomain(ctx context.Context, subdomain string) (*Tenant, error) {
 	var t Tenant
-	err := s.tx(ctx, func(tx *gorm.DB) error {
-		return tx.Where("subdomain = ?", strings.ToLower(subdomain)).Take(&t).Error
-	})
+	err := s.db.WithContext(ctx).Where("subdomain = ?", strings.ToLower(subdomain)).Take(&t).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, ErrNotFound
 	}
@@ -131,6 +131,9 @@ func (s *Store) CreateTenant(ctx context.Context, n NewTenant) (*Tenant, error) 
 	now := s.now()
 	t := &Tenant{Subdomain: n.Subdomain, Name: n.Name, Currency: "USD", Enabled: true, Version: 1, CreatedAt: now, UpdatedAt: now}
 	err = s.tx(AcrossTenants(ctx, "create a tenant and seed its admin role"), func(tx *gorm.DB) error {
+		if err := requireMaster(ctx, FeatureTenants, LevelFull); err != nil {
+			return err
+		}
 		if err := tx.Create(t).Error; err != nil {
 			if isUniqueViolation(err) {
 				return &ValidationError{Fields: map[string]string{"subdomain": "That subdomain is taken."}}
@@ -141,7 +144,7 @@ func (s *Store) CreateTenant(ctx context.Context, n NewTenant) (*Tenant, error) 
 		if err := tx.Create(role).Error; err != nil {
 			return err
 		}
-		return s.record(tx, master.ID, Event{Action: "tenant.create", TargetType: "tenant", TargetID: t.Subdomain, Outcome: OutcomeSuccess})
+		return s.record(tx, master.ID, Event{Action: ActionTenantCreate, TargetType: "tenant", TargetID: t.Subdomain, Outcome: OutcomeSuccess})
 	})
 	if err != nil {
 		return nil, err
@@ -163,14 +166,79 @@ func (s *Store) SetTenantEnabled(ctx context.Context, subdomain string, enabled 
 	if err != nil {
 		return err
 	}
-	action := "tenant.disable"
+	action := ActionTenantDisable
 	if enabled {
-		action = "tenant.enable"
+		action = ActionTenantEnable
 	}
 	return s.tx(AcrossTenants(ctx, "enable or disable a tenant"), func(tx *gorm.DB) error {
+		if err := requireMaster(ctx, FeatureTenants, LevelFull); err != nil {
+			return err
+		}
 		if err := tx.Model(&Tenant{}).Where("id = ?", t.ID).Updates(map[string]any{"enabled": enabled, "updated_at": s.now(), "version": gorm.Expr("version + 1")}).Error; err != nil {
 			return err
 		}
 		return s.record(tx, master.ID, Event{Action: action, TargetType: "tenant", TargetID: t.Subdomain, Outcome: OutcomeSuccess})
 	})
+}
+
+// TenantChanges is what editing a tenant's details may change.
+type TenantChanges struct {
+	Name        string
+	Description string
+}
+
+// UpdateTenant changes a tenant's details if it is still at version, the one
+// the editor read; otherwise someone changed it meanwhile and the answer is
+// ErrConflict, so no edit is silently lost.
+func (s *Store) UpdateTenant(ctx context.Context, subdomain string, version int, ch TenantChanges) (*Tenant, error) {
+	ch.Name, ch.Description = strings.TrimSpace(ch.Name), strings.TrimSpace(ch.Description)
+	f := fieldErrors{}
+	if ch.Name == "" {
+		f.add("name", "Enter a name.")
+	} else if len(ch.Name) > 200 {
+		f.add("name", "Use at most 200 characters.")
+	}
+	if len(ch.Description) > 2000 {
+		f.add("description", "Use at most 2000 characters.")
+	}
+	if err := f.err(); err != nil {
+		return nil, err
+	}
+	if err := requireMaster(ctx, FeatureTenants, LevelFull); err != nil {
+		return nil, err
+	}
+	master, err := s.MasterTenant(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var t Tenant
+	err = s.tx(AcrossTenants(ctx, "edit a tenant's details"), func(tx *gorm.DB) error {
+		if err := tx.Where("subdomain = ?", subdomain).Take(&t).Error; err != nil {
+			return err
+		}
+		if t.Version != version {
+			return ErrConflict
+		}
+		before := t
+		res := tx.Model(&Tenant{}).Where("id = ? AND version = ?", t.ID, version).Updates(map[string]any{
+			"name": ch.Name, "description": ch.Description, "updated_at": s.now(), "version": gorm.Expr("version + 1"),
+		})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected != 1 {
+			return ErrConflict // changed between the read and the write
+		}
+		t.Name, t.Description, t.Version = ch.Name, ch.Description, version+1
+		return s.record(tx, master.ID, Event{Action: ActionTenantUpdate, TargetType: "tenant", TargetID: t.Subdomain,
+			Outcome: OutcomeSuccess, Details: changeDetails(
+				change{"name", before.Name, t.Name}, change{"description", before.Description, t.Description})})
+	})
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &t, nil
 }

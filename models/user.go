@@ -54,6 +54,9 @@ func (u *User) DisplayName() string {
 	return u.Username
 }
 
+// Level is the user's effective level on feature f.
+func (u *User) Level(f Feature) Level { return u.Permissions().Level(f) }
+
 // Permissions is what the user's role grants (none without a role).
 func (u *User) Permissions() Permissions {
 	if u.Role == nil {
@@ -100,12 +103,12 @@ func (s *Store) SetAdminPassword(ctx context.Context, subdomain, email, password
 			return err
 		}
 		err = tx.Where("lower(email) = lower(?) OR lower(username) = lower(?)", email, email).Take(&u).Error
-		action := "user.password_reset"
+		action := ActionUserPasswordReset
 		switch {
 		case errors.Is(err, gorm.ErrRecordNotFound):
 			u = User{Username: email, Email: email, RoleID: &role.ID, Enabled: true, PasswordHash: hash,
 				IdentitySource: "local", SessionVersion: 1, Version: 1, CreatedAt: now, UpdatedAt: now}
-			action = "user.create"
+			action = ActionUserCreate
 			err = tx.Create(&u).Error
 		case err == nil:
 			err = tx.Model(&u).Updates(map[string]any{
@@ -116,7 +119,7 @@ func (s *Store) SetAdminPassword(ctx context.Context, subdomain, email, password
 		if err != nil {
 			return err
 		}
-		return s.record(tx, t.ID, Event{ActorName: "cli", Action: action, TargetType: "user", TargetID: u.Username, Outcome: OutcomeSuccess, Details: "admin set from the command line"})
+		return s.record(tx, t.ID, Event{Action: action, TargetType: "user", TargetID: u.Username, Outcome: OutcomeSuccess, Details: "admin set from the command line"})
 	})
 	if err != nil {
 		return nil, err
@@ -166,13 +169,13 @@ func (s *Store) Authenticate(ctx context.Context, t *Tenant, login, password str
 	passwordOK := CheckPassword(hash, password) && found && u.PasswordHash != ""
 	ok := passwordOK && t != nil && t.Enabled && u.Enabled && u.IdentitySource == "local"
 
-	event := Event{ActorName: truncate(login, 200), Action: "login", TargetType: "user", TargetID: truncate(login, 200), Outcome: OutcomeSuccess}
+	event := Event{ActorName: truncate(login, 200), Action: ActionLogin, TargetType: "user", TargetID: truncate(login, 200), Outcome: OutcomeSuccess}
 	if found {
 		id := u.ID
 		event.ActorUserID, event.ActorName, event.TargetID = &id, u.Username, u.Username
 	}
 	if !ok {
-		event.Action, event.Outcome = "login.failed", OutcomeFailure
+		event.Action, event.Outcome = ActionLoginFailed, OutcomeFailure
 		event.Details = failureReason(t, found, passwordOK, &u)
 	}
 	err = s.inTenant(ctx, logTenant, func(tx *gorm.DB) error {
@@ -214,9 +217,9 @@ func failureReason(t *Tenant, found, passwordOK bool, u *User) string {
 // SetUserEnabled enables or disables a user of the context's tenant. Either way
 // the user's session version moves on, so open sessions end at once.
 func (s *Store) SetUserEnabled(ctx context.Context, userID uint64, enabled bool) error {
-	action := "user.disable"
+	action := ActionUserDisable
 	if enabled {
-		action = "user.enable"
+		action = ActionUserEnable
 	}
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		var u User
@@ -240,6 +243,6 @@ func (s *Store) SetUserEnabled(ctx context.Context, userID uint64, enabled bool)
 func (s *Store) RecordLogout(ctx context.Context, u *User) error {
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		id := u.ID
-		return s.record(tx, u.TenantID, Event{ActorUserID: &id, ActorName: u.Username, Action: "logout", TargetType: "user", TargetID: u.Username, Outcome: OutcomeSuccess})
+		return s.record(tx, u.TenantID, Event{ActorUserID: &id, ActorName: u.Username, Action: ActionLogout, TargetType: "user", TargetID: u.Username, Outcome: OutcomeSuccess})
 	})
 }

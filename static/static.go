@@ -7,5 +7,5 @@ import "embed"
 // FS is served under the URL prefix /static/, e.g. /static/app.css and
 // /static/vendor/pico-2.1.1.min.css.
 //
-//go:embed app.css vendor
+//go:embed app.css favicon.ico vendor
 var FS embed.FS

@@ -53,3 +53,54 @@ type ErrorInfo struct {
 	Title, Message string
 	RequestID      string
 }
+
+// ListState is what a list's search box, sortable headers and pager show.
+type ListState struct {
+	Path         string
+	Search, Sort string
+	Desc         bool
+	Page, Pages  int
+	PerPage      int
+	Total        int64
+	Shown        int
+}
+
+// TenantRow is one line of the master's tenant list.
+type TenantRow struct {
+	Subdomain, Name   string
+	Users             int64
+	Enabled, IsMaster bool
+	Created           string
+}
+
+// TenantList is the tenant list page.
+type TenantList struct {
+	List ListState
+	Rows []TenantRow
+}
+
+// TenantEdit is the tenant details form: the values shown or typed, the
+// version they were read at, and a message per field ("" key: the whole form).
+type TenantEdit struct {
+	Subdomain, Name, Description string
+	Version                      int
+	Errors                       map[string]string
+}
+
+// UserRow is one line of a tenant's user list.
+type UserRow struct {
+	ID                           uint64 `json:"id"`
+	Name                         string `json:"name"`
+	Username                     string `json:"username"`
+	Email                        string `json:"email"`
+	Role                         string `json:"role"`
+	Enabled                      bool   `json:"enabled"`
+	LastLogin                    string `json:"last_login"`
+}
+
+// UserList is the user list page.
+type UserList struct {
+	List      ListState
+	Rows      []UserRow
+	CanExport bool
+}

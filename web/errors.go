@@ -46,6 +46,8 @@ func (s *Server) handleError(err error, c echo.Context) {
 		status = http.StatusNotFound
 	case errors.As(err, &ve):
 		status, message, fields = http.StatusUnprocessableEntity, "Some fields are invalid.", ve.Fields
+	case errors.Is(err, models.ErrForbidden):
+		status, message = http.StatusForbidden, "Your role does not allow this. Ask an administrator for access."
 	case errors.Is(err, models.ErrConflict):
 		status, message = http.StatusConflict, "Someone else changed this meanwhile. Reload and try again."
 	}

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
@@ -59,21 +60,17 @@ func requestLogger(logger *slog.Logger) echo.MiddlewareFunc {
 	})
 }
 
-// hostOnlyPaths work on any Host: probes from load balancers and the assets.
-func hostOnlyPaths(c echo.Context) bool {
-	p := c.Request().URL.Path
-	return p == "/healthz" || p == "/readyz" || strings.HasPrefix(p, "/static/")
-}
-
-// resolveTenant maps the Host header to a tenant: the base domain is the master's
-// console, <subdomain>.<base> that tenant's (port ignored, case-insensitive). An
-// unknown subdomain gets the "no such tenant" page; any other host is refused.
-func (s *Server) resolveTenant(next echo.HandlerFunc) echo.HandlerFunc {
+// visit resolves who is asking and where, for the tenant pages. The Host names
+// the tenant: the base domain is the master's console, <subdomain>.<base> that
+// tenant's (port ignored, case-insensitive); an unknown subdomain gets the "no
+// such tenant" page and any other host is refused. A signed-in cookie is checked
+// with one statement that loads the tenant, the session, the user and the role
+// together; an anonymous visit reads only the tenant.
+func (s *Server) visit(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if hostOnlyPaths(c) {
-			return next(c)
-		}
-		host := hostName(c.Request().Host)
+		r := c.Request()
+		ctx := r.Context()
+		host := hostName(r.Host)
 		base := s.cfg.BaseDomain
 		sub := models.MasterSubdomain
 		if host != base {
@@ -83,28 +80,82 @@ func (s *Server) resolveTenant(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 			// The master is only reachable on the base domain, and reserved or
 			// malformed names (deeper subdomains included) are never tenants.
-			if models.ValidSubdomain(label) != "" {
+			if models.CheckSubdomain(label) != nil {
 				return s.noSuchTenant(c, host)
 			}
 			sub = label
 		}
-		t, err := s.store.TenantBySubdomain(c.Request().Context(), sub)
-		if errors.Is(err, models.ErrNotFound) {
-			return s.noSuchTenant(c, host)
+
+		var (
+			tenant *models.Tenant
+			user   *models.User
+		)
+		sess := s.sessions.decode(c)
+		if id, ok := sessionID(sess); ok {
+			t, u, err := s.store.SessionUser(ctx, sub, id)
+			switch {
+			case errors.Is(err, models.ErrNotFound):
+			case err != nil:
+				return err
+			case belongsTo(sess, t.ID):
+				tenant, user = t, u
+			}
 		}
-		if err != nil {
-			return err
+		if tenant == nil {
+			t, err := s.store.TenantBySubdomain(ctx, sub)
+			if errors.Is(err, models.ErrNotFound) {
+				return s.noSuchTenant(c, host)
+			}
+			if err != nil {
+				return err
+			}
+			tenant = t
 		}
-		r := c.Request()
-		ctx := models.WithTenant(r.Context(), t.ID)
+		dirty := false
+		if !belongsTo(sess, tenant.ID) || (user == nil && hasSessionID(sess)) {
+			// Another tenant's cookie, a broken one, or a session that has ended:
+			// start afresh, so nothing of it (its CSRF token included) carries over.
+			sess, dirty = s.sessions.fresh(c, tenant.ID), true
+		}
+		c.Set("session", sess)
+
+		ctx = models.WithTenant(ctx, tenant.ID)
 		ctx = models.WithClient(ctx, models.Client{IP: c.RealIP(), UserAgent: r.UserAgent()})
-		ctx = handlers.WithVisitor(ctx, &handlers.Visitor{
-			Tenant: t, OnBase: host == base, BaseDomain: base,
+		v := &handlers.Visitor{
+			Tenant: tenant, User: user, OnBase: host == base, BaseDomain: base, Path: r.URL.Path,
 			RequestID: c.Response().Header().Get(echo.HeaderXRequestID),
-		})
-		c.SetRequest(r.WithContext(ctx))
+		}
+		if user != nil {
+			ctx = models.WithActor(ctx, models.Actor{UserID: user.ID, TenantID: tenant.ID, Name: user.Username, Master: tenant.IsMaster, Permissions: user.Permissions()})
+			v.Nav = s.navFor(v)
+		}
+		v.CSRFToken, _ = sess.Values[keyCSRF].(string)
+		if flashes := takeFlashes(sess); len(flashes) > 0 {
+			v.Flashes, dirty = flashes, true
+		}
+		c.SetRequest(r.WithContext(handlers.WithVisitor(ctx, v)))
+		if dirty {
+			if err := s.sessions.save(c, sess); err != nil {
+				return err
+			}
+		}
+		// Signed-in pages are personal: no cache may keep them.
+		c.Response().Header().Set("Cache-Control", "no-store")
 		return next(c)
 	}
+}
+
+func sessionID(sess *sessions.Session) (string, bool) {
+	if sess == nil {
+		return "", false
+	}
+	id, ok := sess.Values[keyID].(string)
+	return id, ok && id != ""
+}
+
+func hasSessionID(sess *sessions.Session) bool {
+	_, ok := sessionID(sess)
+	return ok
 }
 
 func (s *Server) noSuchTenant(c echo.Context, host string) error {
@@ -121,57 +172,43 @@ func hostName(hostport string) string {
 	return strings.TrimSuffix(strings.ToLower(host), ".")
 }
 
-// loadSession reads the session and, if it is signed in, checks it against the
-// database: open, unexpired, its user enabled with the same session version, in
-// an enabled tenant.
-func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		if hostOnlyPaths(c) {
+// authorize enforces a route's declared access: public routes pass; the rest
+// need a signed-in user (anonymous page views go to the login page, anything
+// else is refused), master-only routes exist only on the master's host, and a
+// feature level below the declared one is 403.
+func authorize(a access) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		if a.public {
+			return next
+		}
+		return func(c echo.Context) error {
+			v := handlers.VisitorFrom(c.Request().Context())
+			if !allowed(a, v) {
+				switch {
+				case v.User == nil && (c.Request().Method == http.MethodGet || c.Request().Method == http.MethodHead):
+					return c.Redirect(http.StatusSeeOther, "/login")
+				case v.User == nil:
+					return echo.NewHTTPError(http.StatusForbidden, "Sign in first.")
+				case a.master && !v.Tenant.IsMaster:
+					return echo.ErrNotFound
+				default:
+					return echo.NewHTTPError(http.StatusForbidden, "Your role does not allow this. Ask an administrator for access.")
+				}
+			}
 			return next(c)
 		}
-		r := c.Request()
-		v := handlers.VisitorFrom(r.Context())
-		sess := s.sessions.load(c, v.Tenant.ID)
-		dirty := sess.IsNew
-		if id, ok := sess.Values[keyID].(string); ok {
-			u, err := s.store.SessionUser(r.Context(), id)
-			switch {
-			case errors.Is(err, models.ErrNotFound):
-			case err != nil:
-				return err
-			case v.Tenant.Enabled:
-				v.User = u
-			}
-			if v.User == nil {
-				sess = s.sessions.fresh(c, v.Tenant.ID)
-				c.Set("session", sess)
-				dirty = true
-			} else {
-				r = r.WithContext(models.WithActor(r.Context(), models.Actor{UserID: u.ID, Name: u.Username}))
-				c.SetRequest(r)
-			}
-		}
-		v.CSRFToken, _ = sess.Values[keyCSRF].(string)
-		if flashes := takeFlashes(sess); len(flashes) > 0 {
-			v.Flashes, dirty = flashes, true
-		}
-		if dirty {
-			if err := s.sessions.save(c, sess); err != nil {
-				return err
-			}
-		}
-		return next(c)
 	}
 }
 
-// requireUser sends anonymous visitors to the login page.
-func requireUser(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		if handlers.VisitorFrom(c.Request().Context()).User == nil {
-			return c.Redirect(http.StatusSeeOther, "/login")
-		}
-		return next(c)
+// allowed says whether v may use a route declared with a.
+func allowed(a access, v *handlers.Visitor) bool {
+	if a.public {
+		return true
 	}
+	if v.User == nil || (a.master && !v.Tenant.IsMaster) {
+		return false
+	}
+	return a.feature == "" || v.User.Level(a.feature) >= a.level
 }
 
 // checkCSRF guards every state-changing request: it must come from this very
@@ -196,9 +233,11 @@ func checkCSRF(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 		}
 		want := handlers.VisitorFrom(r.Context()).CSRFToken
-		got := c.FormValue("_csrf")
+		// From the form body or the header, never the query string, which
+		// ends up in logs and Referer headers.
+		got := r.Header.Get(echo.HeaderXCSRFToken)
 		if got == "" {
-			got = r.Header.Get(echo.HeaderXCSRFToken)
+			got = r.PostFormValue("_csrf")
 		}
 		if want == "" || subtle.ConstantTimeCompare([]byte(want), []byte(got)) != 1 {
 			return echo.NewHTTPError(http.StatusForbidden, "The form has expired. Reload the page and try again.")

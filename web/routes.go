@@ -1,6 +1,9 @@
 package web
 
 import (
+	"fmt"
+	"io/fs"
+	"net/http"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -8,35 +11,161 @@ import (
 	"golang.org/x/time/rate"
 
 	"landlord/handlers"
+	"landlord/models"
 	"landlord/static"
+	"landlord/views"
 )
 
-// addRoutes declares every route, with who may use it.
-func (s *Server) addRoutes(e *echo.Echo) {
-	// Any host, no session: probes and assets.
-	e.GET("/healthz", handlers.Healthz())
-	e.GET("/readyz", handlers.Readyz(s.store))
-	e.Group("/static", cacheAssets).StaticFS("/", static.FS)
+// access is who may use a route. Every route declares one; the authorize
+// middleware enforces it and the navigation shows only links it allows.
+type access struct {
+	declared bool
+	public   bool           // anyone, signed in or not
+	master   bool           // only on the master tenant's host
+	feature  models.Feature // "" with a signed-in access: any signed-in user
+	level    models.Level
+}
 
-	// Anyone on a tenant's host. Login attempts are rate-limited per address on
-	// top of the per-account failure throttle.
+// public routes need no session.
+func public() access { return access{declared: true, public: true} }
+
+// signedIn routes need any signed-in user of the host's tenant.
+func signedIn() access { return access{declared: true} }
+
+// need routes need a signed-in user with at least level on feature.
+func need(f models.Feature, l models.Level) access {
+	return access{declared: true, feature: f, level: l}
+}
+
+// masterNeeds routes exist only on the master's host and need level on feature.
+func masterNeeds(f models.Feature, l models.Level) access {
+	return access{declared: true, master: true, feature: f, level: l}
+}
+
+// route is one line of the surface: method, path, who may use it, the
+// handler, and its label in the navigation ("" for none).
+type route struct {
+	method  string
+	path    string
+	access  access
+	handler echo.HandlerFunc
+	nav     string
+	extra   []echo.MiddlewareFunc
+}
+
+const (
+	get  = http.MethodGet
+	post = http.MethodPost
+)
+
+// probeRoutes answer on any host, without tenant or session: load balancers'
+// probes and the embedded assets.
+func (s *Server) probeRoutes() []route {
+	assets, _ := fs.Sub(static.FS, ".")
+	return []route{
+		{get, "/healthz", public(), handlers.Healthz(), "", nil},
+		{get, "/readyz", public(), handlers.Readyz(s.store), "", nil},
+		{get, "/static/*", public(), echo.StaticDirectoryHandler(assets, false), "", []echo.MiddlewareFunc{cacheAssets}},
+		{get, "/favicon.ico", public(), handlers.Favicon(), "", []echo.MiddlewareFunc{cacheAssets}},
+	}
+}
+
+// pageRoutes are the tenant pages: the host resolves the tenant, the cookie
+// the session, and every POST carries the session's CSRF token.
+func (s *Server) pageRoutes() []route {
+	// Login attempts are rate-limited per address on top of the per-account
+	// failure throttle.
 	loginRate := middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
 		Store: middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
 			Rate: rate.Limit(2), Burst: 30, ExpiresIn: 3 * time.Minute,
 		}),
 	})
-	e.GET("/login", handlers.LoginForm())
-	e.POST("/login", handlers.Login(s.store, s.sessions, s.throttle), loginRate)
-	e.GET("/login/handoff", handlers.Handoff(s.store, s.sessions), loginRate)
-	e.POST("/logout", handlers.Logout(s.store, s.sessions))
-
-	// Signed-in users of the host's tenant.
-	e.GET("/", handlers.Dashboard(), requireUser)
+	limited := []echo.MiddlewareFunc{loginRate}
+	return []route{
+		{get, "/login", public(), handlers.LoginForm(), "", nil},
+		{post, "/login", public(), handlers.Login(s.store, s.sessions, s.throttle), "", limited},
+		{get, "/login/handoff", public(), handlers.Handoff(s.store, s.sessions), "", limited},
+		{post, "/logout", public(), handlers.Logout(s.store, s.sessions), "", nil},
+		{get, "/", signedIn(), handlers.Dashboard(), "Dashboard", nil},
+		{get, "/tenants", masterNeeds(models.FeatureTenants, models.LevelRead), handlers.Tenants(s.store), "Tenants", nil},
+		{get, "/tenants/:subdomain/edit", masterNeeds(models.FeatureTenants, models.LevelFull), handlers.TenantEditForm(s.store), "", nil},
+		{post, "/tenants/:subdomain/edit", masterNeeds(models.FeatureTenants, models.LevelFull), handlers.TenantUpdate(s.store, s.sessions), "", nil},
+		{get, "/users", need(models.FeatureUsers, models.LevelRead), handlers.Users(s.store), "Users", nil},
+		{get, "/users/export", need(models.FeatureExport, models.LevelRead), handlers.UsersExport(s.store), "", nil},
+	}
 }
 
+// addRoutes mounts every route in its tier. A route without a declared access,
+// or a route on the router that no table declares, stops the server from
+// starting.
+func (s *Server) addRoutes(e *echo.Echo) error {
+	probes, pages := s.probeRoutes(), s.pageRoutes()
+	if err := mount(e.Group(""), probes); err != nil {
+		return err
+	}
+	tenantPages := e.Group("")
+	tenantPages.Use(s.visit, checkCSRF)
+	if err := mount(tenantPages, pages); err != nil {
+		return err
+	}
+	s.nav = nil
+	for _, r := range pages {
+		if r.nav != "" {
+			s.nav = append(s.nav, r)
+		}
+	}
+	return checkDeclared(e, probes, pages)
+}
+
+func mount(g *echo.Group, routes []route) error {
+	for _, r := range routes {
+		if !r.access.declared {
+			return fmt.Errorf("route %s %s declares no access (public, signedIn, need or masterNeeds)", r.method, r.path)
+		}
+		g.Add(r.method, r.path, r.handler, append(append([]echo.MiddlewareFunc{}, r.extra...), authorize(r.access))...)
+	}
+	return nil
+}
+
+// checkDeclared refuses routes that reached the router around the tables.
+func checkDeclared(e *echo.Echo, tables ...[]route) error {
+	declared := map[string]bool{}
+	for _, t := range tables {
+		for _, r := range t {
+			declared[r.method+" "+r.path] = true
+		}
+	}
+	for _, r := range e.Routes() {
+		if r.Method == echo.RouteNotFound {
+			continue // a tier's catch-all, so its middleware runs for unknown paths too
+		}
+		if !declared[r.Method+" "+r.Path] {
+			return fmt.Errorf("route %s %s is not declared in routes.go", r.Method, r.Path)
+		}
+	}
+	return nil
+}
+
+// navFor is the navigation v may see: the links of the routes it may open.
+func (s *Server) navFor(v *handlers.Visitor) []views.NavLink {
+	var links []views.NavLink
+	for _, r := range s.nav {
+		if allowed(r.access, v) {
+			links = append(links, views.NavLink{Label: r.nav, Href: r.path})
+		}
+	}
+	return links
+}
+
+// cacheAssets lets browsers keep what was found for an hour; a miss is not cached.
 func cacheAssets(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		c.Response().Header().Set("Cache-Control", "public, max-age=3600")
+		res := c.Response()
+		res.Before(func() {
+			if res.Status == http.StatusOK {
+				res.Header().Set("Cache-Control", "public, max-age=3600")
+			}
+		})
 		return next(c)
 	}
 }

@@ -25,10 +25,12 @@ type Server struct {
 	sessions *sessionStore
 	throttle *loginThrottle
 	echo     *echo.Echo
+	nav      []route // the routes that have a navigation link, in order
 }
 
-// NewServer builds the whole server from its dependencies.
-func NewServer(cfg config.Config, store *models.Store, logger *slog.Logger) *Server {
+// NewServer builds the whole server from its dependencies. It fails when a
+// route does not declare who may use it.
+func NewServer(cfg config.Config, store *models.Store, logger *slog.Logger) (*Server, error) {
 	s := &Server{
 		cfg: cfg, store: store, logger: logger,
 		sessions: newSessionStore(cfg.SessionSecret, store),
@@ -46,13 +48,12 @@ func NewServer(cfg config.Config, store *models.Store, logger *slog.Logger) *Ser
 		requestLogger(logger),
 		securityHeaders(cfg.BaseDomain),
 		middleware.BodyLimit("1M"),
-		s.resolveTenant,
-		s.loadSession,
-		checkCSRF,
 	)
-	s.addRoutes(e)
+	if err := s.addRoutes(e); err != nil {
+		return nil, err
+	}
 	s.echo = e
-	return s
+	return s, nil
 }
 
 // ServeHTTP makes the server an http.Handler, for tests.

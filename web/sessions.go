@@ -52,15 +52,21 @@ func newSessionStore(secret []byte, store *models.Store) *sessionStore {
 	return &sessionStore{cookies: cs, store: store}
 }
 
-// load reads the request's session. One that belongs to another tenant, or does
-// not decode, is replaced by a fresh one.
-func (s *sessionStore) load(c echo.Context, tenantID uint64) *sessions.Session {
-	sess, err := s.cookies.Get(c.Request(), sessionCookie)
-	if err != nil || sess.Values[keyTenant] != tenantID {
-		sess = s.fresh(c, tenantID)
+// decode reads the request's session cookie without any database work. It
+// returns nil when there is none or it does not decode (forged, old key).
+func (s *sessionStore) decode(c echo.Context) *sessions.Session {
+	sess, err := s.cookies.New(c.Request(), sessionCookie)
+	if err != nil || sess.IsNew {
+		return nil
 	}
-	c.Set("session", sess)
 	return sess
+}
+
+// belongsTo says whether a decoded cookie was issued on tenantID's host. A
+// cookie carries its tenant and is refused on every other host, anonymous ones
+// (with their CSRF token) included.
+func belongsTo(sess *sessions.Session, tenantID uint64) bool {
+	return sess != nil && sess.Values[keyTenant] == tenantID
 }
 
 func (s *sessionStore) fresh(c echo.Context, tenantID uint64) *sessions.Session {

@@ -33,7 +33,7 @@ type console struct {
 func newConsole(t testing.TB, dialect string) *console {
 	t.Helper()
 	store := storetest.Open(t, dialect)
-	ctx := context.Background()
+	ctx := storetest.System(context.Background())
 	if _, err := store.SetAdminPassword(ctx, "master", "root@example.com", password); err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +46,11 @@ func newConsole(t testing.TB, dialect string) *console {
 		}
 	}
 	cfg := config.Config{Addr: ":0", BaseDomain: "localhost", SessionSecret: []byte(strings.Repeat("k", 32))}
-	srv := httptest.NewServer(web.NewServer(cfg, store, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	handler, err := web.NewServer(cfg, store, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(handler)
 	t.Cleanup(srv.Close)
 	u, _ := url.Parse(srv.URL)
 	return &console{t: t, store: store, url: u}

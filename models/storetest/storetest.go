@@ -23,6 +23,20 @@ const EnvURL = "LANDLORD_TEST_DATABASE_URL"
 // Dialects are the databases every store test runs on.
 var Dialects = []string{"sqlite", "postgres"}
 
+// ForEachDialect runs fn as a subtest on every database.
+func ForEachDialect(t *testing.T, fn func(t *testing.T, dialect string)) {
+	t.Helper()
+	for _, d := range Dialects {
+		t.Run(d, func(t *testing.T) { fn(t, d) })
+	}
+}
+
+// System is ctx acting as the system, as the command line does: allowed to
+// make cross-tenant changes such as creating tenants.
+func System(ctx context.Context) context.Context {
+	return models.WithActor(ctx, models.SystemActor("test"))
+}
+
 // Open returns a migrated store on dialect. Without LANDLORD_TEST_DATABASE_URL the
 // PostgreSQL case is skipped (locally); when it is set, an unreachable database
 // fails the test.

@@ -1,0 +1,30 @@
+package handlers
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"landlord/models"
+	"landlord/views"
+)
+
+// Tenants is the master's list of every tenant with its user count.
+func Tenants(store *models.Store) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ctx := c.Request().Context()
+		p, err := store.TenantsPage(ctx, listQuery(c))
+		if err != nil {
+			return err
+		}
+		rows := make([]views.TenantRow, len(p.Rows))
+		for i, t := range p.Rows {
+			rows[i] = views.TenantRow{
+				Subdomain: t.Subdomain, Name: t.Name, Users: t.Users, Enabled: t.Enabled, IsMaster: t.IsMaster,
+				Created: t.CreatedAt.UTC().Format(time.DateOnly),
+			}
+		}
+		return Render(c, http.StatusOK, views.TenantsPage(PageFor(VisitorFrom(ctx), "Tenants"), views.TenantList{List: listState(c, p), Rows: rows}))
+	}
+}

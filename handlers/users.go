@@ -1,0 +1,66 @@
+package handlers
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"landlord/models"
+	"landlord/views"
+)
+
+// Users lists the host tenant's users: search, sort, pages.
+func Users(store *models.Store) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ctx := c.Request().Context()
+		v := VisitorFrom(ctx)
+		p, err := store.UsersPage(ctx, listQuery(c))
+		if err != nil {
+			return err
+		}
+		rows := make([]views.UserRow, len(p.Rows))
+		for i, u := range p.Rows {
+			rows[i] = userRow(&u)
+		}
+		page := PageFor(v, "Users")
+		return Render(c, http.StatusOK, views.UsersPage(page, views.UserList{
+			List: listState(c, p), Rows: rows, CanExport: v.User.Level(models.FeatureExport) >= models.LevelRead,
+		}))
+	}
+}
+
+func userRow(u *models.User) views.UserRow {
+	r := views.UserRow{ID: u.ID, Name: u.DisplayName(), Username: u.Username, Email: u.Email, Enabled: u.Enabled}
+	if u.Role != nil {
+		r.Role = u.Role.Name
+	}
+	if u.LastLoginAt != nil {
+		r.LastLogin = u.LastLoginAt.UTC().Format(time.DateTime)
+	}
+	return r
+}
+
+// UsersExport streams the host tenant's users, filtered and sorted like the
+// list, as CSV (default) or JSON lines (?format=jsonl).
+func UsersExport(store *models.Store) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ctx := c.Request().Context()
+		v := VisitorFrom(ctx)
+		q := listQuery(c)
+		name := v.Tenant.Subdomain + "-users"
+		if c.QueryParam("format") == "jsonl" {
+			return streamJSONLines(c, name+".jsonl", func(emit func(any) error) error {
+				return store.EachUser(ctx, q, func(u *models.User) error { return emit(userRow(u)) })
+			})
+		}
+		header := []string{"id", "username", "email", "name", "role", "enabled", "last_login"}
+		return streamCSV(c, name+".csv", header, func(emit func([]string) error) error {
+			return store.EachUser(ctx, q, func(u *models.User) error {
+				r := userRow(u)
+				return emit([]string{strconv.FormatUint(r.ID, 10), r.Username, r.Email, r.Name, r.Role, strconv.FormatBool(r.Enabled), r.LastLogin})
+			})
+		})
+	}
+}

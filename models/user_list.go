@@ -1,0 +1,68 @@
+package models
+
+import (
+	"context"
+
+	"gorm.io/gorm"
+)
+
+var userSorts = sortColumns{def: "username", columns: map[string]string{
+	"username":   "lower(users.username)",
+	"name":       "lower(users.last_name || ' ' || users.first_name)",
+	"email":      "lower(users.email)",
+	"status":     "users.enabled",
+	"last_login": "users.last_login_at",
+}}
+
+// UserSortKeys are the user list's sort keys.
+func UserSortKeys() []string { return keys(userSorts) }
+
+func userSearch(q ListQuery) func(*gorm.DB) *gorm.DB {
+	return func(db *gorm.DB) *gorm.DB {
+		if q.Search == "" {
+			return db
+		}
+		p := likePattern(q.Search)
+		return db.Where(`lower(users.username) LIKE ? ESCAPE '\' OR lower(users.email) LIKE ? ESCAPE '\' OR lower(users.first_name || ' ' || users.last_name) LIKE ? ESCAPE '\'`, p, p, p)
+	}
+}
+
+// UsersPage is one page of the context tenant's users with their roles:
+// two statements (total, rows joined to their role).
+func (s *Store) UsersPage(ctx context.Context, q ListQuery) (Page[User], error) {
+	q = q.normalize(userSorts)
+	page := Page[User]{Query: q}
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Model(&User{}).Scopes(userSearch(q)).Count(&page.Total).Error; err != nil {
+			return err
+		}
+		return tx.Joins("Role").Scopes(userSearch(q)).
+			Order(q.orderBy(userSorts, "users.id")).Limit(q.PerPage).Offset(q.offset()).
+			Find(&page.Rows).Error
+	})
+	return page, err
+}
+
+// EachUser calls fn for every user of the context tenant matching q, in q's
+// order, reading rows as they are needed, so an export of any size holds one
+// row in memory at a time. fn's error stops the walk and is returned.
+func (s *Store) EachUser(ctx context.Context, q ListQuery, fn func(*User) error) error {
+	q = q.normalize(userSorts)
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		rows, err := tx.Model(&User{}).Joins("Role").Scopes(userSearch(q)).Order(q.orderBy(userSorts, "users.id")).Rows()
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var u User
+			if err := tx.ScanRows(rows, &u); err != nil {
+				return err
+			}
+			if err := fn(&u); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	})
+}
