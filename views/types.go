@@ -89,13 +89,13 @@ type TenantEdit struct {
 
 // UserRow is one line of a tenant's user list.
 type UserRow struct {
-	ID                           uint64 `json:"id"`
-	Name                         string `json:"name"`
-	Username                     string `json:"username"`
-	Email                        string `json:"email"`
-	Role                         string `json:"role"`
-	Enabled                      bool   `json:"enabled"`
-	LastLogin                    string `json:"last_login"`
+	ID        uint64 `json:"id"`
+	Name      string `json:"name"`
+	Username  string `json:"username"`
+	Email     string `json:"email"`
+	Role      string `json:"role"`
+	Enabled   bool   `json:"enabled"`
+	LastLogin string `json:"last_login"`
 }
 
 // UserList is the user list page.
