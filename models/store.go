@@ -126,12 +126,12 @@ func (s *Store) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 			if acrossTenants(ctx) {
 				across = "on"
 			}
-			in := tx.WithContext(internalSQL(ctx))
-			if err := in.Exec("SET LOCAL ROLE " + AppRole).Error; err != nil {
+			// One statement switches to the application role and sets the
+			// tenant: set_config('role', …, true) is SET LOCAL ROLE.
+			err := tx.WithContext(internalSQL(ctx)).Exec("SELECT set_config('role', ?, true), set_config('landlord.tenant_id', ?, true), set_config('landlord.across_tenants', ?, true)",
+				AppRole, tenant, across).Error
+			if err != nil {
 				return fmt.Errorf("switch to %s: %w", AppRole, err)
-			}
-			if err := in.Exec("SELECT set_config('landlord.tenant_id', ?, true), set_config('landlord.across_tenants', ?, true)", tenant, across).Error; err != nil {
-				return err
 			}
 		}
 		return fn(tx)

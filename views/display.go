@@ -45,15 +45,6 @@ func levelLabel(level string) string {
 	}
 }
 
-func levelClass(level string) string {
-	switch level {
-	case "read", "full":
-		return "level-" + level
-	default:
-		return "level-none"
-	}
-}
-
 func roleLabel(role string) string {
 	if role == "" {
 		return "no role"

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gorilla/securecookie"
 	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v4"
 
@@ -49,6 +50,11 @@ func newSessionStore(secret []byte, store *models.Store) *sessionStore {
 		// Domain stays empty: the cookie is host-only, never shared with sibling tenants.
 	}
 	cs.MaxAge(int(sessionLifetime / time.Second))
+	for _, codec := range cs.Codecs {
+		if sc, ok := codec.(*securecookie.SecureCookie); ok {
+			sc.SetSerializer(sessionValues{})
+		}
+	}
 	return &sessionStore{cookies: cs, store: store}
 }
 

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# usage: go build -o landlord . && docs/statements.sh
+# Counts the statements PostgreSQL runs for one request of each page, with
+# log_statement = 'all' for the server's connections only, read from the server log.
+set -euo pipefail
+log=${PG_LOG:-/var/log/postgresql/postgresql-15-main.log}
+d=$(mktemp -d); export LANDLORD_DATA_DIR=$d LANDLORD_ADDR=127.0.0.1:18082 LANDLORD_LOG_LEVEL=error
+psql -q -h 127.0.0.1 -U postgres test -c "DROP SCHEMA IF EXISTS stmtcount CASCADE; CREATE SCHEMA stmtcount"
+export LANDLORD_DATABASE_URL="postgres://postgres@127.0.0.1:5432/test?search_path=stmtcount"
+bin=${LANDLORD_BIN:-./landlord}
+$bin tenants create --subdomain acme --name "Acme Corp" >/dev/null
+$bin set-admin-password acme ops@acme.example "acme horse battery staple" >/dev/null
+$bin set-admin-password master root@example.com "master horse battery staple" >/dev/null
+LANDLORD_DATABASE_URL="$LANDLORD_DATABASE_URL&log_statement=all&application_name=stmtcount" $bin serve 2>/dev/null & pid=$!
+trap 'kill $pid' EXIT
+sleep 1
+login() { # host user password jar
+  local tok
+  tok=$(curl -s -c $4 -b $4 --resolve $1:18082:127.0.0.1 http://$1:18082/login | grep -o 'name="_csrf" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"//')
+  curl -s -o /dev/null -c $4 -b $4 --resolve $1:18082:127.0.0.1 --data-urlencode "username=$2" --data-urlencode "password=$3" -d "_csrf=$tok" http://$1:18082/login
+}
+login acme.localhost ops@acme.example "acme horse battery staple" $d/acme
+login localhost root@example.com "master horse battery staple" $d/master
+count() { # label host jar path
+  curl -s -o /dev/null -b $3 --resolve $2:18082:127.0.0.1 http://$2:18082$4   # warm the prepared statements
+  sleep 0.3; local before; before=$(wc -l < "$log")
+  curl -s -o /dev/null -w "%{http_code}" -b $3 --resolve $2:18082:127.0.0.1 http://$2:18082$4 > $d/status
+  sleep 0.5
+  local n; n=$(tail -n +$((before + 1)) "$log" | grep -cE 'LOG:  (statement|execute)')
+  echo "$1 ($4, status $(cat $d/status)): $n statements"
+  tail -n +$((before + 1)) "$log" | grep -E 'LOG:  (statement|execute)' | sed 's/^.*LOG:  /    /' | cut -c1-150
+}
+count "anonymous login page" acme.localhost /dev/null /login
+count "signed-in dashboard" acme.localhost $d/acme /
+count "user list" acme.localhost $d/acme /users
+count "tenant list" localhost $d/master /tenants
