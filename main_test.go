@@ -128,23 +128,27 @@ func TestTenantsCommandsPrintJSON(t *testing.T) {
 
 func TestCLIRefusesBadInputWithAMessage(t *testing.T) {
 	in := newInstance(t, "sqlite")
-	cases := [][]string{
-		{"tenants", "create", "--subdomain", "Bad_Name", "--name", "X"},
-		{"tenants", "create", "--subdomain", "www", "--name", "X"},
-		{"set-admin-password", "master", "not-an-email", "long enough password"},
-		{"set-admin-password", "master", "a@example.com", "short"},
-		{"set-admin-password", "nosuch", "a@example.com", "long enough password"},
-		{"frobnicate"},
+	cases := []struct {
+		args []string
+		want string // a fragment of the message that says what is wrong
+	}{
+		{[]string{"tenants", "create", "--subdomain", "Bad_Name", "--name", "X"}, "subdomain: Use lowercase letters"},
+		{[]string{"tenants", "create", "--subdomain", "www", "--name", "X"}, `subdomain: "www" is reserved`},
+		{[]string{"set-admin-password", "master", "not-an-email", "long enough password"}, "email: Enter an email address"},
+		{[]string{"set-admin-password", "master", "a@example.com", "short"}, "password: Use at least 12 characters"},
+		{[]string{"set-admin-password", "nosuch", "a@example.com", "long enough password"}, `tenant "nosuch": not found`},
+		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
 	}
-	for _, args := range cases {
-		err := run(context.Background(), args, in.getenv, &bytes.Buffer{}, &bytes.Buffer{})
-		if err == nil || err.Error() == "" {
-			t.Errorf("landlord %v: no error", args)
+	for _, tc := range cases {
+		err := run(context.Background(), tc.args, in.getenv, &bytes.Buffer{}, &bytes.Buffer{})
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("landlord %v: error %v, want it to say %q", tc.args, err, tc.want)
 		}
 	}
 	bad := map[string]string{"LANDLORD_ADDR": "nope"}
-	if err := run(context.Background(), []string{"serve"}, func(k string) string { return bad[k] }, &bytes.Buffer{}, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "LANDLORD_ADDR") {
-		t.Errorf("bad config: %v", err)
+	const want = `LANDLORD_ADDR "nope": expected host:port`
+	if err := run(context.Background(), []string{"serve"}, func(k string) string { return bad[k] }, &bytes.Buffer{}, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("bad config: error %v, want it to say %q", err, want)
 	}
 }
 
