@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"landlord/models"
+	"landlord/models/storetest"
 )
 
 func TestMasterAdminLogsInOnBaseDomain(t *testing.T) {
@@ -23,8 +24,22 @@ func TestMasterAdminLogsInOnBaseDomain(t *testing.T) {
 
 func TestTenantUserLogsInOnItsHostByUsernameOrEmail(t *testing.T) {
 	forEachDB(t, func(t *testing.T, c *console) {
-		c.browser().signedIn("acme.localhost", "admin@acme.example")
-		c.browser().signedIn("ACME.localhost", "ADMIN@acme.example")
+		// A user whose username is not their email, so each login names them differently.
+		if _, err := c.store.SetAdminPassword(context.Background(), "acme", "ops@acme.example", password); err != nil {
+			t.Fatal(err)
+		}
+		storetest.RenameUser(t, c.store, "ops@acme.example", "olivia")
+		for _, login := range []struct{ host, name string }{
+			{"acme.localhost", "olivia"},
+			{"ACME.localhost", "OPS@acme.example"},
+		} {
+			b := c.browser()
+			b.signedIn(login.host, login.name)
+			who := b.mustSeeDashboard(login.host).Find(`[data-testid="dashboard-user"] code`).Text()
+			if who != "olivia" {
+				t.Errorf("signed in as %s on %s: dashboard of %q, want olivia's", login.name, login.host, who)
+			}
+		}
 	})
 }
 

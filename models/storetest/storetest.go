@@ -10,9 +10,14 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 
+	"github.com/glebarez/sqlite"
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver for the schema set-up
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
 
 	"landlord/models"
 )
@@ -41,11 +46,45 @@ func Open(t testing.TB, dialect string) *models.Store {
 	if err != nil {
 		t.Fatalf("open %s: %v", dialect, err)
 	}
-	t.Cleanup(func() { s.Close() })
+	opened.Store(s, opts)
+	t.Cleanup(func() { opened.Delete(s); s.Close() })
 	if _, err := s.Migrate(context.Background()); err != nil {
 		t.Fatalf("migrate %s: %v", dialect, err)
 	}
 	return s
+}
+
+// opened remembers where each store from Open keeps its data, for fixtures
+// that set up rows the store's own API cannot write yet.
+var opened sync.Map // *models.Store → models.Options
+
+// RenameUser gives the user with this email another username, behind the
+// store's back: the store has no operation for it yet, and tests need users
+// whose username is not their email.
+func RenameUser(t testing.TB, s *models.Store, email, username string) {
+	t.Helper()
+	v, ok := opened.Load(s)
+	if !ok {
+		t.Fatal("storetest.RenameUser: the store was not opened by storetest.Open")
+	}
+	opts := v.(models.Options)
+	var dialector gorm.Dialector
+	if opts.PostgresURL != "" {
+		dialector = postgres.Open(opts.PostgresURL) // the test's superuser, whom row-level security does not bind
+	} else {
+		dialector = sqlite.Open(opts.SQLitePath + "?_pragma=busy_timeout(10000)")
+	}
+	db, err := gorm.Open(dialector, &gorm.Config{Logger: logger.Discard})
+	if err != nil {
+		t.Fatalf("storetest.RenameUser: %v", err)
+	}
+	if sqlDB, err := db.DB(); err == nil {
+		defer sqlDB.Close()
+	}
+	res := db.Exec("UPDATE users SET username = ? WHERE lower(email) = lower(?)", username, email)
+	if res.Error != nil || res.RowsAffected != 1 {
+		t.Fatalf("storetest.RenameUser %s to %s: %d rows, %v", email, username, res.RowsAffected, res.Error)
+	}
 }
 
 // Schema creates an empty schema for this test and returns a URL whose
