@@ -32,6 +32,7 @@ func TestLoadGivesDefaultsForEmptyEnvironment(t *testing.T) {
 		{"SQLitePath", c.SQLitePath(), filepath.Join("data", "landlord.db")},
 		{"SessionSecret", len(c.SessionSecret), 0},
 		{"LogLevel", c.LogLevel, slog.LevelInfo},
+		{"TrustedProxies", len(c.TrustedProxies), 0},
 	}
 	for _, ch := range checks {
 		if ch.got != ch.want {
@@ -74,6 +75,34 @@ func TestLoadAcceptsGoodValues(t *testing.T) {
 	}
 }
 
+func TestLoadReadsTrustedProxies(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string
+	}{
+		{"10.0.0.0/8", []string{"10.0.0.0/8"}},
+		{"192.0.2.7", []string{"192.0.2.7/32"}},
+		{"2001:db8::1", []string{"2001:db8::1/128"}},
+		{" 10.0.0.0/8 , 2001:db8::/32,198.51.100.1, ", []string{"10.0.0.0/8", "2001:db8::/32", "198.51.100.1/32"}},
+		{"10.1.2.3/8", []string{"10.0.0.0/8"}}, // the range the address is in
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			c, err := Load(env(map[string]string{"LANDLORD_TRUSTED_PROXIES": tt.in}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, r := range c.TrustedProxies {
+				got = append(got, r.String())
+			}
+			if strings.Join(got, " ") != strings.Join(tt.want, " ") {
+				t.Fatalf("TrustedProxies = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
 func TestLoadNormalisesBaseDomain(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"LocalHost.", "localhost"},
@@ -97,6 +126,9 @@ func TestLoadRejectsEachBadValueNamingItsVariable(t *testing.T) {
 		domain = ": expected a DNS name without scheme or port, like console.example.com"
 		dbURL  = ": expected a postgres:// or postgresql:// URL, or unset for the embedded SQLite database"
 	)
+	proxies := func(entry string) string {
+		return ": expected IP addresses or CIDR ranges separated by commas, like 10.0.0.0/8,192.0.2.7 (" + entry + " is neither)"
+	}
 	tests := []struct {
 		variable, value string
 		want            string // the whole message: the variable, the value as typed in quotes, what is expected
@@ -125,6 +157,10 @@ func TestLoadRejectsEachBadValueNamingItsVariable(t *testing.T) {
 		{"LANDLORD_SESSION_SECRET", "too short", "LANDLORD_SESSION_SECRET: expected at least 32 bytes, got 9"},
 		{"LANDLORD_SESSION_SECRET", strings.Repeat("s", 31), "LANDLORD_SESSION_SECRET: expected at least 32 bytes, got 31"},
 		{"LANDLORD_LOG_LEVEL", "loud", `LANDLORD_LOG_LEVEL "loud": expected debug, info, warn or error`},
+		{"LANDLORD_TRUSTED_PROXIES", "10.0.0.0/8, proxy.internal", `LANDLORD_TRUSTED_PROXIES "10.0.0.0/8, proxy.internal"` + proxies(`"proxy.internal"`)},
+		{"LANDLORD_TRUSTED_PROXIES", "10.0.0.0/33", `LANDLORD_TRUSTED_PROXIES "10.0.0.0/33"` + proxies(`"10.0.0.0/33"`)},
+		{"LANDLORD_TRUSTED_PROXIES", "10.0.0.1:8080", `LANDLORD_TRUSTED_PROXIES "10.0.0.1:8080"` + proxies(`"10.0.0.1:8080"`)},
+		{"LANDLORD_TRUSTED_PROXIES", "*", `LANDLORD_TRUSTED_PROXIES "*"` + proxies(`"*"`)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.variable+"="+tt.value, func(t *testing.T) {
@@ -141,11 +177,12 @@ func TestLoadRejectsEachBadValueNamingItsVariable(t *testing.T) {
 
 func TestLoadReportsAllBadValuesAtOnce(t *testing.T) {
 	bad := map[string]string{
-		"LANDLORD_ADDR":           ":80x",
-		"LANDLORD_BASE_DOMAIN":    "http://localhost:8080",
-		"LANDLORD_DATABASE_URL":   "mysql://root@localhost/db",
-		"LANDLORD_SESSION_SECRET": "too short",
-		"LANDLORD_LOG_LEVEL":      "loud",
+		"LANDLORD_ADDR":            ":80x",
+		"LANDLORD_BASE_DOMAIN":     "http://localhost:8080",
+		"LANDLORD_DATABASE_URL":    "mysql://root@localhost/db",
+		"LANDLORD_SESSION_SECRET":  "too short",
+		"LANDLORD_LOG_LEVEL":       "loud",
+		"LANDLORD_TRUSTED_PROXIES": "everyone",
 	}
 	_, err := Load(env(bad))
 	if err == nil {
