@@ -271,21 +271,3 @@ func TestLogoutEndsACopiedSessionToo(t *testing.T) {
 		}
 	})
 }
-
-func TestSessionCookieIsSecureBehindTLS(t *testing.T) {
-	forEachDB(t, func(t *testing.T, c *console) {
-		b := c.browser()
-		req, _ := http.NewRequest(http.MethodGet, b.at("acme.localhost", "/login"), nil)
-		req.Header.Set("X-Forwarded-Proto", "https")
-		res := b.do(req)
-		var secure bool
-		for _, sc := range res.Cookies() {
-			if sc.Name == "landlord_session" {
-				secure = sc.Secure
-			}
-		}
-		if !secure {
-			t.Fatalf("session cookie over https not Secure: %v", res.Header.Values("Set-Cookie"))
-		}
-	})
-}
