@@ -145,9 +145,17 @@ func TestBrowserLogsInThroughTheFormAndReachesTheDashboard(t *testing.T) {
 	}
 	screenshot(t, ctx, "dashboard-acme")
 
-	// A page that does not exist shows the error page, still signed in.
+	// A page that does not exist shows the error page, still signed in: the
+	// header names the user, and the dashboard opens again without a login.
 	do(t, ctx, chromedp.Navigate(in.url("acme.localhost", "/no-such-page")), chromedp.WaitVisible(testid("error-page")))
+	// The header is part of the page already shown, so a short wait is enough.
+	headerCtx, cancelHeader := context.WithTimeout(ctx, 5*time.Second)
+	defer cancelHeader()
+	if who, err := chromedp.Run(headerCtx, chromedp.Text(testid("current-user"))); err != nil || !strings.Contains(who, "ops@acme.example") {
+		t.Fatalf("error page does not show ops@acme.example signed in: %q (%v)", who, err)
+	}
 	screenshot(t, ctx, "error-404")
+	do(t, ctx, chromedp.Navigate(in.url("acme.localhost", "/")), chromedp.WaitVisible(testid("dashboard")))
 
 	// An unknown subdomain shows the plain "no such tenant" page.
 	do(t, ctx, chromedp.Navigate(in.url("nosuch.localhost", "/")), chromedp.WaitVisible(testid("no-such-tenant")))

@@ -1,10 +1,12 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -44,33 +46,62 @@ func (in *instance) cli(args ...string) string {
 	return out.String()
 }
 
-// serve starts `landlord serve` on a free port and waits until it answers.
+// serve starts `landlord serve` on a port the system picks and learns which
+// from its "listening" log line: a port found free beforehand could be taken by
+// someone else before the server binds it.
 func (in *instance) serve() {
 	in.t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		in.t.Fatal(err)
-	}
-	_, in.port, _ = net.SplitHostPort(ln.Addr().String())
-	ln.Close()
-	in.env["LANDLORD_ADDR"] = "127.0.0.1:" + in.port
+	in.env["LANDLORD_ADDR"] = "127.0.0.1:0"
+	in.env["LANDLORD_LOG_LEVEL"] = "info" // the level of the "listening" line
+	logs, logw := io.Pipe()
+	announced := listeningAddr(logs)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"serve"}, in.getenv, os.Stdout, &bytes.Buffer{}) }()
+	go func() {
+		err := run(ctx, []string{"serve"}, in.getenv, os.Stdout, logw)
+		logw.Close()
+		done <- err
+	}()
 	in.t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {
 			in.t.Errorf("serve ended with %v", err)
 		}
 	})
-	for i := 0; i < 100; i++ {
-		if res, err := http.Get("http://127.0.0.1:" + in.port + "/healthz"); err == nil {
-			res.Body.Close()
-			return
+	select {
+	case addr := <-announced:
+		if addr == "" {
+			in.t.Fatal("landlord serve ended before listening")
 		}
-		time.Sleep(50 * time.Millisecond)
+		_, in.port, _ = net.SplitHostPort(addr)
+	case <-time.After(30 * time.Second):
+		in.t.Fatal("landlord serve did not say where it listens within 30s")
 	}
-	in.t.Fatal("server did not start")
+}
+
+// listeningAddr reads JSON log lines from r and sends the address of the first
+// "listening" line, or "" if r ends without one. It reads r to the end, so
+// whoever writes the log is never blocked.
+func listeningAddr(r io.Reader) <-chan string {
+	addr := make(chan string, 1)
+	go func() {
+		defer close(addr)
+		sent := false
+		sc := bufio.NewScanner(r)
+		sc.Buffer(nil, 1<<20)
+		for sc.Scan() {
+			var line struct {
+				Msg  string `json:"msg"`
+				Addr string `json:"addr"`
+			}
+			if !sent && json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "listening" {
+				addr <- line.Addr
+				sent = true
+			}
+		}
+		io.Copy(io.Discard, r) // a line too long for the scanner must not stall the writer
+	}()
+	return addr
 }
 
 func TestServeWithNoEnvironmentServesLoginFromEmbeddedDatabase(t *testing.T) {
@@ -128,23 +159,27 @@ func TestTenantsCommandsPrintJSON(t *testing.T) {
 
 func TestCLIRefusesBadInputWithAMessage(t *testing.T) {
 	in := newInstance(t, "sqlite")
-	cases := [][]string{
-		{"tenants", "create", "--subdomain", "Bad_Name", "--name", "X"},
-		{"tenants", "create", "--subdomain", "www", "--name", "X"},
-		{"set-admin-password", "master", "not-an-email", "long enough password"},
-		{"set-admin-password", "master", "a@example.com", "short"},
-		{"set-admin-password", "nosuch", "a@example.com", "long enough password"},
-		{"frobnicate"},
+	cases := []struct {
+		args []string
+		want string // a fragment of the message that says what is wrong
+	}{
+		{[]string{"tenants", "create", "--subdomain", "Bad_Name", "--name", "X"}, "subdomain: Use lowercase letters"},
+		{[]string{"tenants", "create", "--subdomain", "www", "--name", "X"}, `subdomain: "www" is reserved`},
+		{[]string{"set-admin-password", "master", "not-an-email", "long enough password"}, "email: Enter an email address"},
+		{[]string{"set-admin-password", "master", "a@example.com", "short"}, "password: Use at least 12 characters"},
+		{[]string{"set-admin-password", "nosuch", "a@example.com", "long enough password"}, `tenant "nosuch": not found`},
+		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
 	}
-	for _, args := range cases {
-		err := run(context.Background(), args, in.getenv, &bytes.Buffer{}, &bytes.Buffer{})
-		if err == nil || err.Error() == "" {
-			t.Errorf("landlord %v: no error", args)
+	for _, tc := range cases {
+		err := run(context.Background(), tc.args, in.getenv, &bytes.Buffer{}, &bytes.Buffer{})
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("landlord %v: error %v, want it to say %q", tc.args, err, tc.want)
 		}
 	}
 	bad := map[string]string{"LANDLORD_ADDR": "nope"}
-	if err := run(context.Background(), []string{"serve"}, func(k string) string { return bad[k] }, &bytes.Buffer{}, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "LANDLORD_ADDR") {
-		t.Errorf("bad config: %v", err)
+	const want = `LANDLORD_ADDR "nope": expected host:port`
+	if err := run(context.Background(), []string{"serve"}, func(k string) string { return bad[k] }, &bytes.Buffer{}, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("bad config: error %v, want it to say %q", err, want)
 	}
 }
 

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -11,9 +13,11 @@ import (
 )
 
 // TestBinaryServesDefaultsAndStopsOnSIGTERM builds landlord and runs `landlord
-// serve` as a person would on a fresh machine: no LANDLORD_* variables at all. It
-// must answer /login on :8080 from an embedded database under ./data, and exit
-// cleanly on SIGTERM.
+// serve` as a person would on a fresh machine: no LANDLORD_* variables but the
+// address. It must answer /login from an embedded database under ./data, and
+// exit cleanly on SIGTERM. It listens on a port the system picks, read from its
+// "listening" log line, so it never meets another server on :8080; that :8080
+// is the default is config's to check (TestLoadGivesDefaultsForEmptyEnvironment).
 func TestBinaryServesDefaultsAndStopsOnSIGTERM(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
@@ -26,31 +30,39 @@ func TestBinaryServesDefaultsAndStopsOnSIGTERM(t *testing.T) {
 	}
 	cmd := exec.Command(bin, "serve")
 	cmd.Dir = dir
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir}
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "LANDLORD_ADDR=127.0.0.1:0"}
+	logs, logw := io.Pipe()
+	cmd.Stderr = logw
+	announced := listeningAddr(logs)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
+	go func() {
+		exited <- cmd.Wait()
+		logw.Close()
+	}()
 	t.Cleanup(func() { cmd.Process.Kill() })
 
-	var res *http.Response
-	for i := 0; i < 100; i++ {
-		req, _ := http.NewRequest(http.MethodGet, "http://127.0.0.1:8080/login", nil)
-		req.Host = "localhost:8080"
-		var err error
-		if res, err = http.DefaultClient.Do(req); err == nil {
-			res.Body.Close()
-			break
+	var port string
+	select {
+	case addr := <-announced:
+		if addr == "" {
+			t.Fatalf("landlord serve exited before listening: %v", <-exited)
 		}
-		select {
-		case err := <-exited:
-			t.Fatalf("landlord serve exited: %v", err)
-		case <-time.After(100 * time.Millisecond):
-		}
+		_, port, _ = net.SplitHostPort(addr)
+	case <-time.After(30 * time.Second):
+		t.Fatal("landlord serve did not say where it listens within 30s")
 	}
-	if res == nil || res.StatusCode != http.StatusOK {
-		t.Fatalf("GET /login on :8080: %v", res)
+	req, _ := http.NewRequest(http.MethodGet, "http://127.0.0.1:"+port+"/login", nil)
+	req.Host = "localhost:" + port
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("GET /login: %v", err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("GET /login: %d", res.StatusCode)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "data", "landlord.db")); err != nil {
 		t.Fatalf("no embedded database under ./data: %v", err)

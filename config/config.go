@@ -24,6 +24,10 @@ type Config struct {
 	DataDir       string     // LANDLORD_DATA_DIR, default "./data"
 	SessionSecret []byte     // LANDLORD_SESSION_SECRET (>= MinSecretLength bytes); unset: see LoadOrCreateSessionSecret
 	LogLevel      slog.Level // LANDLORD_LOG_LEVEL: debug, info, warn or error; default info
+	// TrustedProxies (LANDLORD_TRUSTED_PROXIES, comma-separated CIDRs or single
+	// IPs) are the peers whose X-Forwarded-For and X-Forwarded-Proto count.
+	// Empty by default: no peer, not even loopback, speaks for the client.
+	TrustedProxies []*net.IPNet
 }
 
 // MinSecretLength is the shortest session secret accepted, in bytes.
@@ -89,7 +93,45 @@ func Load(getenv func(string) string) (Config, error) {
 		bad("LANDLORD_LOG_LEVEL", rawLevel, "debug, info, warn or error")
 	}
 
+	rawProxies := get("LANDLORD_TRUSTED_PROXIES", "")
+	proxies, badEntry := parseIPRanges(rawProxies)
+	if badEntry != "" {
+		bad("LANDLORD_TRUSTED_PROXIES", rawProxies, fmt.Sprintf("IP addresses or CIDR ranges separated by commas, like 10.0.0.0/8,192.0.2.7 (%q is neither)", badEntry))
+	}
+	c.TrustedProxies = proxies
+
 	return c, errors.Join(errs...)
+}
+
+// parseIPRanges reads comma-separated CIDR ranges and single addresses (a
+// range of one); blank entries are skipped. On failure it returns the first
+// entry that is neither.
+func parseIPRanges(raw string) ([]*net.IPNet, string) {
+	var ranges []*net.IPNet
+	for _, entry := range strings.Split(raw, ",") {
+		entry = strings.TrimSpace(entry)
+		if entry == "" {
+			continue
+		}
+		if strings.Contains(entry, "/") {
+			_, r, err := net.ParseCIDR(entry)
+			if err != nil {
+				return nil, entry
+			}
+			ranges = append(ranges, r)
+			continue
+		}
+		ip := net.ParseIP(entry)
+		if ip == nil {
+			return nil, entry
+		}
+		bits := 8 * net.IPv6len
+		if v4 := ip.To4(); v4 != nil {
+			ip, bits = v4, 8*net.IPv4len
+		}
+		ranges = append(ranges, &net.IPNet{IP: ip, Mask: net.CIDRMask(bits, bits)})
+	}
+	return ranges, ""
 }
 
 // validAddr accepts host:port where port is 0-65535 written in decimal digits

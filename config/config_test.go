@@ -32,6 +32,7 @@ func TestLoadGivesDefaultsForEmptyEnvironment(t *testing.T) {
 		{"SQLitePath", c.SQLitePath(), filepath.Join("data", "landlord.db")},
 		{"SessionSecret", len(c.SessionSecret), 0},
 		{"LogLevel", c.LogLevel, slog.LevelInfo},
+		{"TrustedProxies", len(c.TrustedProxies), 0},
 	}
 	for _, ch := range checks {
 		if ch.got != ch.want {
@@ -74,6 +75,34 @@ func TestLoadAcceptsGoodValues(t *testing.T) {
 	}
 }
 
+func TestLoadReadsTrustedProxies(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string
+	}{
+		{"10.0.0.0/8", []string{"10.0.0.0/8"}},
+		{"192.0.2.7", []string{"192.0.2.7/32"}},
+		{"2001:db8::1", []string{"2001:db8::1/128"}},
+		{" 10.0.0.0/8 , 2001:db8::/32,198.51.100.1, ", []string{"10.0.0.0/8", "2001:db8::/32", "198.51.100.1/32"}},
+		{"10.1.2.3/8", []string{"10.0.0.0/8"}}, // the range the address is in
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			c, err := Load(env(map[string]string{"LANDLORD_TRUSTED_PROXIES": tt.in}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, r := range c.TrustedProxies {
+				got = append(got, r.String())
+			}
+			if strings.Join(got, " ") != strings.Join(tt.want, " ") {
+				t.Fatalf("TrustedProxies = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
 func TestLoadNormalisesBaseDomain(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"LocalHost.", "localhost"},
@@ -92,31 +121,46 @@ func TestLoadNormalisesBaseDomain(t *testing.T) {
 }
 
 func TestLoadRejectsEachBadValueNamingItsVariable(t *testing.T) {
+	const (
+		addr   = ": expected host:port with a numeric port (0-65535), like :8080"
+		domain = ": expected a DNS name without scheme or port, like console.example.com"
+		dbURL  = ": expected a postgres:// or postgresql:// URL, or unset for the embedded SQLite database"
+	)
+	proxies := func(entry string) string {
+		return ": expected IP addresses or CIDR ranges separated by commas, like 10.0.0.0/8,192.0.2.7 (" + entry + " is neither)"
+	}
 	tests := []struct {
-		variable, value, expected string // expected: a fragment of the error
+		variable, value string
+		want            string // the whole message: the variable, the value as typed in quotes, what is expected
 	}{
-		{"LANDLORD_ADDR", ":80x", `LANDLORD_ADDR ":80x": expected host:port with a numeric port`},
-		{"LANDLORD_ADDR", "8080", "numeric port"},
-		{"LANDLORD_ADDR", "localhost:", "numeric port"},
-		{"LANDLORD_ADDR", ":65536", "numeric port"},
-		{"LANDLORD_ADDR", ":+80", "numeric port"},
-		{"LANDLORD_ADDR", ":-0", "numeric port"},
-		{"LANDLORD_BASE_DOMAIN", "http://localhost", "DNS name"},
-		{"LANDLORD_BASE_DOMAIN", "localhost:8080", "DNS name"},
-		{"LANDLORD_BASE_DOMAIN", "-bad.example", "DNS name"},
-		{"LANDLORD_BASE_DOMAIN", "bad-.example", "DNS name"},
-		{"LANDLORD_BASE_DOMAIN", "a..example", "DNS name"},
-		{"LANDLORD_BASE_DOMAIN", "under_score.example", "DNS name"},
-		{"LANDLORD_BASE_DOMAIN", ".", "DNS name"},
-		{"LANDLORD_BASE_DOMAIN", strings.Repeat("a", 64) + ".example", "DNS name"},
-		{"LANDLORD_BASE_DOMAIN", strings.Repeat(strings.Repeat("a", 63)+".", 4) + "com", "DNS name"},
-		{"LANDLORD_DATABASE_URL", "mysql://root@localhost/db", "postgres://"},
-		{"LANDLORD_DATABASE_URL", "postgres:db", "postgres://"},
-		{"LANDLORD_DATABASE_URL", "db.example:5432", "postgres://"},
-		{"LANDLORD_DATABASE_URL", "postgres://db:5432/%zz", "postgres://"},
-		{"LANDLORD_SESSION_SECRET", "too short", "at least 32 bytes"},
-		{"LANDLORD_SESSION_SECRET", strings.Repeat("s", 31), "at least 32 bytes"},
+		{"LANDLORD_ADDR", ":80x", `LANDLORD_ADDR ":80x"` + addr},
+		{"LANDLORD_ADDR", "8080", `LANDLORD_ADDR "8080"` + addr},
+		{"LANDLORD_ADDR", "localhost:", `LANDLORD_ADDR "localhost:"` + addr},
+		{"LANDLORD_ADDR", ":65536", `LANDLORD_ADDR ":65536"` + addr},
+		{"LANDLORD_ADDR", ":+80", `LANDLORD_ADDR ":+80"` + addr},
+		{"LANDLORD_ADDR", ":-0", `LANDLORD_ADDR ":-0"` + addr},
+		{"LANDLORD_BASE_DOMAIN", "http://localhost", `LANDLORD_BASE_DOMAIN "http://localhost"` + domain},
+		{"LANDLORD_BASE_DOMAIN", "localhost:8080", `LANDLORD_BASE_DOMAIN "localhost:8080"` + domain},
+		{"LANDLORD_BASE_DOMAIN", "-bad.example", `LANDLORD_BASE_DOMAIN "-bad.example"` + domain},
+		{"LANDLORD_BASE_DOMAIN", "bad-.example", `LANDLORD_BASE_DOMAIN "bad-.example"` + domain},
+		{"LANDLORD_BASE_DOMAIN", "a..example", `LANDLORD_BASE_DOMAIN "a..example"` + domain},
+		{"LANDLORD_BASE_DOMAIN", "Under_Score.example", `LANDLORD_BASE_DOMAIN "Under_Score.example"` + domain}, // as typed, not lower-cased
+		{"LANDLORD_BASE_DOMAIN", ".", `LANDLORD_BASE_DOMAIN "."` + domain},
+		{"LANDLORD_BASE_DOMAIN", strings.Repeat("a", 64) + ".example", `LANDLORD_BASE_DOMAIN "` + strings.Repeat("a", 64) + `.example"` + domain},
+		{"LANDLORD_BASE_DOMAIN", strings.Repeat(strings.Repeat("a", 63)+".", 4) + "com", `LANDLORD_BASE_DOMAIN "` + strings.Repeat(strings.Repeat("a", 63)+".", 4) + `com"` + domain},
+		{"LANDLORD_DATABASE_URL", "mysql://root@localhost/db", `LANDLORD_DATABASE_URL "mysql://root@localhost/db"` + dbURL},
+		{"LANDLORD_DATABASE_URL", "postgres:db", `LANDLORD_DATABASE_URL "postgres:db"` + dbURL},
+		{"LANDLORD_DATABASE_URL", "db.example:5432", `LANDLORD_DATABASE_URL "db.example:5432"` + dbURL},
+		// Unparsable, so where a password might be is unknown: only the scheme is shown.
+		{"LANDLORD_DATABASE_URL", "postgres://db:5432/%zz", `LANDLORD_DATABASE_URL "postgres://…"` + dbURL},
+		// The secret itself is never shown, only its length.
+		{"LANDLORD_SESSION_SECRET", "too short", "LANDLORD_SESSION_SECRET: expected at least 32 bytes, got 9"},
+		{"LANDLORD_SESSION_SECRET", strings.Repeat("s", 31), "LANDLORD_SESSION_SECRET: expected at least 32 bytes, got 31"},
 		{"LANDLORD_LOG_LEVEL", "loud", `LANDLORD_LOG_LEVEL "loud": expected debug, info, warn or error`},
+		{"LANDLORD_TRUSTED_PROXIES", "10.0.0.0/8, proxy.internal", `LANDLORD_TRUSTED_PROXIES "10.0.0.0/8, proxy.internal"` + proxies(`"proxy.internal"`)},
+		{"LANDLORD_TRUSTED_PROXIES", "10.0.0.0/33", `LANDLORD_TRUSTED_PROXIES "10.0.0.0/33"` + proxies(`"10.0.0.0/33"`)},
+		{"LANDLORD_TRUSTED_PROXIES", "10.0.0.1:8080", `LANDLORD_TRUSTED_PROXIES "10.0.0.1:8080"` + proxies(`"10.0.0.1:8080"`)},
+		{"LANDLORD_TRUSTED_PROXIES", "*", `LANDLORD_TRUSTED_PROXIES "*"` + proxies(`"*"`)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.variable+"="+tt.value, func(t *testing.T) {
@@ -124,9 +168,8 @@ func TestLoadRejectsEachBadValueNamingItsVariable(t *testing.T) {
 			if err == nil {
 				t.Fatalf("%s=%q accepted", tt.variable, tt.value)
 			}
-			msg := err.Error()
-			if !strings.Contains(msg, tt.variable) || !strings.Contains(msg, tt.expected) {
-				t.Fatalf("%s=%q: error %q should name the variable and contain %q", tt.variable, tt.value, msg, tt.expected)
+			if got := err.Error(); got != tt.want {
+				t.Fatalf("%s=%q:\n got  %s\n want %s", tt.variable, tt.value, got, tt.want)
 			}
 		})
 	}
@@ -134,11 +177,12 @@ func TestLoadRejectsEachBadValueNamingItsVariable(t *testing.T) {
 
 func TestLoadReportsAllBadValuesAtOnce(t *testing.T) {
 	bad := map[string]string{
-		"LANDLORD_ADDR":           ":80x",
-		"LANDLORD_BASE_DOMAIN":    "http://localhost:8080",
-		"LANDLORD_DATABASE_URL":   "mysql://root@localhost/db",
-		"LANDLORD_SESSION_SECRET": "too short",
-		"LANDLORD_LOG_LEVEL":      "loud",
+		"LANDLORD_ADDR":            ":80x",
+		"LANDLORD_BASE_DOMAIN":     "http://localhost:8080",
+		"LANDLORD_DATABASE_URL":    "mysql://root@localhost/db",
+		"LANDLORD_SESSION_SECRET":  "too short",
+		"LANDLORD_LOG_LEVEL":       "loud",
+		"LANDLORD_TRUSTED_PROXIES": "everyone",
 	}
 	_, err := Load(env(bad))
 	if err == nil {
@@ -197,8 +241,12 @@ func TestLoadOrCreateSessionSecretCreatesTheFileOnce(t *testing.T) {
 	if info.Mode().Perm() != 0o600 {
 		t.Errorf("session.key mode %v, want 0600", info.Mode().Perm())
 	}
-	if dinfo, err := os.Stat(dir); err != nil || dinfo.Mode().Perm() != 0o700 {
-		t.Errorf("data dir mode %v (%v), want 0700", dinfo.Mode().Perm(), err)
+	dinfo, err := os.Stat(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dinfo.Mode().Perm() != 0o700 {
+		t.Errorf("data dir mode %v, want 0700", dinfo.Mode().Perm())
 	}
 	raw, _ := os.ReadFile(path)
 	if got, err := hex.DecodeString(strings.TrimSpace(string(raw))); err != nil || !bytes.Equal(got, a.SessionSecret) {

@@ -38,8 +38,9 @@ func NewServer(cfg config.Config, store *models.Store, logger *slog.Logger) (*Se
 	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
-	// The peer address, not X-Forwarded-For, which any client can write.
-	e.IPExtractor = echo.ExtractIPDirect()
+	// Only LANDLORD_TRUSTED_PROXIES may speak for the client's address and scheme.
+	e.IPExtractor, e.SchemeExtractor = clientIP(cfg.TrustedProxies), clientScheme(cfg.TrustedProxies)
+	e.Pre(dropUntrustedForwarding(cfg.TrustedProxies))
 	e.HTTPErrorHandler = s.handleError
 
 	e.Use(
