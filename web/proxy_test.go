@@ -27,7 +27,7 @@ type proxied struct {
 func newProxied(t *testing.T, dialect, trusted string) *proxied {
 	t.Helper()
 	store := storetest.Open(t, dialect)
-	ctx := context.Background()
+	ctx := storetest.System(context.Background())
 	if _, err := store.CreateTenant(ctx, models.NewTenant{Subdomain: "acme", Name: "Acme Corp"}); err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +39,11 @@ func newProxied(t *testing.T, dialect, trusted string) *proxied {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &proxied{t: t, store: store, handler: web.NewServer(cfg, store, slog.New(slog.NewTextHandler(io.Discard, nil)))}
+	handler, err := web.NewServer(cfg, store, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &proxied{t: t, store: store, handler: handler}
 }
 
 // send serves a request on acme's host arriving from peer with these headers
