@@ -21,6 +21,7 @@ const (
 	ActionUserEnable        = "user.enable"
 	ActionUserDisable       = "user.disable"
 	ActionUserPasswordReset = "user.password_reset"
+	ActionRoleCreate        = "role.create"
 )
 
 // Outcomes of an audited action.

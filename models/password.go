@@ -22,8 +22,14 @@ const (
 	argonSaltLen = 16
 )
 
-// MinPasswordLength is the shortest password accepted.
-const MinPasswordLength = 12
+// Lengths of what a person types: the shortest password accepted, and the
+// longest password, username or email any form takes (longer input is refused
+// before any database or hashing work).
+const (
+	MinPasswordLength = 12
+	MaxPasswordLength = 1024
+	MaxLoginLength    = 254
+)
 
 // HashPassword returns a PHC-format argon2id hash of password.
 func HashPassword(password string) (string, error) {

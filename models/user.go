@@ -65,6 +65,83 @@ func (u *User) Permissions() Permissions {
 	return u.Role.Permissions
 }
 
+// NewUser is what creating a user needs.
+type NewUser struct {
+	Username, Email, FirstName, LastName string
+	Password                             string
+	RoleID                               uint64
+}
+
+func (n *NewUser) validate() error {
+	n.Username, n.Email = strings.TrimSpace(n.Username), strings.TrimSpace(n.Email)
+	n.FirstName, n.LastName = strings.TrimSpace(n.FirstName), strings.TrimSpace(n.LastName)
+	f := fieldErrors{}
+	switch {
+	case n.Username == "":
+		f.add("username", "Enter a username.")
+	case len(n.Username) > MaxLoginLength:
+		f.add("username", fmt.Sprintf("Use at most %d characters.", MaxLoginLength))
+	case strings.ContainsAny(n.Username, `\ `):
+		f.add("username", "Use no spaces or backslashes.")
+	}
+	if n.Email != "" {
+		if a, err := mail.ParseAddress(n.Email); err != nil || a.Address != n.Email || len(n.Email) > MaxLoginLength {
+			f.add("email", "Enter an email address like name@example.com.")
+		}
+	}
+	if len(n.FirstName) > 100 {
+		f.add("first_name", "Use at most 100 characters.")
+	}
+	if len(n.LastName) > 100 {
+		f.add("last_name", "Use at most 100 characters.")
+	}
+	if len(n.Password) < MinPasswordLength {
+		f.add("password", fmt.Sprintf("Use at least %d characters.", MinPasswordLength))
+	} else if len(n.Password) > MaxPasswordLength {
+		f.add("password", fmt.Sprintf("Use at most %d characters.", MaxPasswordLength))
+	}
+	if n.RoleID == 0 {
+		f.add("role", "Choose a role.")
+	}
+	return f.err()
+}
+
+// CreateUser adds a local user to the context's tenant, with a role of that
+// tenant. Usernames and emails are unique per tenant, whatever their case.
+func (s *Store) CreateUser(ctx context.Context, n NewUser) (*User, error) {
+	if err := n.validate(); err != nil {
+		return nil, err
+	}
+	hash, err := HashPassword(n.Password)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	u := &User{Username: n.Username, Email: n.Email, FirstName: n.FirstName, LastName: n.LastName, RoleID: &n.RoleID,
+		Enabled: true, PasswordHash: hash, IdentitySource: "local", SessionVersion: 1, Version: 1, CreatedAt: now, UpdatedAt: now}
+	err = s.tx(ctx, func(tx *gorm.DB) error {
+		// The role is looked up in this tenant only, so another tenant's role id is "no such role".
+		var n int64
+		if err := tx.Model(&Role{}).Where("id = ?", *u.RoleID).Count(&n).Error; err != nil {
+			return err
+		}
+		if n == 0 {
+			return &ValidationError{Fields: map[string]string{"role": "Choose one of this tenant's roles."}}
+		}
+		if err := tx.Create(u).Error; err != nil {
+			if isUniqueViolation(err) {
+				return &ValidationError{Fields: map[string]string{"username": "This username or email is taken in this tenant."}}
+			}
+			return err
+		}
+		return s.record(tx, u.TenantID, Event{Action: ActionUserCreate, TargetType: "user", TargetID: u.Username, Outcome: OutcomeSuccess})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
 // SetAdminPassword creates or resets a full-rights admin of the tenant with this
 // subdomain, who logs in with the email. The user and the role are created if
 // missing; a reset also ends the admin's open sessions.

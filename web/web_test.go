@@ -25,9 +25,10 @@ const password = "correct horse battery staple"
 // console is a running server on one database with a master admin and two
 // tenants, acme and beta, each with an admin.
 type console struct {
-	t     testing.TB
-	store *models.Store
-	url   *url.URL // the test server's address; every host name is dialed there
+	t      testing.TB
+	store  *models.Store
+	server *web.Server
+	url    *url.URL // the test server's address; every host name is dialed there
 }
 
 func newConsole(t testing.TB, dialect string) *console {
@@ -53,7 +54,7 @@ func newConsole(t testing.TB, dialect string) *console {
 	srv := httptest.NewServer(handler)
 	t.Cleanup(srv.Close)
 	u, _ := url.Parse(srv.URL)
-	return &console{t: t, store: store, url: u}
+	return &console{t: t, store: store, server: handler, url: u}
 }
 
 // browser is one person's user agent: its own cookie jar, no automatic redirects.

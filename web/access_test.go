@@ -1,0 +1,162 @@
+package web_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/labstack/echo/v4"
+
+	"landlord/config"
+	"landlord/models"
+	"landlord/models/storetest"
+	"landlord/web"
+)
+
+// limitedUser creates, in tenant sub, a user whose role grants perms only.
+func (c *console) limitedUser(sub, username string, perms models.Permissions) {
+	c.t.Helper()
+	ctx := context.Background()
+	tn, err := c.store.TenantBySubdomain(ctx, sub)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	ctx = models.WithTenant(ctx, tn.ID)
+	role, err := c.store.CreateRole(ctx, models.NewRole{Name: "Role of " + username, Permissions: perms})
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	if _, err := c.store.CreateUser(ctx, models.NewUser{Username: username, Password: password, RoleID: role.ID}); err != nil {
+		c.t.Fatal(err)
+	}
+}
+
+// csrfOf reads the CSRF token of the signed-in session on host from its dashboard.
+func (b *browser) csrfOf(host string) string {
+	b.c.t.Helper()
+	tok, _ := b.mustSeeDashboard(host).Find(`input[name="_csrf"]`).Attr("value")
+	if tok == "" {
+		b.c.t.Fatal("no CSRF token on the dashboard")
+	}
+	return tok
+}
+
+// TestEveryRouteRefusesWhoItDoesNotDeclare walks the router's own table: every
+// route that is not public, called with no session, with another tenant's
+// session, and as a user below its declared level, answers the login redirect,
+// a refusal or 403, never the page.
+func TestEveryRouteRefusesWhoItDoesNotDeclare(t *testing.T) {
+	forEachDB(t, func(t *testing.T, c *console) {
+		srv := c.server
+		routes, declared := srv.RegisteredRoutes()
+		c.limitedUser("acme", "nobody", models.Permissions{})
+		c.limitedUser("master", "bystander", models.Permissions{})
+
+		acmeAdmin := c.browser()
+		acmeAdmin.signedIn("acme.localhost", "admin@acme.example")
+		betaAdmin := c.browser()
+		betaAdmin.signedIn("beta.localhost", "admin@beta.example")
+		masterAdmin := c.browser()
+		masterAdmin.signedIn("localhost", "root@example.com")
+		nobody := c.browser()
+		nobody.signedIn("acme.localhost", "nobody")
+		bystander := c.browser()
+		bystander.signedIn("localhost", "bystander")
+
+		walked := 0
+		for _, r := range routes {
+			if r.Method == echo.RouteNotFound {
+				continue
+			}
+			a, ok := declared[r.Method+" "+r.Path]
+			if !ok {
+				t.Fatalf("%s %s is on the router but declared nowhere", r.Method, r.Path)
+			}
+			if a.Public {
+				continue
+			}
+			walked++
+			path := strings.ReplaceAll(r.Path, ":subdomain", "acme")
+			host, owner, other := "acme.localhost", acmeAdmin, betaAdmin
+			if a.Master {
+				host, owner, other = "localhost", masterAdmin, acmeAdmin
+			}
+			name := r.Method + " " + r.Path
+
+			// No session at all.
+			refused(t, name+" anonymous", c.browser().call(r.Method, host, path, ""))
+			// Another tenant's signed-in cookie, sent to this host by hand.
+			otherHost := "beta.localhost"
+			if a.Master {
+				otherHost = "acme.localhost"
+			}
+			cookie := other.sessionCookie(otherHost)
+			res := c.browser().call(r.Method, host, path, "", "Cookie", cookie.Name+"="+cookie.Value)
+			refused(t, name+" with another tenant's session", res)
+
+			// A user of this host below the declared level.
+			if a.Feature != "" || a.Master {
+				low := nobody
+				if a.Master {
+					low = bystander
+				}
+				res := low.call(r.Method, host, path, low.csrfOf(host))
+				if res.StatusCode != http.StatusForbidden {
+					t.Errorf("%s below its level: %d, want 403", name, res.StatusCode)
+				}
+			}
+			// A master-only page does not exist on a tenant's host, even for its admin.
+			if a.Master {
+				res := acmeAdmin.call(r.Method, "acme.localhost", path, acmeAdmin.csrfOf("acme.localhost"))
+				if res.StatusCode != http.StatusNotFound {
+					t.Errorf("%s on a tenant's host: %d, want 404", name, res.StatusCode)
+				}
+			}
+			// And the owner gets it, so the refusals above are about who asks.
+			if r.Method == http.MethodGet {
+				if res := owner.call(r.Method, host, path, ""); res.StatusCode != http.StatusOK {
+					t.Errorf("%s as its owner: %d, want 200", name, res.StatusCode)
+				}
+			}
+		}
+		if walked < 5 {
+			t.Fatalf("walked %d protected routes; the table should have more", walked)
+		}
+	})
+}
+
+// refused fails unless res is the login redirect or a refusal (4xx).
+func refused(t *testing.T, what string, res *http.Response) {
+	t.Helper()
+	switch {
+	case res.StatusCode == http.StatusSeeOther && res.Header.Get("Location") == "/login":
+	case res.StatusCode >= 400 && res.StatusCode < 500:
+	default:
+		t.Errorf("%s: %d (Location %q), want the login redirect or a refusal", what, res.StatusCode, res.Header.Get("Location"))
+	}
+}
+
+// call requests path on host with method; a POST carries csrf as its token.
+func (b *browser) call(method, host, path, csrf string, header ...string) *http.Response {
+	b.c.t.Helper()
+	if method == http.MethodPost {
+		form := map[string][]string{"_csrf": {csrf}, "version": {"1"}, "name": {"x"}}
+		return b.post(host, path, form, header...)
+	}
+	req, _ := http.NewRequest(method, b.at(host, path), nil)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	return b.do(req)
+}
+
+func TestServerWithTheRealTablesStarts(t *testing.T) {
+	store := storetest.Open(t, "sqlite")
+	cfg := config.Config{BaseDomain: "localhost", SessionSecret: []byte(strings.Repeat("k", 32))}
+	if _, err := web.NewServer(cfg, store, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
+		t.Fatalf("the declared routes should start: %v", err)
+	}
+}

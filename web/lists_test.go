@@ -1,0 +1,210 @@
+package web_test
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"landlord/models"
+	"landlord/models/storetest"
+)
+
+func usernames(t *testing.T, res *http.Response) []string {
+	t.Helper()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("list: %d", res.StatusCode)
+	}
+	var out []string
+	doc(t, res).Find(`[data-testid="user-row"]`).Each(func(_ int, s *goquery.Selection) {
+		u, _ := s.Attr("data-username")
+		out = append(out, u)
+	})
+	return out
+}
+
+func TestUserListSearchesSortsAndPagesWithinItsTenant(t *testing.T) {
+	forEachDB(t, func(t *testing.T, c *console) {
+		for i := range 55 {
+			c.limitedUser("acme", fmt.Sprintf("user%02d", i), models.Permissions{})
+		}
+		c.limitedUser("beta", "user99", models.Permissions{})
+		b := c.browser()
+		b.signedIn("acme.localhost", "admin@acme.example")
+
+		first := usernames(t, b.get("acme.localhost", "/users"))
+		if len(first) != models.DefaultPerPage || first[0] != "admin@acme.example" || first[1] != "user00" {
+			t.Fatalf("first page: %d rows starting %v", len(first), first[:2])
+		}
+		second := usernames(t, b.get("acme.localhost", "/users?page=2"))
+		if len(second) != 6 || second[5] != "user54" {
+			t.Fatalf("second page: %v", second)
+		}
+		for _, u := range append(first, second...) {
+			if u == "user99" {
+				t.Fatal("beta's user is listed in acme")
+			}
+		}
+		if got := usernames(t, b.get("acme.localhost", "/users?q=USER5")); strings.Join(got, ",") != "user50,user51,user52,user53,user54" {
+			t.Fatalf("search user5: %v", got)
+		}
+		if got := usernames(t, b.get("acme.localhost", "/users?q=user99")); len(got) != 0 {
+			t.Fatalf("searching for beta's user in acme found %v", got)
+		}
+		// LIKE wildcards in the search are taken literally.
+		if got := usernames(t, b.get("acme.localhost", "/users?q=%25")); len(got) != 0 {
+			t.Fatalf("search %%: %v", got)
+		}
+		desc := usernames(t, b.get("acme.localhost", "/users?sort=username&dir=desc"))
+		if desc[0] != "user54" {
+			t.Fatalf("descending: %v", desc[:3])
+		}
+		// A sort key outside the whitelist falls back to the default order:
+		// request text never reaches ORDER BY.
+		for _, evil := range []string{"password_hash", "id; DROP TABLE users", "(SELECT 1)", "tenant_id"} {
+			got := usernames(t, b.get("acme.localhost", "/users?sort="+url.QueryEscape(evil)))
+			if len(got) != models.DefaultPerPage || got[0] != first[0] {
+				t.Fatalf("sort %q: %v", evil, got[:2])
+			}
+		}
+		// The pager keeps the search and sort.
+		d := doc(t, b.get("acme.localhost", "/users?q=user&sort=username&dir=desc"))
+		next, _ := d.Find(`[data-testid="pager-next"]`).Attr("href")
+		if next != "/users?dir=desc&page=2&q=user&sort=username" {
+			t.Fatalf("next page link %q", next)
+		}
+		if r := d.Find(`[data-testid="pager-range"]`).Text(); r != "1–50 of 55" {
+			t.Fatalf("range %q", r)
+		}
+	})
+}
+
+func TestTenantListShowsStoredUserCounts(t *testing.T) {
+	forEachDB(t, func(t *testing.T, c *console) {
+		for i := range 3 {
+			c.limitedUser("beta", fmt.Sprintf("b%d", i), models.Permissions{})
+		}
+		b := c.browser()
+		b.signedIn("localhost", "root@example.com")
+		res := b.get("localhost", "/tenants?sort=users&dir=desc")
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("tenant list: %d", res.StatusCode)
+		}
+		d := doc(t, res)
+		rows := d.Find(`[data-testid="tenant-row"]`)
+		if rows.Length() != 3 {
+			t.Fatalf("%d tenant rows, want 3", rows.Length())
+		}
+		sub, _ := rows.First().Attr("data-subdomain")
+		if n := strings.TrimSpace(rows.First().Find(`[data-testid="tenant-users"]`).Text()); sub != "beta" || n != "4" {
+			t.Fatalf("most users: %s with %s, want beta with 4", sub, n)
+		}
+		if got := doc(t, b.get("localhost", "/tenants?q=ACM")).Find(`[data-testid="tenant-row"]`).Length(); got != 1 {
+			t.Fatalf("search ACM: %d rows", got)
+		}
+	})
+}
+
+func TestUserExportStreamsCSVAndJSONLinesOfItsTenantOnly(t *testing.T) {
+	forEachDB(t, func(t *testing.T, c *console) {
+		ctx := context.Background()
+		acme, _ := c.store.TenantBySubdomain(ctx, "acme")
+		role, err := c.store.CreateRole(models.WithTenant(ctx, acme.ID), models.NewRole{Name: "Formula"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.store.CreateUser(models.WithTenant(ctx, acme.ID), models.NewUser{Username: "=cmd|calc", Password: password, RoleID: role.ID}); err != nil {
+			t.Fatal(err)
+		}
+		c.limitedUser("beta", "betauser", models.Permissions{})
+		b := c.browser()
+		b.signedIn("acme.localhost", "admin@acme.example")
+
+		res := b.get("acme.localhost", "/users/export")
+		if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/csv") {
+			t.Fatalf("export: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+		}
+		if res.ContentLength != -1 || len(res.TransferEncoding) == 0 {
+			t.Fatalf("export was buffered: Content-Length %d, Transfer-Encoding %v", res.ContentLength, res.TransferEncoding)
+		}
+		if cd := res.Header.Get("Content-Disposition"); cd != `attachment; filename=acme-users.csv` {
+			t.Fatalf("Content-Disposition %q", cd)
+		}
+		recs, err := csv.NewReader(res.Body).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(recs) != 3 || recs[0][1] != "username" {
+			t.Fatalf("csv: %v", recs)
+		}
+		var names []string
+		for _, r := range recs[1:] {
+			names = append(names, r[1])
+		}
+		if strings.Join(names, ",") != "'=cmd|calc,admin@acme.example" {
+			t.Fatalf("exported usernames %v (a formula must be neutralised, beta's user absent)", names)
+		}
+
+		res = b.get("acme.localhost", "/users/export?format=jsonl&q=admin")
+		body, _ := io.ReadAll(res.Body)
+		lines := strings.Split(strings.TrimSpace(string(body)), "\n")
+		if len(lines) != 1 || !strings.Contains(lines[0], `"username":"admin@acme.example"`) {
+			t.Fatalf("jsonl: %q", body)
+		}
+	})
+}
+
+func TestTenantEditKeepsValuesAndRefusesAStaleVersion(t *testing.T) {
+	forEachDB(t, func(t *testing.T, c *console) {
+		b := c.browser()
+		b.signedIn("localhost", "root@example.com")
+		d := doc(t, b.get("localhost", "/tenants/acme/edit"))
+		version, _ := d.Find(`input[name="version"]`).Attr("value")
+		tok, _ := d.Find(`input[name="_csrf"]`).Attr("value")
+		if version != "1" || tok == "" {
+			t.Fatalf("edit form: version %q", version)
+		}
+
+		// An empty name: 422, the description typed is kept, the message sits by the field.
+		res := b.post("localhost", "/tenants/acme/edit", url.Values{"_csrf": {tok}, "version": {version}, "name": {"  "}, "description": {"kept text"}})
+		if res.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("empty name: %d", res.StatusCode)
+		}
+		d = doc(t, res)
+		if d.Find(`#error-name`).Text() != "Enter a name." || d.Find(`[data-testid="field-description"]`).Text() != "kept text" {
+			t.Fatalf("re-rendered form lost the message or the value")
+		}
+
+		// Someone else saves first.
+		sys := storetest.System(context.Background())
+		if _, err := c.store.UpdateTenant(sys, "acme", 1, models.TenantChanges{Name: "Acme Renamed"}); err != nil {
+			t.Fatal(err)
+		}
+		res = b.post("localhost", "/tenants/acme/edit", url.Values{"_csrf": {tok}, "version": {version}, "name": {"Acme Mine"}})
+		if res.StatusCode != http.StatusConflict {
+			t.Fatalf("stale version: %d, want 409", res.StatusCode)
+		}
+		d = doc(t, res)
+		if !strings.Contains(d.Find(`[data-testid="form-error"]`).Text(), "Someone else changed this") || d.Find(`[data-testid="field-name"]`).AttrOr("value", "") != "Acme Mine" {
+			t.Fatal("conflict page lacks the message or the typed name")
+		}
+		if tn, _ := c.store.TenantBySubdomain(context.Background(), "acme"); tn.Name != "Acme Renamed" {
+			t.Fatalf("the stale edit overwrote the other one: %q", tn.Name)
+		}
+
+		// With the current version it saves, and redirects with a message.
+		res = b.post("localhost", "/tenants/acme/edit", url.Values{"_csrf": {tok}, "version": {"2"}, "name": {"Acme Mine"}})
+		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/tenants" {
+			t.Fatalf("save: %d %s", res.StatusCode, res.Header.Get("Location"))
+		}
+		if tn, _ := c.store.TenantBySubdomain(context.Background(), "acme"); tn.Name != "Acme Mine" || tn.Version != 3 {
+			t.Fatalf("after save: %q version %d", tn.Name, tn.Version)
+		}
+	})
+}
