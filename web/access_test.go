@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/PuerkitoBio/goquery"
 	"github.com/labstack/echo/v4"
 
 	"landlord/config"
@@ -159,4 +160,65 @@ func TestServerWithTheRealTablesStarts(t *testing.T) {
 	if _, err := web.NewServer(cfg, store, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
 		t.Fatalf("the declared routes should start: %v", err)
 	}
+}
+
+func TestNavigationShowsOnlyLinksThePersonMayOpen(t *testing.T) {
+	forEachDB(t, func(t *testing.T, c *console) {
+		c.limitedUser("acme", "reader", models.Permissions{models.FeatureUsers: models.LevelRead})
+		links := func(b *browser, host string) string {
+			var out []string
+			b.mustSeeDashboard(host).Find(`[data-testid="nav"] a`).Each(func(_ int, s *goquery.Selection) {
+				out = append(out, s.AttrOr("href", ""))
+			})
+			return strings.Join(out, " ")
+		}
+		master, admin, reader := c.browser(), c.browser(), c.browser()
+		master.signedIn("localhost", "root@example.com")
+		admin.signedIn("acme.localhost", "admin@acme.example")
+		reader.signedIn("acme.localhost", "reader")
+		for _, tc := range []struct {
+			who  string
+			b    *browser
+			host string
+			want string
+		}{
+			{"master admin", master, "localhost", "/ /tenants /users"},
+			{"tenant admin", admin, "acme.localhost", "/ /users"},
+			{"user reader", reader, "acme.localhost", "/ /users"},
+		} {
+			if got := links(tc.b, tc.host); got != tc.want {
+				t.Errorf("%s sees %q, want %q", tc.who, got, tc.want)
+			}
+		}
+		// The reader may list users but not export them: no export link, and 403.
+		d := doc(t, reader.get("acme.localhost", "/users"))
+		if d.Find(`[data-testid="export-csv"]`).Length() != 0 {
+			t.Error("a user without export rights sees the export link")
+		}
+		if res := reader.get("acme.localhost", "/users/export"); res.StatusCode != http.StatusForbidden {
+			t.Errorf("export without the right: %d", res.StatusCode)
+		}
+	})
+}
+
+func TestCachingHeaders(t *testing.T) {
+	forEachDB(t, func(t *testing.T, c *console) {
+		b := c.browser()
+		b.signedIn("acme.localhost", "admin@acme.example")
+		for _, p := range []string{"/", "/users", "/login"} {
+			if cc := b.get("acme.localhost", p).Header.Get("Cache-Control"); cc != "no-store" {
+				t.Errorf("%s: Cache-Control %q, want no-store", p, cc)
+			}
+		}
+		if res := b.get("acme.localhost", "/static/app.css"); res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Cache-Control"), "public") {
+			t.Errorf("asset: %d %q", res.StatusCode, res.Header.Get("Cache-Control"))
+		}
+		if res := b.get("acme.localhost", "/static/missing.css"); res.StatusCode != http.StatusNotFound || strings.Contains(res.Header.Get("Cache-Control"), "public") {
+			t.Errorf("missing asset: %d %q", res.StatusCode, res.Header.Get("Cache-Control"))
+		}
+		res := b.get("anything.example", "/favicon.ico")
+		if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "image/x-icon" {
+			t.Errorf("favicon: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+		}
+	})
 }
