@@ -30,7 +30,7 @@ func LoginForm() echo.HandlerFunc {
 }
 
 func renderLogin(c echo.Context, v *Visitor, status int, f views.LoginForm) error {
-	f.BaseDomain = v.OnBase
+	f.OnBaseDomain = v.OnBase
 	return Render(c, status, views.LoginPage(PageFor(v, "Sign in"), f))
 }
 
@@ -42,31 +42,21 @@ func Login(store *models.Store, sessions Sessions, throttle Throttle) echo.Handl
 	return func(c echo.Context) error {
 		ctx := c.Request().Context()
 		v := VisitorFrom(ctx)
-		login := strings.TrimSpace(c.FormValue("username"))
-		password := c.FormValue("password")
-		form := views.LoginForm{Username: login}
-
-		target, name, tenantKey := v.Tenant, login, v.Tenant.Subdomain
-		if sub, user, ok := strings.Cut(login, `\`); ok && v.OnBase {
-			name, tenantKey = user, strings.ToLower(sub)
-			t, err := store.TenantBySubdomain(ctx, sub)
-			switch {
-			case errors.Is(err, models.ErrNotFound):
-				target = nil
-			case err != nil:
-				return err
-			default:
-				target = t
-			}
+		attempt := models.LoginAttempt{Host: v.Tenant, OnBase: v.OnBase, Login: c.FormValue("username"), Password: c.FormValue("password")}
+		form := views.LoginForm{Username: strings.TrimSpace(attempt.Login)}
+		if len(form.Username) > models.MaxLoginLength+64 {
+			form.Username = "" // not worth sending back
 		}
+
 		// One account is one key however it is reached: its host or subdomain\username.
+		tenantKey, name := attempt.Account()
 		keys := []string{"ip:" + c.RealIP(), "account:" + tenantKey + `\` + strings.ToLower(name)}
 		if throttle.Wait(keys...) > 0 {
 			form.Error = loginThrottled
 			return renderLogin(c, v, http.StatusTooManyRequests, form)
 		}
 
-		u, err := store.Authenticate(ctx, target, name, password)
+		res, err := store.LogIn(ctx, attempt)
 		if errors.Is(err, models.ErrInvalidCredentials) {
 			throttle.Failed(keys...)
 			form.Error = loginFailed
@@ -77,20 +67,16 @@ func Login(store *models.Store, sessions Sessions, throttle Throttle) echo.Handl
 		}
 		throttle.Succeeded(keys[1])
 
-		if target.ID == v.Tenant.ID {
-			if err := sessions.LogIn(c, u); err != nil {
+		if res.Handoff == "" {
+			if err := sessions.LogIn(c, res.User); err != nil {
 				return err
 			}
 			return c.Redirect(http.StatusSeeOther, "/")
 		}
-		token, err := store.IssueHandoff(ctx, u)
-		if err != nil {
-			return err
-		}
 		// The tenant's host checks that the handoff came from the base domain; let
 		// this one redirect say where it came from (the origin only).
 		c.Response().Header().Set("Referrer-Policy", "strict-origin")
-		return c.Redirect(http.StatusSeeOther, tenantURL(c, v.BaseDomain, target.Subdomain, "/login/handoff?token="+url.QueryEscape(token)))
+		return c.Redirect(http.StatusSeeOther, tenantURL(c, v.BaseDomain, res.Tenant.Subdomain, "/login/handoff?token="+url.QueryEscape(res.Handoff)))
 	}
 }
 

@@ -28,9 +28,9 @@ type Page struct {
 
 // LoginForm is the login page's state.
 type LoginForm struct {
-	Username   string // kept after a failed attempt; the password never is
-	Error      string
-	BaseDomain bool // on the base domain, subdomain\username signs in to a tenant
+	Username     string // kept after a failed attempt; the password never is
+	Error        string
+	OnBaseDomain bool // on the base domain, subdomain\username signs in to a tenant
 }
 
 // Dashboard says where the signed-in user is.

@@ -1,0 +1,68 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"strings"
+)
+
+// LoginAttempt is a sign-in as typed on a host.
+type LoginAttempt struct {
+	Host     *Tenant // the tenant whose host the form was posted to
+	OnBase   bool    // posted on the base domain, where subdomain\username names another tenant
+	Login    string  // username or email, or subdomain\username on the base domain
+	Password string
+}
+
+// Account is the tenant key and name an attempt is for, however it reached
+// the account (the tenant's host, or subdomain\username on the base domain).
+func (a LoginAttempt) Account() (tenantKey, name string) {
+	login := strings.TrimSpace(a.Login)
+	if sub, user, ok := strings.Cut(login, `\`); ok && a.OnBase {
+		return strings.ToLower(strings.TrimSpace(sub)), strings.TrimSpace(user)
+	}
+	return a.Host.Subdomain, login
+}
+
+// LoginResult is who signed in and where their session opens.
+type LoginResult struct {
+	User   *User
+	Tenant *Tenant // the user's tenant
+	// Handoff is a one-time token that opens the session on Tenant's own host,
+	// when that is not the host the form was posted to.
+	Handoff string
+}
+
+// LogIn checks an attempt: it finds the tenant it names, checks the
+// credentials (every failure is ErrInvalidCredentials after the same hashing
+// work, and is audited), and, for a tenant other than the host's, issues the
+// handoff that carries the login to that tenant's host.
+func (s *Store) LogIn(ctx context.Context, a LoginAttempt) (*LoginResult, error) {
+	if len(a.Login) > MaxLoginLength+64 || len(a.Password) > MaxPasswordLength {
+		return nil, ErrInvalidCredentials // before any database or hashing work
+	}
+	key, name := a.Account()
+	target := a.Host
+	if key != a.Host.Subdomain {
+		t, err := s.TenantBySubdomain(ctx, key)
+		switch {
+		case errors.Is(err, ErrNotFound):
+			target = nil
+		case err != nil:
+			return nil, err
+		default:
+			target = t
+		}
+	}
+	u, err := s.Authenticate(ctx, target, name, a.Password)
+	if err != nil {
+		return nil, err
+	}
+	res := &LoginResult{User: u, Tenant: target}
+	if target.ID != a.Host.ID {
+		if res.Handoff, err = s.IssueHandoff(ctx, u); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
