@@ -12,62 +12,58 @@ import (
 )
 
 func TestMigrateCreatesMasterAndIsRepeatable(t *testing.T) {
-	for _, d := range storetest.Dialects {
-		t.Run(d, func(t *testing.T) {
-			s := storetest.Open(t, d)
-			ctx := context.Background()
-			applied, err := s.Migrate(ctx)
-			if err != nil || len(applied) != 0 {
-				t.Fatalf("second migrate applied %v, err %v", applied, err)
-			}
-			m, err := s.MasterTenant(ctx)
-			if err != nil || !m.IsMaster || !m.Enabled {
-				t.Fatalf("master: %+v %v", m, err)
-			}
-			if _, err := s.SetAdminPassword(ctx, "master", "admin@example.com", "correct horse battery"); err != nil {
-				t.Fatal(err)
-			}
-			u, err := s.Authenticate(ctx, m, "ADMIN@example.com", "correct horse battery")
-			if err != nil {
-				t.Fatal(err)
-			}
-			if u.Role == nil || u.Permissions().Level(models.FeatureTenants) != models.LevelFull {
-				t.Fatalf("admin role not loaded: %+v", u.Role)
-			}
-			if _, err := s.Authenticate(ctx, m, "admin@example.com", "wrong password!!"); err != models.ErrInvalidCredentials {
-				t.Fatalf("wrong password: %v", err)
-			}
-		})
-	}
+	storetest.ForEachDialect(t, func(t *testing.T, d string) {
+		s := storetest.Open(t, d)
+		ctx := context.Background()
+		applied, err := s.Migrate(ctx)
+		if err != nil || len(applied) != 0 {
+			t.Fatalf("second migrate applied %v, err %v", applied, err)
+		}
+		m, err := s.MasterTenant(ctx)
+		if err != nil || !m.IsMaster || !m.Enabled {
+			t.Fatalf("master: %+v %v", m, err)
+		}
+		if _, err := s.SetAdminPassword(ctx, "master", "admin@example.com", "correct horse battery"); err != nil {
+			t.Fatal(err)
+		}
+		u, err := s.Authenticate(ctx, m, "ADMIN@example.com", "correct horse battery")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if u.Role == nil || u.Permissions().Level(models.FeatureTenants) != models.LevelFull {
+			t.Fatalf("admin role not loaded: %+v", u.Role)
+		}
+		if _, err := s.Authenticate(ctx, m, "admin@example.com", "wrong password!!"); err != models.ErrInvalidCredentials {
+			t.Fatalf("wrong password: %v", err)
+		}
+	})
 }
 
 func TestLoginAcceptsUsernameOrEmailCaseInsensitively(t *testing.T) {
-	for _, d := range storetest.Dialects {
-		t.Run(d, func(t *testing.T) {
-			s := storetest.Open(t, d)
-			ctx := storetest.System(context.Background())
-			acme, err := s.CreateTenant(ctx, models.NewTenant{Subdomain: "acme", Name: "Acme"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			hash, _ := models.HashPassword("correct horse battery")
-			err = s.InTenantForTest(ctx, acme.ID, func(tx *gorm.DB) error {
-				now := time.Now()
-				return tx.Create(&models.User{Username: "Ops", Email: "ops@acme.example", Enabled: true, PasswordHash: hash,
-					IdentitySource: "local", SessionVersion: 1, Version: 1, CreatedAt: now, UpdatedAt: now}).Error
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, login := range []string{"ops", "OPS", "ops@acme.example", "Ops@Acme.Example"} {
-				if u, err := s.Authenticate(ctx, acme, login, "correct horse battery"); err != nil || u.Username != "Ops" {
-					t.Errorf("login as %q: %v", login, err)
-				}
-			}
-			master, _ := s.MasterTenant(ctx)
-			if _, err := s.Authenticate(ctx, master, "ops", "correct horse battery"); err != models.ErrInvalidCredentials {
-				t.Errorf("acme's user signed in to master: %v", err)
-			}
+	storetest.ForEachDialect(t, func(t *testing.T, d string) {
+		s := storetest.Open(t, d)
+		ctx := storetest.System(context.Background())
+		acme, err := s.CreateTenant(ctx, models.NewTenant{Subdomain: "acme", Name: "Acme"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		hash, _ := models.HashPassword("correct horse battery")
+		err = s.InTenantForTest(ctx, acme.ID, func(tx *gorm.DB) error {
+			now := time.Now()
+			return tx.Create(&models.User{Username: "Ops", Email: "ops@acme.example", Enabled: true, PasswordHash: hash,
+				IdentitySource: "local", SessionVersion: 1, Version: 1, CreatedAt: now, UpdatedAt: now}).Error
 		})
-	}
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, login := range []string{"ops", "OPS", "ops@acme.example", "Ops@Acme.Example"} {
+			if u, err := s.Authenticate(ctx, acme, login, "correct horse battery"); err != nil || u.Username != "Ops" {
+				t.Errorf("login as %q: %v", login, err)
+			}
+		}
+		master, _ := s.MasterTenant(ctx)
+		if _, err := s.Authenticate(ctx, master, "ops", "correct horse battery"); err != models.ErrInvalidCredentials {
+			t.Errorf("acme's user signed in to master: %v", err)
+		}
+	})
 }

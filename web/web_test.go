@@ -20,7 +20,7 @@ import (
 	"landlord/web"
 )
 
-const password = "correct horse battery staple"
+const password = storetest.Password
 
 // console is a running server on one database with a master admin and two
 // tenants, acme and beta, each with an admin.
@@ -34,18 +34,7 @@ type console struct {
 func newConsole(t testing.TB, dialect string) *console {
 	t.Helper()
 	store := storetest.Open(t, dialect)
-	ctx := storetest.System(context.Background())
-	if _, err := store.SetAdminPassword(ctx, "master", "root@example.com", password); err != nil {
-		t.Fatal(err)
-	}
-	for _, sub := range []string{"acme", "beta"} {
-		if _, err := store.CreateTenant(ctx, models.NewTenant{Subdomain: sub, Name: strings.ToUpper(sub[:1]) + sub[1:] + " Corp"}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := store.SetAdminPassword(ctx, sub, "admin@"+sub+".example", password); err != nil {
-			t.Fatal(err)
-		}
-	}
+	storetest.TwoTenants(t, store)
 	cfg := config.Config{Addr: ":0", BaseDomain: "localhost", SessionSecret: []byte(strings.Repeat("k", 32))}
 	handler, err := web.NewServer(cfg, store, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
@@ -170,7 +159,5 @@ func (b *browser) sessionCookie(host string) *http.Cookie {
 
 // forEachDB runs a test on SQLite and PostgreSQL.
 func forEachDB(t *testing.T, fn func(t *testing.T, c *console)) {
-	for _, d := range storetest.Dialects {
-		t.Run(d, func(t *testing.T) { fn(t, newConsole(t, d)) })
-	}
+	storetest.ForEachDialect(t, func(t *testing.T, d string) { fn(t, newConsole(t, d)) })
 }

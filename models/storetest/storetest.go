@@ -42,6 +42,42 @@ func System(ctx context.Context) context.Context {
 	return models.WithActor(ctx, models.SystemActor("test"))
 }
 
+// Password is the password of every user the fixtures make.
+const Password = "correct horse battery staple"
+
+// Fixture is the usual two-tenant world: the master admin root@example.com,
+// and tenants acme ("Acme Corp") and beta ("Beta Corp") with one full-rights
+// admin each, admin@acme.example and admin@beta.example.
+type Fixture struct {
+	Acme, Beta           *models.Tenant
+	Root                 *models.User
+	AcmeAdmin, BetaAdmin *models.User
+}
+
+// TwoTenants makes the usual two-tenant world in s.
+func TwoTenants(t testing.TB, s *models.Store) Fixture {
+	t.Helper()
+	ctx := System(context.Background())
+	var f Fixture
+	var err error
+	if f.Root, err = s.SetAdminPassword(ctx, models.MasterSubdomain, "root@example.com", Password); err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range []struct {
+		sub, name string
+		tenant    **models.Tenant
+		admin     **models.User
+	}{{"acme", "Acme Corp", &f.Acme, &f.AcmeAdmin}, {"beta", "Beta Corp", &f.Beta, &f.BetaAdmin}} {
+		if *x.tenant, err = s.CreateTenant(ctx, models.NewTenant{Subdomain: x.sub, Name: x.name}); err != nil {
+			t.Fatal(err)
+		}
+		if *x.admin, err = s.SetAdminPassword(ctx, x.sub, "admin@"+x.sub+".example", Password); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return f
+}
+
 // Open returns a migrated store on dialect. Without LANDLORD_TEST_DATABASE_URL the
 // PostgreSQL case is skipped locally and fails in CI; when it is set, an
 // unreachable database fails the test.

@@ -1,0 +1,136 @@
+package models_test
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+
+	"landlord/models"
+)
+
+// Row-level security is PostgreSQL's; SQLite has no counterpart to test.
+func TestPostgresRowLevelSecurityConfinesTheAppRole(t *testing.T) {
+	t.Run("postgres", func(t *testing.T) {
+		d := "postgres"
+		w := setup(t, d)
+		sqlDB, err := w.s.DBForTest().DB()
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx := context.Background()
+
+		var super, bypass bool
+		if err := sqlDB.QueryRow("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = $1", models.AppRole).Scan(&super, &bypass); err != nil {
+			t.Fatal(err)
+		}
+		if super || bypass {
+			t.Errorf("%s: rolsuper %v, rolbypassrls %v", models.AppRole, super, bypass)
+		}
+		var owned int
+		if err := sqlDB.QueryRow("SELECT count(*) FROM pg_tables WHERE tableowner = $1", models.AppRole).Scan(&owned); err != nil {
+			t.Fatal(err)
+		}
+		if owned != 0 {
+			t.Errorf("%s owns %d tables", models.AppRole, owned)
+		}
+		// Every table with a tenant_id column, present and future, has forced RLS.
+		var tenantTables, forced int
+		if err := sqlDB.QueryRow(`SELECT count(*), count(*) FILTER (WHERE c.relrowsecurity AND c.relforcerowsecurity)
+			FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'tenant_id'
+			WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r'`).Scan(&tenantTables, &forced); err != nil {
+			t.Fatal(err)
+		}
+		if tenantTables < 5 || forced != tenantTables {
+			t.Errorf("%d of %d tenant tables have forced row-level security", forced, tenantTables)
+		}
+
+		// asApp runs fn in a transaction as the app role, with the tenant setting if tenant != 0.
+		asApp := func(tenant uint64, fn func(q func(string, ...any) (int64, error)) error) error {
+			tx, err := sqlDB.BeginTx(ctx, nil)
+			if err != nil {
+				return err
+			}
+			defer tx.Rollback()
+			if _, err := tx.Exec("SET LOCAL ROLE " + models.AppRole); err != nil {
+				return err
+			}
+			if tenant != 0 {
+				if _, err := tx.Exec("SELECT set_config('landlord.tenant_id', $1, true)", strconv.FormatUint(tenant, 10)); err != nil {
+					return err
+				}
+			}
+			return fn(func(sql string, args ...any) (int64, error) {
+				if strings.HasPrefix(sql, "SELECT") {
+					var n int64
+					err := tx.QueryRow(sql, args...).Scan(&n)
+					return n, err
+				}
+				res, err := tx.Exec(sql, args...)
+				if err != nil {
+					return 0, err
+				}
+				return res.RowsAffected()
+			})
+		}
+		count := func(tenant uint64, table string) int64 {
+			t.Helper()
+			var n int64
+			if err := asApp(tenant, func(q func(string, ...any) (int64, error)) error {
+				var err error
+				n, err = q("SELECT count(*) FROM " + table)
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		if n := count(0, "users"); n != 0 {
+			t.Errorf("app role without tenant setting sees %d users, want 0", n)
+		}
+		if n := count(w.a.ID, "users"); n != 3 {
+			t.Errorf("app role as acme sees %d users, want 3", n)
+		}
+		if n := count(w.b.ID, "roles"); n != 2 {
+			t.Errorf("app role as beta sees %d roles, want 2", n)
+		}
+		// A previous transaction's setting does not linger on the connection.
+		if n := count(0, "users"); n != 0 {
+			t.Errorf("app role after a tenant transaction sees %d users, want 0", n)
+		}
+
+		rls := func(what, sql string, args ...any) {
+			t.Helper()
+			err := asApp(w.a.ID, func(q func(string, ...any) (int64, error)) error { _, err := q(sql, args...); return err })
+			if err == nil || !strings.Contains(err.Error(), "row-level security") {
+				t.Errorf("%s under acme's setting: %v, want a row-level security violation", what, err)
+			}
+		}
+		rls("INSERT a user of beta", `INSERT INTO users (tenant_id, username, created_at, updated_at) VALUES ($1, 'mole', now(), now())`, w.b.ID)
+		rls("UPDATE a user to beta", `UPDATE users SET tenant_id = $1 WHERE id = $2`, w.b.ID, w.anna.ID)
+		// Beta's rows are invisible to UPDATE and DELETE: nothing to change.
+		if err := asApp(w.a.ID, func(q func(string, ...any) (int64, error)) error {
+			for _, sql := range []string{"UPDATE users SET last_name = 'Pwned' WHERE id = $1", "DELETE FROM users WHERE id = $1"} {
+				n, err := q(sql, w.bob.ID)
+				if err != nil {
+					return err
+				}
+				if n != 0 {
+					t.Errorf("%s of beta's user under acme's setting: %d rows", sql, n)
+				}
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		// The audit log is append-only for the app role.
+		if err := asApp(w.a.ID, func(q func(string, ...any) (int64, error)) error {
+			_, err := q("DELETE FROM audit_events")
+			return err
+		}); err == nil || !strings.Contains(err.Error(), "permission denied") {
+			t.Errorf("app role DELETE FROM audit_events: %v, want permission denied", err)
+		}
+	})
+}
+
+// Many-to-many: test-only tenant models with a tenant-owned join table.
