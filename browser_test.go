@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -160,4 +161,76 @@ func TestBrowserLogsInThroughTheFormAndReachesTheDashboard(t *testing.T) {
 	// An unknown subdomain shows the plain "no such tenant" page.
 	do(t, ctx, chromedp.Navigate(in.url("nosuch.localhost", "/")), chromedp.WaitVisible(testid("no-such-tenant")))
 	screenshot(t, ctx, "no-such-tenant")
+}
+
+func TestBrowserListsTenantsAndEditsOneThroughItsForm(t *testing.T) {
+	in := newInstance(t, "sqlite")
+	in.cli("set-admin-password", "master", "root@example.com", "correct horse battery staple")
+	for _, sub := range []string{"acme", "beta", "gamma"} {
+		in.cli("tenants", "create", "--subdomain", sub, "--name", strings.ToUpper(sub[:1])+sub[1:]+" Corp")
+	}
+	in.cli("set-admin-password", "acme", "ops@acme.example", "acme horse battery staple")
+	in.cli("set-admin-password", "acme", "second@acme.example", "acme horse battery staple")
+	in.serve()
+	ctx := newBrowser(t)
+
+	do(t, ctx, signIn(in, "localhost", "root@example.com", "correct horse battery staple")...)
+	do(t, ctx, chromedp.WaitVisible(testid("dashboard")),
+		chromedp.Click(chromedp.CSS(`[data-testid="nav"] a[href="/tenants"]`)),
+		chromedp.WaitVisible(testid("tenant-table")))
+	if n := count(t, ctx, `[data-testid="tenant-row"]`); n != 4 {
+		t.Fatalf("%d tenant rows, want 4 (master and three)", n)
+	}
+	// Sort by users, most first: acme has two.
+	// Each click loads a new page; wait for the header that says how it is sorted.
+	do(t, ctx, chromedp.Click(testid("sort-users")), chromedp.WaitVisible(chromedp.CSS(`th[aria-sort="ascending"] [data-testid="sort-users"]`)),
+		chromedp.Click(testid("sort-users")), chromedp.WaitVisible(chromedp.CSS(`th[aria-sort="descending"] [data-testid="sort-users"]`)))
+	first := read(t, ctx, chromedp.AttributeValue(chromedp.CSS(`[data-testid="tenant-row"]:first-child`), "data-subdomain")).Value
+	if first != "acme" {
+		t.Fatalf("most users first: %q", first)
+	}
+	screenshot(t, ctx, "tenants-list")
+	// Search keeps working without JavaScript-only controls: a plain GET form.
+	do(t, ctx, chromedp.SendKeys(testid("list-search-input"), "gam"), chromedp.Submit(testid("list-search-input")),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="list-search-input"][value="gam"]`)))
+	if n := count(t, ctx, `[data-testid="tenant-row"]`); n != 1 {
+		t.Fatalf("search gam: %d rows", n)
+	}
+
+	// Edit gamma: an empty name is refused by the field, the description kept.
+	do(t, ctx, chromedp.Click(testid("tenant-edit")), chromedp.WaitVisible(testid("tenant-edit-form")),
+		chromedp.Clear(testid("field-name")),
+		chromedp.SendKeys(testid("field-description"), "Our third customer"),
+		chromedp.RemoveAttribute(testid("field-name"), "required"),
+		chromedp.Click(testid("save")), chromedp.WaitVisible(testid("field-error")))
+	if kept := read(t, ctx, chromedp.Value(testid("field-description"))); kept != "Our third customer" {
+		t.Fatalf("the failed save lost the description: %q", kept)
+	}
+	screenshot(t, ctx, "tenant-edit-error")
+	do(t, ctx, chromedp.SendKeys(testid("field-name"), "Gamma Ltd"), chromedp.Click(testid("save")),
+		chromedp.WaitVisible(testid("flash")))
+	if msg := read(t, ctx, chromedp.Text(testid("flash"))); !strings.Contains(msg, "gamma saved") {
+		t.Fatalf("after saving: %q", msg)
+	}
+	screenshot(t, ctx, "tenant-saved")
+
+	// A tenant admin sees the users page of their own tenant, no tenant list.
+	do(t, ctx, chromedp.Click(testid("logout")), chromedp.WaitVisible(testid("login-form")))
+	do(t, ctx, signIn(in, "acme.localhost", "ops@acme.example", "acme horse battery staple")...)
+	do(t, ctx, chromedp.WaitVisible(testid("dashboard")))
+	if n := count(t, ctx, `[data-testid="nav"] a[href="/tenants"]`); n != 0 {
+		t.Fatal("a tenant admin is offered the tenant list")
+	}
+	do(t, ctx, chromedp.Click(chromedp.CSS(`[data-testid="nav"] a[href="/users"]`)), chromedp.WaitVisible(testid("user-table")))
+	if n := count(t, ctx, `[data-testid="user-row"]`); n != 2 {
+		t.Fatalf("acme's users: %d rows, want 2", n)
+	}
+	screenshot(t, ctx, "users-list")
+}
+
+// count is how many elements on the page match the CSS selector.
+func count(t *testing.T, ctx context.Context, selector string) int {
+	t.Helper()
+	js, _ := json.Marshal(selector)
+	return read(t, ctx, chromedp.Evaluate[int]("document.querySelectorAll(" + string(js) + ").length"))
 }

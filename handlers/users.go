@@ -3,7 +3,7 @@ package handlers
 import (
 	"net/http"
 	"strconv"
-	"time"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -32,12 +32,12 @@ func Users(store *models.Store) echo.HandlerFunc {
 }
 
 func userRow(u *models.User) views.UserRow {
-	r := views.UserRow{ID: u.ID, Name: u.DisplayName(), Username: u.Username, Email: u.Email, Enabled: u.Enabled}
+	r := views.UserRow{ID: u.ID, Name: strings.TrimSpace(u.FirstName + " " + u.LastName), Username: u.Username, Email: u.Email, Enabled: u.Enabled}
 	if u.Role != nil {
 		r.Role = u.Role.Name
 	}
 	if u.LastLoginAt != nil {
-		r.LastLogin = u.LastLoginAt.UTC().Format(time.DateTime)
+		r.LastLogin = u.LastLoginAt.UTC().Format("2006-01-02 15:04")
 	}
 	return r
 }
