@@ -232,5 +232,5 @@ func TestBrowserListsTenantsAndEditsOneThroughItsForm(t *testing.T) {
 func count(t *testing.T, ctx context.Context, selector string) int {
 	t.Helper()
 	js, _ := json.Marshal(selector)
-	return read(t, ctx, chromedp.Evaluate[int]("document.querySelectorAll(" + string(js) + ").length"))
+	return read(t, ctx, chromedp.Evaluate[int]("document.querySelectorAll("+string(js)+").length"))
 }
