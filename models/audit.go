@@ -3,7 +3,9 @@ package models
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"gorm.io/gorm"
 )
@@ -102,11 +104,18 @@ func (s *Store) AuditEvents(ctx context.Context, limit int) ([]AuditEvent, error
 	return evs, err
 }
 
+// truncate keeps at most n bytes of s as storable text: valid UTF-8, no NUL
+// (which PostgreSQL refuses), not cut inside a character.
 func truncate(s string, n int) string {
+	s = strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "\uFFFD")
 	if len(s) <= n {
 		return s
 	}
-	return s[:n]
+	s = s[:n]
+	for !utf8.ValidString(s) {
+		s = s[:len(s)-1]
+	}
+	return s
 }
 
 // change is one field's before and after, for an event's details.

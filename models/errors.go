@@ -2,8 +2,11 @@ package models
 
 import (
 	"errors"
+	"fmt"
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 var (
@@ -39,6 +42,19 @@ type fieldErrors map[string]string
 func (f fieldErrors) add(field, msg string) {
 	if _, ok := f[field]; !ok {
 		f[field] = msg
+	}
+}
+
+// text checks a typed value: required or not, at most max bytes, and text
+// that can be stored (valid UTF-8, no control characters but tab and newline).
+func (f fieldErrors) text(field, value string, required bool, max int) {
+	switch {
+	case value == "" && required:
+		f.add(field, "This cannot be empty.")
+	case len(value) > max:
+		f.add(field, fmt.Sprintf("Use at most %d characters.", max))
+	case !utf8.ValidString(value) || strings.ContainsFunc(value, func(r rune) bool { return unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r' }):
+		f.add(field, "Use letters, digits and punctuation only.")
 	}
 }
 

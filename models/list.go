@@ -21,6 +21,7 @@ const (
 	DefaultPerPage  = 50
 	MaxPerPage      = 200
 	maxSearchLength = 200
+	maxPage         = 1_000_000 // keeps the offset far from overflowing
 )
 
 // sortColumns is a list's whitelist: sort key → the SQL it orders by, and the
@@ -34,7 +35,9 @@ type sortColumns struct {
 // normalize makes q safe to run: a known sort key, a page from 1, a bounded
 // page size and search text.
 func (q ListQuery) normalize(s sortColumns) ListQuery {
-	q.Search = strings.TrimSpace(q.Search)
+	// Text PostgreSQL would refuse (NUL, invalid UTF-8) cannot match anything
+	// stored, so it is cleaned rather than sent.
+	q.Search = strings.TrimSpace(strings.ReplaceAll(strings.ToValidUTF8(q.Search, ""), "\x00", ""))
 	if len(q.Search) > maxSearchLength {
 		q.Search = q.Search[:maxSearchLength]
 		for !utf8.ValidString(q.Search) {
@@ -44,7 +47,7 @@ func (q ListQuery) normalize(s sortColumns) ListQuery {
 	if _, ok := s.columns[q.Sort]; !ok {
 		q.Sort = s.def
 	}
-	q.Page = max(q.Page, 1)
+	q.Page = min(max(q.Page, 1), maxPage)
 	if q.PerPage <= 0 {
 		q.PerPage = DefaultPerPage
 	}

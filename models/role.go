@@ -18,15 +18,11 @@ type NewRole struct {
 func (s *Store) CreateRole(ctx context.Context, n NewRole) (*Role, error) {
 	n.Name, n.Description = strings.TrimSpace(n.Name), strings.TrimSpace(n.Description)
 	f := fieldErrors{}
-	switch {
-	case n.Name == "":
+	if n.Name == "" {
 		f.add("name", "Enter a name.")
-	case len(n.Name) > 100:
-		f.add("name", "Use at most 100 characters.")
 	}
-	if len(n.Description) > 2000 {
-		f.add("description", "Use at most 2000 characters.")
-	}
+	f.text("name", n.Name, true, 100)
+	f.text("description", n.Description, false, 2000)
 	if err := f.err(); err != nil {
 		return nil, err
 	}

@@ -72,9 +72,8 @@ func (n NewTenant) validate() error {
 	}
 	if strings.TrimSpace(n.Name) == "" {
 		f.add("name", "Enter a name.")
-	} else if len(n.Name) > 200 {
-		f.add("name", "Use at most 200 characters.")
 	}
+	f.text("name", n.Name, true, 200)
 	return f.err()
 }
 
@@ -94,8 +93,12 @@ func (s *Store) ensureMaster(ctx context.Context) error {
 // statement outside any transaction: the registry is readable by everyone, and
 // an anonymous page needs nothing else.
 func (s *Store) TenantBySubdomain(ctx context.Context, subdomain string) (*Tenant, error) {
+	subdomain = strings.ToLower(subdomain)
+	if len(subdomain) > 63 || !subdomainPattern.MatchString(subdomain) {
+		return nil, ErrNotFound // no key has that shape: nothing to ask the database
+	}
 	var t Tenant
-	err := s.db.WithContext(ctx).Where("subdomain = ?", strings.ToLower(subdomain)).Take(&t).Error
+	err := s.db.WithContext(ctx).Where("subdomain = ?", subdomain).Take(&t).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, ErrNotFound
 	}
@@ -195,12 +198,9 @@ func (s *Store) UpdateTenant(ctx context.Context, subdomain string, version int,
 	f := fieldErrors{}
 	if ch.Name == "" {
 		f.add("name", "Enter a name.")
-	} else if len(ch.Name) > 200 {
-		f.add("name", "Use at most 200 characters.")
 	}
-	if len(ch.Description) > 2000 {
-		f.add("description", "Use at most 2000 characters.")
-	}
+	f.text("name", ch.Name, true, 200)
+	f.text("description", ch.Description, false, 2000)
 	if err := f.err(); err != nil {
 		return nil, err
 	}

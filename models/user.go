@@ -7,6 +7,7 @@ import (
 	"net/mail"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"gorm.io/gorm"
 )
@@ -84,17 +85,14 @@ func (n *NewUser) validate() error {
 	case strings.ContainsAny(n.Username, `\ `):
 		f.add("username", "Use no spaces or backslashes.")
 	}
+	f.text("username", n.Username, true, MaxLoginLength)
 	if n.Email != "" {
 		if a, err := mail.ParseAddress(n.Email); err != nil || a.Address != n.Email || len(n.Email) > MaxLoginLength {
 			f.add("email", "Enter an email address like name@example.com.")
 		}
 	}
-	if len(n.FirstName) > 100 {
-		f.add("first_name", "Use at most 100 characters.")
-	}
-	if len(n.LastName) > 100 {
-		f.add("last_name", "Use at most 100 characters.")
-	}
+	f.text("first_name", n.FirstName, false, 100)
+	f.text("last_name", n.LastName, false, 100)
 	if len(n.Password) < MinPasswordLength {
 		f.add("password", fmt.Sprintf("Use at least %d characters.", MinPasswordLength))
 	} else if len(n.Password) > MaxPasswordLength {
@@ -223,7 +221,9 @@ func (s *Store) Authenticate(ctx context.Context, t *Tenant, login, password str
 	var u User
 	found := false
 	err := s.inTenant(ctx, logTenant, func(tx *gorm.DB) error {
-		if t == nil || login == "" {
+		// A login no user can have (NUL, invalid UTF-8) is an unknown user,
+		// not a question for the database.
+		if t == nil || login == "" || !utf8.ValidString(login) || strings.ContainsRune(login, 0) {
 			return nil
 		}
 		err := tx.Preload("Role").Where("lower(username) = lower(?) OR (email <> '' AND lower(email) = lower(?))", login, login).

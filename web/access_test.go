@@ -5,6 +5,8 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -221,4 +223,86 @@ func TestCachingHeaders(t *testing.T) {
 			t.Errorf("favicon: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
 		}
 	})
+}
+
+// TestRevocationReachesEveryServerProcess runs two servers on one database, as
+// two replicas behind a load balancer: what one of them ends, the other refuses
+// on the very next request.
+func TestRevocationReachesEveryServerProcess(t *testing.T) {
+	forEachDB(t, func(t *testing.T, c *console) {
+		cfg := config.Config{BaseDomain: "localhost", SessionSecret: []byte(strings.Repeat("k", 32))}
+		other, err := web.NewServer(cfg, c.store, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		replica := httptest.NewServer(other)
+		t.Cleanup(replica.Close)
+		onReplica := func(cookie *http.Cookie) *http.Response {
+			req, _ := http.NewRequest(http.MethodGet, replica.URL+"/", nil)
+			req.Host = "acme.localhost"
+			req.AddCookie(cookie)
+			res, err := http.DefaultTransport.RoundTrip(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			return res
+		}
+		signIn := func() (*browser, *http.Cookie) {
+			b := c.browser()
+			b.signedIn("acme.localhost", "admin@acme.example")
+			cookie := b.sessionCookie("acme.localhost")
+			if res := onReplica(cookie); res.StatusCode != http.StatusOK {
+				t.Fatalf("the replica refuses a good session: %d", res.StatusCode)
+			}
+			return b, cookie
+		}
+		ended := func(what string, cookie *http.Cookie) {
+			t.Helper()
+			if res := onReplica(cookie); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/login" {
+				t.Errorf("after %s the replica still serves the session: %d", what, res.StatusCode)
+			}
+		}
+
+		b, cookie := signIn()
+		b.post("acme.localhost", "/logout", url.Values{"_csrf": {b.csrfOf("acme.localhost")}})
+		ended("logout on the other server", cookie)
+
+		_, cookie = signIn()
+		acme, _ := c.store.TenantBySubdomain(context.Background(), "acme")
+		admin := c.userNamed("acme", "admin@acme.example")
+		if err := c.store.SetUserEnabled(models.WithTenant(context.Background(), acme.ID), admin, false); err != nil {
+			t.Fatal(err)
+		}
+		ended("disabling the user", cookie)
+		if err := c.store.SetUserEnabled(models.WithTenant(context.Background(), acme.ID), admin, true); err != nil {
+			t.Fatal(err)
+		}
+
+		_, cookie = signIn()
+		if _, err := c.store.SetAdminPassword(storetest.System(context.Background()), "acme", "admin@acme.example", password); err != nil {
+			t.Fatal(err)
+		}
+		ended("a password reset", cookie)
+
+		_, cookie = signIn()
+		if err := c.store.SetTenantEnabled(storetest.System(context.Background()), "acme", false); err != nil {
+			t.Fatal(err)
+		}
+		ended("disabling the tenant", cookie)
+	})
+}
+
+// userNamed finds a user's id by username, for tests.
+func (c *console) userNamed(sub, username string) uint64 {
+	c.t.Helper()
+	tn, err := c.store.TenantBySubdomain(context.Background(), sub)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	p, err := c.store.UsersPage(models.WithTenant(context.Background(), tn.ID), models.ListQuery{Search: username})
+	if err != nil || len(p.Rows) != 1 {
+		c.t.Fatalf("user %s in %s: %v (%d found)", username, sub, err, len(p.Rows))
+	}
+	return p.Rows[0].ID
 }

@@ -208,3 +208,58 @@ func TestTenantEditKeepsValuesAndRefusesAStaleVersion(t *testing.T) {
 		}
 	})
 }
+
+func TestHostileListAndFormInputGetsAnAnswerNotAServerError(t *testing.T) {
+	forEachDB(t, func(t *testing.T, c *console) {
+		b := c.browser()
+		b.signedIn("localhost", "root@example.com")
+		for _, q := range []string{
+			"/users?q=%00", "/users?q=%ff%fe", "/users?q=" + strings.Repeat("a", 5000),
+			"/users?page=9223372036854775807", "/users?page=-5", "/users?page=abc",
+			"/tenants?q=%00x", "/tenants?sort=name%00&dir=desc", "/tenants?page=99999999999",
+			"/users/export?q=%c3%28", "/tenants/%00/edit", "/tenants/" + strings.Repeat("x", 3000) + "/edit",
+		} {
+			res := b.get("localhost", q)
+			if res.StatusCode >= 500 {
+				t.Errorf("GET %.60s: %d", q, res.StatusCode)
+			}
+		}
+		d := doc(t, b.get("localhost", "/tenants/acme/edit"))
+		tok, _ := d.Find(`input[name="_csrf"]`).Attr("value")
+		for name, fields := range map[string]url.Values{
+			"NUL in the name":         {"name": {"Ac\x00me"}},
+			"invalid UTF-8":           {"name": {"Acme \xff"}},
+			"control characters":      {"name": {"Acme\x1b[31m"}},
+			"a very long name":        {"name": {strings.Repeat("n", 201)}},
+			"a very long description": {"name": {"Acme"}, "description": {strings.Repeat("d", 2001)}},
+		} {
+			fields.Set("_csrf", tok)
+			fields.Set("version", "1")
+			res := b.post("localhost", "/tenants/acme/edit", fields)
+			if res.StatusCode != http.StatusUnprocessableEntity {
+				t.Errorf("%s: %d, want 422", name, res.StatusCode)
+			}
+		}
+		if res := b.post("localhost", "/tenants/acme/edit", url.Values{"_csrf": {tok}, "version": {"x"}, "name": {"Acme"}}); res.StatusCode != http.StatusBadRequest {
+			t.Errorf("a version that is not a number: %d, want 400", res.StatusCode)
+		}
+
+		// A login name no user can have is an ordinary failed login, and audited.
+		for _, name := range []string{"adm\x00in", "admin\xff", "acme\\x\x00y"} {
+			if res := c.browser().login("acme.localhost", name, password); res.StatusCode != http.StatusUnprocessableEntity {
+				t.Errorf("login as %q: %d, want 422", name, res.StatusCode)
+			}
+		}
+		acme, err := c.store.TenantBySubdomain(context.Background(), "acme")
+		if err != nil {
+			t.Fatal(err)
+		}
+		events, err := c.store.AuditEvents(models.WithTenant(context.Background(), acme.ID), 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(events) != 3 || events[0].Action != models.ActionLoginFailed || events[2].Action != models.ActionLoginFailed {
+			t.Fatalf("failed logins with unstorable names were not all audited: %+v", events)
+		}
+	})
+}
