@@ -3,8 +3,6 @@ package models
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"time"
 
@@ -26,13 +24,6 @@ type LoginHandoff struct {
 	CreatedAt time.Time
 }
 
-// hashToken is what is stored of a secret token, so a read of the table gives
-// no usable tokens.
-func hashToken(token string) string {
-	sum := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(sum[:])
-}
-
 // IssueHandoff creates a one-time token for user u in u's tenant.
 func (s *Store) IssueHandoff(ctx context.Context, u *User) (string, error) {
 	token := rand.Text() // 128 random bits
@@ -46,15 +37,12 @@ func (s *Store) IssueHandoff(ctx context.Context, u *User) (string, error) {
 // RedeemHandoff spends a token in the context's tenant and returns its user.
 // A token of another tenant, an expired or a used one is ErrInvalidCredentials.
 func (s *Store) RedeemHandoff(ctx context.Context, token string) (*User, error) {
-	var u User
+	var u *User
 	err := s.tx(ctx, func(tx *gorm.DB) error {
 		var h LoginHandoff
-		if err := tx.Where("token_hash = ?", hashToken(token)).Take(&h).Error; err != nil {
-			return err
-		}
 		now := s.now()
-		if h.UsedAt != nil || !now.Before(h.ExpiresAt) {
-			return ErrInvalidCredentials
+		if err := liveToken(tx, &h, token, now); err != nil {
+			return err
 		}
 		// The used_at condition makes a second, concurrent redemption match nothing.
 		res := tx.Model(&LoginHandoff{}).Where("id = ? AND used_at IS NULL", h.ID).UpdateColumn("used_at", now)
@@ -64,7 +52,9 @@ func (s *Store) RedeemHandoff(ctx context.Context, token string) (*User, error) 
 		if res.RowsAffected != 1 {
 			return ErrInvalidCredentials
 		}
-		return tx.Preload("Role").Where("id = ? AND enabled", h.UserID).Take(&u).Error
+		var err error
+		u, err = tokenUser(tx, h.UserID)
+		return err
 	})
 	if errors.Is(err, gorm.ErrRecordNotFound) || errors.Is(err, ErrInvalidCredentials) {
 		return nil, ErrInvalidCredentials
@@ -72,5 +62,5 @@ func (s *Store) RedeemHandoff(ctx context.Context, token string) (*User, error) 
 	if err != nil {
 		return nil, err
 	}
-	return &u, nil
+	return u, nil
 }

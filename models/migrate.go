@@ -283,7 +283,18 @@ func (s *Store) Migrate(ctx context.Context) ([]int, error) {
 			if err := tx.Raw("SELECT current_schema()").Scan(&schema).Error; err != nil {
 				return err
 			}
-			return tx.Exec(sessionCheckFunction(schema)).Error
+			// The function's comment is the hash of its definition, so an
+			// unchanged one is left alone instead of being rebuilt at every start.
+			def := sessionCheckFunction(schema)
+			sum := hashToken(def)
+			var current *string
+			if err := tx.Raw("SELECT obj_description(to_regprocedure('landlord_session_check(text,text,timestamptz)'), 'pg_proc')").Scan(&current).Error; err != nil {
+				return err
+			}
+			if current != nil && *current == sum {
+				return nil
+			}
+			return tx.Exec(def + "COMMENT ON FUNCTION landlord_session_check(text, text, timestamptz) IS '" + sum + "';").Error
 		})
 		if err != nil {
 			return applied, fmt.Errorf("functions: %w", err)

@@ -67,3 +67,23 @@ func TestLoginAcceptsUsernameOrEmailCaseInsensitively(t *testing.T) {
 		}
 	})
 }
+
+func TestMigrateLeavesAnUnchangedSessionFunctionAlone(t *testing.T) {
+	s := storetest.Open(t, "postgres")
+	oid := func() int64 {
+		var id int64
+		err := s.DBForTest().WithContext(models.AcrossTenants(context.Background(), "test: read the catalogue")).
+			Raw("SELECT to_regprocedure('landlord_session_check(text,text,timestamptz)')::oid::bigint").Scan(&id).Error
+		if err != nil || id == 0 {
+			t.Fatalf("session function: %d %v", id, err)
+		}
+		return id
+	}
+	before := oid()
+	if _, err := s.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if after := oid(); after != before {
+		t.Fatalf("a second migration rebuilt the unchanged function (%d → %d)", before, after)
+	}
+}
