@@ -7,7 +7,7 @@ set -euo pipefail
 rounds=${1:-3}
 d=$(mktemp -d)
 export LANDLORD_DATA_DIR=$d LANDLORD_ADDR=127.0.0.1:18080 LANDLORD_LOG_LEVEL=error
-psql -q -h 127.0.0.1 -U postgres test -c "DROP SCHEMA IF EXISTS loadtest CASCADE; CREATE SCHEMA loadtest"
+PGOPTIONS="-c client_min_messages=warning" psql -q -h 127.0.0.1 -U postgres test -c "DROP SCHEMA IF EXISTS loadtest CASCADE; CREATE SCHEMA loadtest"
 export LANDLORD_DATABASE_URL="postgres://postgres@127.0.0.1:5432/test?search_path=loadtest"
 bin=${LANDLORD_BIN:-./landlord}
 $bin tenants create --subdomain acme --name "Acme Corp" >/dev/null

@@ -5,7 +5,7 @@
 set -euo pipefail
 log=${PG_LOG:-/var/log/postgresql/postgresql-15-main.log}
 d=$(mktemp -d); export LANDLORD_DATA_DIR=$d LANDLORD_ADDR=127.0.0.1:18082 LANDLORD_LOG_LEVEL=error
-psql -q -h 127.0.0.1 -U postgres test -c "DROP SCHEMA IF EXISTS stmtcount CASCADE; CREATE SCHEMA stmtcount"
+PGOPTIONS="-c client_min_messages=warning" psql -q -h 127.0.0.1 -U postgres test -c "DROP SCHEMA IF EXISTS stmtcount CASCADE; CREATE SCHEMA stmtcount"
 export LANDLORD_DATABASE_URL="postgres://postgres@127.0.0.1:5432/test?search_path=stmtcount"
 bin=${LANDLORD_BIN:-./landlord}
 $bin tenants create --subdomain acme --name "Acme Corp" >/dev/null
