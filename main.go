@@ -102,6 +102,9 @@ func serve(ctx context.Context, cfg config.Config, store *models.Store, logger *
 	if err := cfg.LoadOrCreateSessionSecret(); err != nil {
 		return err
 	}
+	if err := store.UseRequestRole(ctx, cfg.AppDatabaseURL, models.RequestRolePassword(cfg.SessionSecret)); err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err

@@ -18,12 +18,16 @@ import (
 
 // Config holds every setting, read once from the environment at start.
 type Config struct {
-	Addr          string     // LANDLORD_ADDR, default ":8080"
-	BaseDomain    string     // LANDLORD_BASE_DOMAIN, default "localhost"; lower-cased, no trailing dot
-	DatabaseURL   string     // LANDLORD_DATABASE_URL; "" means embedded SQLite, else postgres:// or postgresql://
-	DataDir       string     // LANDLORD_DATA_DIR, default "./data"
-	SessionSecret []byte     // LANDLORD_SESSION_SECRET (>= MinSecretLength bytes); unset: see LoadOrCreateSessionSecret
-	LogLevel      slog.Level // LANDLORD_LOG_LEVEL: debug, info, warn or error; default info
+	Addr        string // LANDLORD_ADDR, default ":8080"
+	BaseDomain  string // LANDLORD_BASE_DOMAIN, default "localhost"; lower-cased, no trailing dot
+	DatabaseURL string // LANDLORD_DATABASE_URL; "" means embedded SQLite, else postgres:// or postgresql://
+	// AppDatabaseURL (LANDLORD_APP_DATABASE_URL) is the login request traffic
+	// uses on PostgreSQL when the owner may not give the application role a
+	// login itself; "" lets the owner do so.
+	AppDatabaseURL string
+	DataDir        string     // LANDLORD_DATA_DIR, default "./data"
+	SessionSecret  []byte     // LANDLORD_SESSION_SECRET (>= MinSecretLength bytes); unset: see LoadOrCreateSessionSecret
+	LogLevel       slog.Level // LANDLORD_LOG_LEVEL: debug, info, warn or error; default info
 	// TrustedProxies (LANDLORD_TRUSTED_PROXIES, comma-separated CIDRs or single
 	// IPs) are the peers whose X-Forwarded-For and X-Forwarded-Proto count.
 	// Empty by default: no peer, not even loopback, speaks for the client.
@@ -52,9 +56,10 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 
 	c := Config{
-		Addr:        get("LANDLORD_ADDR", ":8080"),
-		DatabaseURL: get("LANDLORD_DATABASE_URL", ""),
-		DataDir:     get("LANDLORD_DATA_DIR", "./data"),
+		Addr:           get("LANDLORD_ADDR", ":8080"),
+		DatabaseURL:    get("LANDLORD_DATABASE_URL", ""),
+		AppDatabaseURL: get("LANDLORD_APP_DATABASE_URL", ""),
+		DataDir:        get("LANDLORD_DATA_DIR", "./data"),
 	}
 
 	if !validAddr(c.Addr) {
@@ -69,6 +74,12 @@ func Load(getenv func(string) string) (Config, error) {
 
 	if c.DatabaseURL != "" && !validPostgresURL(c.DatabaseURL) {
 		bad("LANDLORD_DATABASE_URL", redact(c.DatabaseURL), "a postgres:// or postgresql:// URL, or unset for the embedded SQLite database")
+	}
+	switch {
+	case c.AppDatabaseURL != "" && !validPostgresURL(c.AppDatabaseURL):
+		bad("LANDLORD_APP_DATABASE_URL", redact(c.AppDatabaseURL), "a postgres:// or postgresql:// URL")
+	case c.AppDatabaseURL != "" && c.DatabaseURL == "":
+		bad("LANDLORD_APP_DATABASE_URL", redact(c.AppDatabaseURL), "unset, since LANDLORD_DATABASE_URL is (the embedded SQLite database has no roles)")
 	}
 
 	// The secret is taken as given (no trimming) and never echoed in errors.

@@ -161,6 +161,9 @@ func TestLoadRejectsEachBadValueNamingItsVariable(t *testing.T) {
 		{"LANDLORD_TRUSTED_PROXIES", "10.0.0.0/33", `LANDLORD_TRUSTED_PROXIES "10.0.0.0/33"` + proxies(`"10.0.0.0/33"`)},
 		{"LANDLORD_TRUSTED_PROXIES", "10.0.0.1:8080", `LANDLORD_TRUSTED_PROXIES "10.0.0.1:8080"` + proxies(`"10.0.0.1:8080"`)},
 		{"LANDLORD_TRUSTED_PROXIES", "*", `LANDLORD_TRUSTED_PROXIES "*"` + proxies(`"*"`)},
+		// Without LANDLORD_DATABASE_URL there is no PostgreSQL to log in to.
+		{"LANDLORD_APP_DATABASE_URL", "postgres://app:pw@db/landlord", `LANDLORD_APP_DATABASE_URL "postgres://app:xxxxx@db/landlord": expected unset, since LANDLORD_DATABASE_URL is (the embedded SQLite database has no roles)`},
+		{"LANDLORD_APP_DATABASE_URL", "mysql://app@db", `LANDLORD_APP_DATABASE_URL "mysql://app@db": expected a postgres:// or postgresql:// URL`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.variable+"="+tt.value, func(t *testing.T) {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # usage: go build -o landlord . && docs/statements.sh
 # Counts the statements PostgreSQL runs for one request of each page, with
-# log_statement = 'all' for the server's connections only, read from the server log.
+# log_statement = 'all' for the request role's connections, read from the server log.
 set -euo pipefail
 log=${PG_LOG:-/var/log/postgresql/postgresql-15-main.log}
 d=$(mktemp -d); export LANDLORD_DATA_DIR=$d LANDLORD_ADDR=127.0.0.1:18082 LANDLORD_LOG_LEVEL=error
@@ -11,8 +11,11 @@ bin=${LANDLORD_BIN:-./landlord}
 $bin tenants create --subdomain acme --name "Acme Corp" >/dev/null
 $bin set-admin-password acme ops@acme.example "acme horse battery staple" >/dev/null
 $bin set-admin-password master root@example.com "master horse battery staple" >/dev/null
-LANDLORD_DATABASE_URL="$LANDLORD_DATABASE_URL&log_statement=all&application_name=stmtcount" $bin serve 2>/dev/null & pid=$!
-trap 'kill $pid' EXIT
+# Request traffic logs in as landlord_app, which may not set log_statement
+# itself: set it for that role in this database while the script runs.
+psql -q -h 127.0.0.1 -U postgres test -c "ALTER ROLE landlord_app IN DATABASE test SET log_statement = 'all'"
+$bin serve 2>/dev/null & pid=$!
+trap 'kill $pid; psql -q -h 127.0.0.1 -U postgres test -c "ALTER ROLE landlord_app IN DATABASE test RESET log_statement"' EXIT
 sleep 1
 login() { # host user password jar
   local tok

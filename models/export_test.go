@@ -20,8 +20,18 @@ func (s *Store) InTenantForTest(ctx context.Context, tenantID uint64, fn func(tx
 	return s.inTenant(ctx, tenantID, fn)
 }
 
-// DBForTest is the store's *gorm.DB, with the scoping callbacks installed.
+// DBForTest is the store's request-traffic *gorm.DB (on PostgreSQL it logs in
+// as the request role), with the scoping callbacks installed.
 func (s *Store) DBForTest() *gorm.DB { return s.db }
+
+// OwnerDBForTest is the connection of the database URL's own role, which runs
+// the migrations (on PostgreSQL in the tests, a superuser).
+func (s *Store) OwnerDBForTest() *gorm.DB { return s.owner }
+
+// EnterProofForTest is the proof that lets a transaction enter tenant.
+func (s *Store) EnterProofForTest(tenant uint64, across bool) string {
+	return s.enterProof(tenant, across)
+}
 
 // RegisterTenantScopeForTest is registerTenantScope.
 func RegisterTenantScopeForTest(db *gorm.DB, tenantModels []any) error {
@@ -30,6 +40,7 @@ func RegisterTenantScopeForTest(db *gorm.DB, tenantModels []any) error {
 
 // StoreOnDBForTest wraps db (already scoped with RegisterTenantScopeForTest) in a
 // Store, so s.tx runs on it exactly as on the real store.
-func StoreOnDBForTest(db *gorm.DB) *Store {
-	return &Store{db: db, postgres: db.Dialector.Name() == "postgres", now: func() time.Time { return time.Now().UTC() }}
+// It enters tenants with from's key.
+func StoreOnDBForTest(db *gorm.DB, from *Store) *Store {
+	return &Store{db: db, owner: db, postgres: db.Dialector.Name() == "postgres", rlsKey: from.rlsKey, now: func() time.Time { return time.Now().UTC() }}
 }

@@ -111,7 +111,7 @@ CREATE TABLE login_handoffs (
 	FOREIGN KEY (tenant_id, user_id) REFERENCES users (tenant_id, id) ON DELETE CASCADE
 );
 `,
-		postgres: appRoleSQL + rlsSQL(tenantTables...) + `
+		postgres: appRoleSQL + plainRLSSQL(tenantTables...) + `
 -- The audit log is append-only for request traffic.
 REVOKE UPDATE, DELETE ON audit_events FROM ` + AppRole + `;
 -- Every host is resolved against the tenant registry, so anyone may read it;
@@ -139,7 +139,7 @@ CREATE TABLE user_sessions (
 CREATE INDEX user_sessions_user ON user_sessions (tenant_id, user_id);
 `,
 		postgres: `GRANT SELECT, INSERT, UPDATE, DELETE ON user_sessions TO ` + AppRole + `;
-GRANT USAGE, SELECT ON SEQUENCE user_sessions_id_seq TO ` + AppRole + `;` + rlsSQL("user_sessions"),
+GRANT USAGE, SELECT ON SEQUENCE user_sessions_id_seq TO ` + AppRole + `;` + plainRLSSQL("user_sessions"),
 	},
 	{
 		version: 3,
@@ -168,7 +168,7 @@ CREATE TRIGGER tenant_usage_user_removed AFTER DELETE ON users BEGIN
 	UPDATE tenant_usage SET users = users - 1 WHERE tenant_id = OLD.tenant_id;
 END;
 `,
-		postgres: `GRANT SELECT, INSERT, UPDATE ON tenant_usage TO ` + AppRole + `;` + rlsSQL("tenant_usage") + `
+		postgres: `GRANT SELECT, INSERT, UPDATE ON tenant_usage TO ` + AppRole + `;` + plainRLSSQL("tenant_usage") + `
 CREATE FUNCTION tenant_usage_new() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
 	INSERT INTO tenant_usage (tenant_id) VALUES (NEW.id);
@@ -186,6 +186,12 @@ BEGIN
 END $$;
 CREATE TRIGGER tenant_usage_users AFTER INSERT OR DELETE ON users FOR EACH ROW EXECUTE FUNCTION tenant_usage_users();
 `},
+	// Version 4 is the login throttle's.
+	{
+		version:  5,
+		name:     "tenant context signed with a key request traffic cannot read",
+		postgres: signedContextSQL + rlsSQL(append(tenantTables, "user_sessions", "tenant_usage")...),
+	},
 }
 
 // appRoleSQL creates the application role (once per cluster; concurrent installs
@@ -213,32 +219,19 @@ BEGIN
 END $$;
 `
 
-// rlsSQL confines each table to the transaction's tenant setting, for reads
-// (USING) and writes (WITH CHECK), owner included (FORCE). Without the setting a
-// statement sees no rows and can write none.
-func rlsSQL(tables ...string) string {
-	var b strings.Builder
-	for _, t := range tables {
-		fmt.Fprintf(&b, `
-ALTER TABLE %[1]s ENABLE ROW LEVEL SECURITY;
-ALTER TABLE %[1]s FORCE ROW LEVEL SECURITY;
-CREATE POLICY %[1]s_tenant_isolation ON %[1]s
-	USING (tenant_id = NULLIF(current_setting('landlord.tenant_id', true), '')::bigint
-		OR current_setting('landlord.across_tenants', true) = 'on')
-	WITH CHECK (tenant_id = NULLIF(current_setting('landlord.tenant_id', true), '')::bigint
-		OR current_setting('landlord.across_tenants', true) = 'on');
-`, t)
-	}
-	return b.String()
-}
-
 // Migrate applies every migration not yet recorded, each in its own transaction,
 // and returns the versions it applied.
 func (s *Store) Migrate(ctx context.Context) ([]int, error) {
-	db := s.db.WithContext(internalSQL(ctx))
+	db := s.owner.WithContext(internalSQL(ctx))
 	if err := db.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMP NOT NULL)`).Error; err != nil {
 		return nil, fmt.Errorf("migrations table: %w", err)
+	}
+	schema := ""
+	if s.postgres {
+		if err := db.Raw("SELECT current_schema()").Scan(&schema).Error; err != nil {
+			return nil, err
+		}
 	}
 	var applied []int
 	for _, m := range migrations {
@@ -258,7 +251,7 @@ func (s *Store) Migrate(ctx context.Context) ([]int, error) {
 			}
 			sql := columnTypes[s.postgres].Replace(m.sql)
 			if s.postgres {
-				sql += m.postgres
+				sql += strings.ReplaceAll(m.postgres, "{{schema}}", quoteIdent(schema))
 			} else {
 				sql += m.sqlite
 			}
@@ -279,10 +272,6 @@ func (s *Store) Migrate(ctx context.Context) ([]int, error) {
 			if err := tx.Exec("SELECT pg_advisory_xact_lock(7405321)").Error; err != nil {
 				return err
 			}
-			var schema string
-			if err := tx.Raw("SELECT current_schema()").Scan(&schema).Error; err != nil {
-				return err
-			}
 			// The function's comment is the hash of its definition, so an
 			// unchanged one is left alone instead of being rebuilt at every start.
 			def := sessionCheckFunction(schema)
@@ -298,6 +287,11 @@ func (s *Store) Migrate(ctx context.Context) ([]int, error) {
 		})
 		if err != nil {
 			return applied, fmt.Errorf("functions: %w", err)
+		}
+	}
+	if s.postgres {
+		if err := s.loadKey(ctx); err != nil {
+			return applied, err
 		}
 	}
 	return applied, s.ensureMaster(ctx)

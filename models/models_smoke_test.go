@@ -2,6 +2,7 @@ package models_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -85,5 +86,16 @@ func TestMigrateLeavesAnUnchangedSessionFunctionAlone(t *testing.T) {
 	}
 	if after := oid(); after != before {
 		t.Fatalf("a second migration rebuilt the unchanged function (%d → %d)", before, after)
+	}
+}
+
+func TestRequestTrafficRefusesARoleThatRowLevelSecurityDoesNotBind(t *testing.T) {
+	s := storetest.Open(t, "postgres")
+	// The tests' own URL names a superuser: as the request role it would read
+	// every tenant, so the store refuses it.
+	owner := storetest.Schema(t)
+	err := s.UseRequestRole(context.Background(), owner, "")
+	if err == nil || !strings.Contains(err.Error(), "superuser") {
+		t.Fatalf("a superuser as the request role: %v, want a refusal", err)
 	}
 }

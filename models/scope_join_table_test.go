@@ -76,7 +76,7 @@ func teamStore(t *testing.T, w *world) *models.Store {
 	if err := models.RegisterTenantScopeForTest(db, []any{&Team{}, &Member{}, &TeamMember{}}); err != nil {
 		t.Fatal(err)
 	}
-	return models.StoreOnDBForTest(db)
+	return models.StoreOnDBForTest(db, w.s)
 }
 
 func currentSchema(t *testing.T, db *gorm.DB) string {
@@ -198,7 +198,8 @@ func TestManyToManyJoinRowsAreTenantOwned(t *testing.T) {
 
 func teamDialector(t *testing.T, w *world) gorm.Dialector {
 	t.Helper()
-	sqlDB, err := w.s.DBForTest().DB()
+	// The owner's connection: the test creates its own tables.
+	sqlDB, err := w.s.OwnerDBForTest().DB()
 	if err != nil {
 		t.Fatal(err)
 	}

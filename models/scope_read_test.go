@@ -156,7 +156,7 @@ func TestPreloadAndJoinsLoadOnlyTheTenantsRoles(t *testing.T) {
 // that stands between acme and beta's role.
 func forgeRole(t *testing.T, w *world, userID, roleID uint64) {
 	t.Helper()
-	sqlDB, err := w.s.DBForTest().DB()
+	sqlDB, err := w.s.OwnerDBForTest().DB()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,11 +14,16 @@ func TestPostgresRowLevelSecurityConfinesTheAppRole(t *testing.T) {
 	t.Run("postgres", func(t *testing.T) {
 		d := "postgres"
 		w := setup(t, d)
+		// The request pool: it logs in as the request role itself.
 		sqlDB, err := w.s.DBForTest().DB()
 		if err != nil {
 			t.Fatal(err)
 		}
 		ctx := context.Background()
+		var who string
+		if err := sqlDB.QueryRow("SELECT current_user").Scan(&who); err != nil || who != models.AppRole {
+			t.Fatalf("request traffic logs in as %q (%v), want %s", who, err, models.AppRole)
+		}
 
 		var super, bypass bool
 		if err := sqlDB.QueryRow("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = $1", models.AppRole).Scan(&super, &bypass); err != nil {
@@ -45,18 +50,16 @@ func TestPostgresRowLevelSecurityConfinesTheAppRole(t *testing.T) {
 			t.Errorf("%d of %d tenant tables have forced row-level security", forced, tenantTables)
 		}
 
-		// asApp runs fn in a transaction as the app role, with the tenant setting if tenant != 0.
+		// asApp runs fn in a transaction of the request role, entered into
+		// tenant (with the server's proof) if tenant != 0.
 		asApp := func(tenant uint64, fn func(q func(string, ...any) (int64, error)) error) error {
 			tx, err := sqlDB.BeginTx(ctx, nil)
 			if err != nil {
 				return err
 			}
 			defer tx.Rollback()
-			if _, err := tx.Exec("SET LOCAL ROLE " + models.AppRole); err != nil {
-				return err
-			}
 			if tenant != 0 {
-				if _, err := tx.Exec("SELECT set_config('landlord.tenant_id', $1, true)", strconv.FormatUint(tenant, 10)); err != nil {
+				if _, err := tx.Exec("SELECT landlord_enter($1, false, $2)", int64(tenant), w.s.EnterProofForTest(tenant, false)); err != nil {
 					return err
 				}
 			}
@@ -129,6 +132,81 @@ func TestPostgresRowLevelSecurityConfinesTheAppRole(t *testing.T) {
 			return err
 		}); err == nil || !strings.Contains(err.Error(), "permission denied") {
 			t.Errorf("app role DELETE FROM audit_events: %v, want permission denied", err)
+		}
+
+		// SQL on a request connection that forges every setting the policies
+		// read sees no other tenant's row.
+		forged := func(what string, setup ...string) {
+			t.Helper()
+			if err := asApp(0, func(q func(string, ...any) (int64, error)) error {
+				for _, sql := range setup {
+					if strings.HasPrefix(sql, "SELECT") {
+						sql = "SELECT count(*) FROM (" + sql + ") s"
+					}
+					if _, err := q(sql); err != nil {
+						return err
+					}
+				}
+				for _, table := range []string{"users", "roles", "user_sessions", "audit_events"} {
+					if n, err := q("SELECT count(*) FROM " + table); err != nil || n != 0 {
+						t.Errorf("%s: %d rows of %s (%v)", what, n, table, err)
+					}
+				}
+				if n, err := q("UPDATE tenants SET name = 'pwned'"); err != nil || n != 0 {
+					t.Errorf("%s: renamed %d tenants (%v)", what, n, err)
+				}
+				return nil
+			}); err != nil {
+				t.Fatalf("%s: %v", what, err)
+			}
+		}
+		id := strconv.FormatUint(w.b.ID, 10)
+		forged("a plain tenant id", "SELECT set_config('landlord.tenant_id', '"+id+"', false)")
+		forged("the cross-tenant flag", "SELECT set_config('landlord.across_tenants', 'on', false)")
+		forged("a made-up signature", "SELECT set_config('landlord.tenant_id', '"+id+":"+strings.Repeat("ab", 32)+"', true)",
+			"SELECT set_config('landlord.across_tenants', '"+strings.Repeat("cd", 32)+"', true)")
+		forged("RESET ROLE", "RESET ROLE", "SELECT set_config('landlord.across_tenants', 'on', true)")
+
+		// A value that verified in one transaction, replayed in the next.
+		var signed string
+		tx, err := sqlDB.BeginTx(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tx.Exec("SELECT landlord_enter($1, false, $2)", int64(w.b.ID), w.s.EnterProofForTest(w.b.ID, false)); err != nil {
+			t.Fatal(err)
+		}
+		if err := tx.QueryRow("SELECT current_setting('landlord.tenant_id')").Scan(&signed); err != nil {
+			t.Fatal(err)
+		}
+		tx.Rollback()
+		forged("a signed value replayed from another transaction", "SELECT set_config('landlord.tenant_id', '"+signed+"', true)")
+
+		// Entering needs the server's proof.
+		for _, c := range []struct {
+			tenant uint64
+			across bool
+			proof  string
+		}{{w.b.ID, false, "guess"}, {w.b.ID, false, w.s.EnterProofForTest(w.a.ID, false)}, {0, true, w.s.EnterProofForTest(0, false)}} {
+			err := asApp(0, func(q func(string, ...any) (int64, error)) error {
+				_, err := q("SELECT count(*) FROM (SELECT landlord_enter($1, $2, $3)) e", int64(c.tenant), c.across, c.proof)
+				return err
+			})
+			if err == nil || !strings.Contains(err.Error(), "refused") {
+				t.Errorf("entering %d (across %v) with a wrong proof: %v", c.tenant, c.across, err)
+			}
+		}
+		// The key, the signing function and the migrations are out of reach.
+		for _, sql := range []string{
+			"SELECT count(*) FROM landlord_keys",
+			"SELECT length(landlord_hmac('enter:1:false'))",
+			"UPDATE schema_migrations SET name = 'x'",
+			"DELETE FROM schema_migrations",
+		} {
+			err := asApp(0, func(q func(string, ...any) (int64, error)) error { _, err := q(sql); return err })
+			if err == nil || !strings.Contains(err.Error(), "permission denied") {
+				t.Errorf("%s as the request role: %v, want permission denied", sql, err)
+			}
 		}
 	})
 }

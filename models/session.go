@@ -56,10 +56,10 @@ LEFT JOIN roles r ON r.tenant_id = u.tenant_id AND r.id = u.role_id
 WHERE t.subdomain = {{sub}} AND t.enabled AND s.token_hash = {{hash}} AND s.expires_at > {{now}}`
 
 // sessionCheckFunction wraps sessionCheckSQL for PostgreSQL. Outside a store
-// transaction no tenant is set and row-level security shows no rows, so the
-// function runs as its owner with the cross-tenant flag set for its own
-// duration only (a SET clause restores it on exit): the subdomain and the
-// token hash are what confine it. It is recreated by every migration run.
+// transaction no tenant is entered and row-level security shows no rows, so
+// the function runs as its owner and crosses tenants for its own duration
+// only: the subdomain and the token hash are what confine it. Migrations
+// rebuild it when its definition changes.
 func sessionCheckFunction(schema string) string {
 	body := strings.NewReplacer("{{sub}}", "p_subdomain", "{{hash}}", "p_token_hash", "{{now}}", "p_now").Replace(sessionCheckSQL)
 	return `
@@ -69,11 +69,14 @@ RETURNS TABLE (t_id bigint, t_subdomain text, t_name text, t_is_master boolean, 
 	u_id bigint, u_username text, u_email text, u_first_name text, u_last_name text, u_role_id bigint,
 	u_identity_source text, u_session_version integer, u_last_login_at timestamptz, u_version integer,
 	r_name text, r_permissions text)
-LANGUAGE plpgsql STABLE SECURITY DEFINER
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = ` + quoteIdent(schema) + `, pg_temp
-SET landlord.across_tenants = 'on'
+SET landlord.across_tenants = ''
 AS $fn$
 BEGIN
+	-- Cross tenants for this function's own duration: the SET clause above
+	-- restores the caller's setting on exit.
+	PERFORM set_config('landlord.across_tenants', landlord_hmac('across:' || landlord_binding()), true);
 	RETURN QUERY ` + body + `;
 END
 $fn$;

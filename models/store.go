@@ -5,12 +5,15 @@ package models
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
@@ -26,9 +29,12 @@ const AppRole = "landlord_app"
 
 // Store is Landlord's database.
 type Store struct {
-	db       *gorm.DB
-	sqlDB    *sql.DB // for the per-request session check, which skips GORM
+	db       *gorm.DB // request traffic: on PostgreSQL, as AppRole once UseRequestRole ran
+	owner    *gorm.DB // migrations and the key: the database URL's own role
+	sqlDB    *sql.DB  // db's pool, for the per-request session check, which skips GORM
 	postgres bool
+	pgURL    string
+	rlsKey   []byte // see rls.go
 	now      func() time.Time
 }
 
@@ -69,7 +75,7 @@ func Open(opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{db: db, sqlDB: sqlDB, postgres: opts.PostgresURL != "", now: func() time.Time { return time.Now().UTC() }}
+	s := &Store{db: db, owner: db, sqlDB: sqlDB, postgres: opts.PostgresURL != "", pgURL: opts.PostgresURL, now: func() time.Time { return time.Now().UTC() }}
 	if s.postgres {
 		sqlDB.SetMaxOpenConns(20)
 		sqlDB.SetMaxIdleConns(20)
@@ -85,13 +91,15 @@ func Open(opts Options) (*Store, error) {
 	return s, nil
 }
 
-// Close closes the connection pool.
+// Close closes the connection pools.
 func (s *Store) Close() error {
-	sqlDB, err := s.db.DB()
-	if err != nil {
-		return err
+	err := s.sqlDB.Close()
+	if s.owner != s.db {
+		if ownerDB, ownerErr := s.owner.DB(); ownerErr == nil {
+			err = errors.Join(err, ownerDB.Close())
+		}
 	}
-	return sqlDB.Close()
+	return err
 }
 
 // Ping checks that the database answers.
@@ -118,20 +126,17 @@ func (s *Store) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	ctx = context.WithValue(ctx, scopedTxKey{}, true)
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if s.postgres {
-			tenant := ""
-			if id, ok := TenantFrom(ctx); ok {
-				tenant = strconv.FormatUint(id, 10)
+			tenant, _ := TenantFrom(ctx)
+			across := acrossTenants(ctx)
+			if s.rlsKey == nil {
+				return errors.New("tenant context: the store was not migrated")
 			}
-			across := "off"
-			if acrossTenants(ctx) {
-				across = "on"
-			}
-			// One statement switches to the application role and sets the
-			// tenant: set_config('role', …, true) is SET LOCAL ROLE.
-			err := tx.WithContext(internalSQL(ctx)).Exec("SELECT set_config('role', ?, true), set_config('landlord.tenant_id', ?, true), set_config('landlord.across_tenants', ?, true)",
-				AppRole, tenant, across).Error
+			// One statement switches to the application role (set_config('role')
+			// is SET LOCAL ROLE) and enters the tenant with the server's proof.
+			err := tx.WithContext(internalSQL(ctx)).Exec("SELECT set_config('role', ?, true), landlord_enter(?, ?, ?)",
+				AppRole, int64(tenant), across, s.enterProof(tenant, across)).Error
 			if err != nil {
-				return fmt.Errorf("switch to %s: %w", AppRole, err)
+				return fmt.Errorf("enter tenant as %s: %w", AppRole, err)
 			}
 		}
 		return fn(tx)
@@ -158,4 +163,75 @@ func isUniqueViolation(err error) bool {
 	}
 	msg := strings.ToLower(fmt.Sprint(err))
 	return strings.Contains(msg, "unique constraint") || strings.Contains(msg, "duplicate key")
+}
+
+// RequestRolePassword is the password of AppRole's login, derived from the
+// server's secret so that every replica computes the same one.
+func RequestRolePassword(secret []byte) string {
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte("landlord request role password"))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// UseRequestRole moves request traffic (everything but migrations) onto a
+// connection pool that logs in as a role row-level security binds: appURL if
+// given (LANDLORD_APP_DATABASE_URL, for owners that may not create roles), else
+// AppRole itself, given a login with this password by the owner. It checks the
+// role is neither superuser, BYPASSRLS nor owner of any table, so that SQL run
+// on a request's connection (RESET ROLE included) cannot step around the
+// policies. Nothing to do on SQLite.
+func (s *Store) UseRequestRole(ctx context.Context, appURL, password string) error {
+	if !s.postgres {
+		return nil
+	}
+	if appURL == "" {
+		u, err := url.Parse(s.pgURL)
+		if err != nil {
+			return err
+		}
+		// The password is hex, so it is safe in the literal ALTER ROLE needs.
+		err = s.owner.WithContext(internalSQL(ctx)).Transaction(func(tx *gorm.DB) error {
+			if err := tx.Exec("SELECT pg_advisory_xact_lock(7405322)").Error; err != nil {
+				return err
+			}
+			return tx.Exec("ALTER ROLE " + AppRole + " WITH LOGIN PASSWORD '" + hex.EncodeToString([]byte(password)) + "'").Error
+		})
+		if err != nil {
+			return fmt.Errorf("give %s a login (or set LANDLORD_APP_DATABASE_URL): %w", AppRole, err)
+		}
+		u.User = url.UserPassword(AppRole, hex.EncodeToString([]byte(password)))
+		appURL = u.String()
+	}
+	db, err := gorm.Open(postgres.Open(appURL), s.db.Config)
+	if err != nil {
+		return fmt.Errorf("request role: %w", err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return err
+	}
+	sqlDB.SetMaxOpenConns(20)
+	sqlDB.SetMaxIdleConns(20)
+	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	var who struct {
+		Name   string
+		Super  bool
+		Bypass bool
+		Owns   int
+	}
+	err = sqlDB.QueryRowContext(ctx, `SELECT r.rolname, r.rolsuper, r.rolbypassrls,
+		(SELECT count(*) FROM pg_class c WHERE c.relowner = r.oid AND c.relkind IN ('r', 'p'))
+		FROM pg_roles r WHERE r.rolname = current_user`).Scan(&who.Name, &who.Super, &who.Bypass, &who.Owns)
+	if err == nil && (who.Super || who.Bypass || who.Owns > 0) {
+		err = fmt.Errorf("role %s is superuser (%v), BYPASSRLS (%v) or owns %d tables: row-level security would not bind it", who.Name, who.Super, who.Bypass, who.Owns)
+	}
+	if err == nil {
+		err = registerTenantScope(db, tenantModels)
+	}
+	if err != nil {
+		sqlDB.Close()
+		return fmt.Errorf("request role: %w", err)
+	}
+	s.db, s.sqlDB = db, sqlDB
+	return nil
 }

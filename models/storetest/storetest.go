@@ -101,6 +101,11 @@ func Open(t testing.TB, dialect string) *models.Store {
 	if _, err := s.Migrate(context.Background()); err != nil {
 		t.Fatalf("migrate %s: %v", dialect, err)
 	}
+	// Request traffic as in production: on PostgreSQL a login role that
+	// row-level security binds.
+	if err := s.UseRequestRole(context.Background(), "", "test request role password"); err != nil {
+		t.Fatalf("request role: %v", err)
+	}
 	return s
 }
 
