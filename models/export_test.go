@@ -33,3 +33,7 @@ func RegisterTenantScopeForTest(db *gorm.DB, tenantModels []any) error {
 func StoreOnDBForTest(db *gorm.DB) *Store {
 	return &Store{db: db, postgres: db.Dialector.Name() == "postgres", now: func() time.Time { return time.Now().UTC() }}
 }
+
+// SetClockForTest makes now the store's clock, so tests can step past a
+// session's or a handoff's lifetime without waiting for it.
+func (s *Store) SetClockForTest(now func() time.Time) { s.now = now }
