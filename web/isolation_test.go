@@ -139,6 +139,7 @@ func TestStateChangingRequestsNeedSameOriginAndSessionToken(t *testing.T) {
 			{"no token", url.Values{"username": {"admin@acme.example"}, "password": {password}}, nil},
 			{"wrong token", creds("forged"), nil},
 			{"another browser's token", creds(c.browser().csrf("acme.localhost")), nil},
+			{"another tenant's token", creds(c.browser().csrf("beta.localhost")), nil},
 			{"sibling tenant origin", creds(tok), []string{"Origin", sibling}},
 			{"cross-site fetch", creds(tok), []string{"Sec-Fetch-Site", "cross-site"}},
 			{"same-site (sibling subdomain) fetch", creds(tok), []string{"Sec-Fetch-Site", "same-site"}},
@@ -242,7 +243,10 @@ func TestLogoutWithAnotherTenantsCookieAndTokenIsRefused(t *testing.T) {
 	forEachDB(t, func(t *testing.T, c *console) {
 		acme := c.browser()
 		acme.signedIn("acme.localhost", "admin@acme.example")
-		tok, _ := acme.mustSeeDashboard("acme.localhost").Find(`input[name="_csrf"]`).Attr("value")
+		tok, ok := acme.mustSeeDashboard("acme.localhost").Find(`input[name="_csrf"]`).Attr("value")
+		if !ok || tok == "" {
+			t.Fatal("acme's dashboard has no CSRF token")
+		}
 		cookie := acme.sessionCookie("acme.localhost")
 
 		other := c.browser()
@@ -253,6 +257,10 @@ func TestLogoutWithAnotherTenantsCookieAndTokenIsRefused(t *testing.T) {
 			t.Fatalf("acme session and token posted to beta: %d", res.StatusCode)
 		}
 		acme.mustSeeDashboard("acme.localhost")
+		// The token is good where it belongs: beta refused the tenant, not a bad token.
+		if res := acme.post("acme.localhost", "/logout", url.Values{"_csrf": {tok}}); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/login" {
+			t.Fatalf("acme's token on acme: %d %s", res.StatusCode, res.Header.Get("Location"))
+		}
 	})
 }
 
