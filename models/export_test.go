@@ -44,3 +44,7 @@ func RegisterTenantScopeForTest(db *gorm.DB, tenantModels []any) error {
 func StoreOnDBForTest(db *gorm.DB, from *Store) *Store {
 	return &Store{db: db, owner: db, postgres: db.Dialector.Name() == "postgres", rlsKey: from.rlsKey, now: func() time.Time { return time.Now().UTC() }}
 }
+
+// SetClockForTest makes now the store's clock, so tests can step past a
+// session's or a handoff's lifetime without waiting for it.
+func (s *Store) SetClockForTest(now func() time.Time) { s.now = now }

@@ -21,8 +21,13 @@ func replay(b *browser, host string, cookie *http.Cookie) *http.Response {
 
 func TestSessionCookieIsRefusedOnAnyOtherTenantsHost(t *testing.T) {
 	forEachDB(t, func(t *testing.T, c *console) {
+		// Signed in as acme's second user, so a cookie that opened the
+		// tenant's first user instead would show.
+		if _, err := c.store.SetAdminPassword(context.Background(), "acme", "second@acme.example", password); err != nil {
+			t.Fatal(err)
+		}
 		acme := c.browser()
-		acme.signedIn("acme.localhost", "admin@acme.example")
+		acme.signedIn("acme.localhost", "second@acme.example")
 		acmeCookie := acme.sessionCookie("acme.localhost")
 
 		master := c.browser()
@@ -44,9 +49,27 @@ func TestSessionCookieIsRefusedOnAnyOtherTenantsHost(t *testing.T) {
 				t.Errorf("%s: %d %s", tc.name, res.StatusCode, res.Header.Get("Location"))
 			}
 		}
-		// The same cookie still works where it belongs.
-		if res := replay(acme, "acme.localhost", acmeCookie); res.StatusCode != http.StatusOK {
-			t.Errorf("acme cookie on acme: %d", res.StatusCode)
+		// The same cookies still work where they belong, each for its own user.
+		for _, own := range []struct {
+			host   string
+			cookie *http.Cookie
+			user   string
+		}{
+			{"acme.localhost", acmeCookie, "second@acme.example"},
+			{"localhost", masterCookie, "root@example.com"},
+		} {
+			res := replay(acme, own.host, own.cookie)
+			if res.StatusCode != http.StatusOK {
+				t.Errorf("cookie on its own host %s: %d %s", own.host, res.StatusCode, res.Header.Get("Location"))
+				continue
+			}
+			d := doc(t, res)
+			if who := d.Find(`[data-testid="dashboard-user"] code`).Text(); who != own.user {
+				t.Errorf("cookie on its own host %s: dashboard of %q, want %q", own.host, who, own.user)
+			}
+			if d.Find(`[data-testid="current-user"]`).Text() == "" {
+				t.Errorf("cookie on its own host %s: no current user in the header", own.host)
+			}
 		}
 	})
 }
@@ -56,7 +79,10 @@ func TestDisabledUserSessionEndsOnNextRequest(t *testing.T) {
 		b := c.browser()
 		b.signedIn("acme.localhost", "admin@acme.example")
 		ctx := context.Background()
-		acme, _ := c.store.TenantBySubdomain(ctx, "acme")
+		acme, err := c.store.TenantBySubdomain(ctx, "acme")
+		if err != nil {
+			t.Fatal(err)
+		}
 		u, err := c.store.Authenticate(ctx, acme, "admin@acme.example", password)
 		if err != nil {
 			t.Fatal(err)
@@ -64,11 +90,13 @@ func TestDisabledUserSessionEndsOnNextRequest(t *testing.T) {
 		if err := c.store.SetUserEnabled(models.WithTenant(ctx, acme.ID), u.ID, false); err != nil {
 			t.Fatal(err)
 		}
-		if res := b.get("acme.localhost", "/"); res.StatusCode != http.StatusSeeOther {
-			t.Fatalf("disabled user's dashboard: %d", res.StatusCode)
+		b.mustBeSignedOut("acme.localhost")
+		res := c.browser().login("acme.localhost", "admin@acme.example", password)
+		if res.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("disabled user login: %d %s", res.StatusCode, res.Header.Get("Location"))
 		}
-		if res := c.browser().login("acme.localhost", "admin@acme.example", password); res.StatusCode != http.StatusUnprocessableEntity {
-			t.Fatalf("disabled user login: %d", res.StatusCode)
+		if doc(t, res).Find(`[data-testid="login-error"]`).Text() == "" {
+			t.Fatal("disabled user login: no message")
 		}
 	})
 }
@@ -80,9 +108,7 @@ func TestDisabledTenantSessionsEndAtOnce(t *testing.T) {
 		if err := c.store.SetTenantEnabled(storetest.System(context.Background()), "acme", false); err != nil {
 			t.Fatal(err)
 		}
-		if res := b.get("acme.localhost", "/"); res.StatusCode != http.StatusSeeOther {
-			t.Fatalf("disabled tenant's dashboard: %d", res.StatusCode)
-		}
+		b.mustBeSignedOut("acme.localhost")
 	})
 }
 
@@ -139,6 +165,7 @@ func TestStateChangingRequestsNeedSameOriginAndSessionToken(t *testing.T) {
 			{"no token", url.Values{"username": {"admin@acme.example"}, "password": {password}}, nil},
 			{"wrong token", creds("forged"), nil},
 			{"another browser's token", creds(c.browser().csrf("acme.localhost")), nil},
+			{"another tenant's token", creds(c.browser().csrf("beta.localhost")), nil},
 			{"sibling tenant origin", creds(tok), []string{"Origin", sibling}},
 			{"cross-site fetch", creds(tok), []string{"Sec-Fetch-Site", "cross-site"}},
 			{"same-site (sibling subdomain) fetch", creds(tok), []string{"Sec-Fetch-Site", "same-site"}},
@@ -204,17 +231,34 @@ func TestErrorPagesLeakNothing(t *testing.T) {
 
 func TestFailedLoginsAreRecordedInTheTenantsAuditLog(t *testing.T) {
 	forEachDB(t, func(t *testing.T, c *console) {
-		c.browser().login("acme.localhost", "admin@acme.example", "wrong password here")
+		if res := c.browser().login("acme.localhost", "admin@acme.example", "wrong password here"); res.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("login with a wrong password: %d", res.StatusCode)
+		}
 		ctx := context.Background()
-		acme, _ := c.store.TenantBySubdomain(ctx, "acme")
-		beta, _ := c.store.TenantBySubdomain(ctx, "beta")
-		events, _ := c.store.AuditEvents(models.WithTenant(ctx, acme.ID), 1)
-		if len(events) != 1 || events[0].Action != "login.failed" || events[0].Outcome != models.OutcomeFailure || events[0].IP == "" {
+		acme, err := c.store.TenantBySubdomain(ctx, "acme")
+		if err != nil {
+			t.Fatal(err)
+		}
+		beta, err := c.store.TenantBySubdomain(ctx, "beta")
+		if err != nil {
+			t.Fatal(err)
+		}
+		events, err := c.store.AuditEvents(models.WithTenant(ctx, acme.ID), 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(events) != 1 || events[0].Action != models.ActionLoginFailed || events[0].Outcome != models.OutcomeFailure || events[0].IP == "" {
 			t.Fatalf("acme audit: %+v", events)
 		}
-		betaEvents, _ := c.store.AuditEvents(models.WithTenant(ctx, beta.ID), 100)
+		betaEvents, err := c.store.AuditEvents(models.WithTenant(ctx, beta.ID), 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(betaEvents) == 0 {
+			t.Fatal("beta's audit log is empty: its own admin's creation is missing, so the read proves nothing")
+		}
 		for _, e := range betaEvents {
-			if e.Action == "login.failed" {
+			if e.Action == models.ActionLoginFailed {
 				t.Fatal("acme's failed login shows in beta's log")
 			}
 		}
@@ -225,7 +269,10 @@ func TestLogoutWithAnotherTenantsCookieAndTokenIsRefused(t *testing.T) {
 	forEachDB(t, func(t *testing.T, c *console) {
 		acme := c.browser()
 		acme.signedIn("acme.localhost", "admin@acme.example")
-		tok, _ := acme.mustSeeDashboard("acme.localhost").Find(`input[name="_csrf"]`).Attr("value")
+		tok, ok := acme.mustSeeDashboard("acme.localhost").Find(`input[name="_csrf"]`).Attr("value")
+		if !ok || tok == "" {
+			t.Fatal("acme's dashboard has no CSRF token")
+		}
 		cookie := acme.sessionCookie("acme.localhost")
 
 		other := c.browser()
@@ -236,6 +283,10 @@ func TestLogoutWithAnotherTenantsCookieAndTokenIsRefused(t *testing.T) {
 			t.Fatalf("acme session and token posted to beta: %d", res.StatusCode)
 		}
 		acme.mustSeeDashboard("acme.localhost")
+		// The token is good where it belongs: beta refused the tenant, not a bad token.
+		if res := acme.post("acme.localhost", "/logout", url.Values{"_csrf": {tok}}); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/login" {
+			t.Fatalf("acme's token on acme: %d %s", res.StatusCode, res.Header.Get("Location"))
+		}
 	})
 }
 
