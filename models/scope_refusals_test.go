@@ -60,7 +60,7 @@ func officeStore(t *testing.T, w *world) *models.Store {
 	if err := models.RegisterTenantScopeForTest(db, []any{&Office{}, &Desk{}}); err != nil {
 		t.Fatal(err)
 	}
-	return models.StoreOnDBForTest(db)
+	return models.StoreOnDBForTest(db, w.s)
 }
 
 func TestJoinPathFromTenantIntoGlobalTablesIsRefused(t *testing.T) {
