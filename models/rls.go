@@ -20,17 +20,20 @@ import (
 //   - The policies do not trust a plain setting. A transaction enters its
 //     tenant through landlord_enter(tenant, across, proof): the proof is an
 //     HMAC, with a key only the owner can read, that the server computes; the
-//     function then stores in the settings values bound to this backend and
-//     this transaction (HMACs of the tenant, pg_backend_pid() and the
-//     transaction's start), and the policies accept only values that verify.
+//     function then stores the scope (the tenant, or -1 across tenants) in
+//     the setting landlord.scope with an HMAC that binds it to this backend
+//     and this transaction (pg_backend_pid() and the transaction's start), and
+//     the policies accept only a scope that verifies (landlord_scope()).
 //     A forged setting, or one seen elsewhere and replayed, confines to nothing.
 //
 // The key lives in landlord_keys (owner only); the server reads it with the
 // owner's connection when it migrates.
 
 // rlsSQL confines each table to the transaction's verified tenant, for reads
-// (USING) and writes (WITH CHECK), owner included (FORCE). The function calls
-// are wrapped in SELECT so PostgreSQL runs them once per statement.
+// (USING) and writes (WITH CHECK), owner included (FORCE). The scope is the
+// tenant's id, -1 across tenants (any tenant_id passes), 0 for none (no row
+// passes); the call is wrapped in SELECT and written once so PostgreSQL runs
+// it once per statement and table.
 func rlsSQL(tables ...string) string {
 	var b strings.Builder
 	for _, t := range tables {
@@ -39,8 +42,8 @@ ALTER TABLE %[1]s ENABLE ROW LEVEL SECURITY;
 ALTER TABLE %[1]s FORCE ROW LEVEL SECURITY;
 DROP POLICY IF EXISTS %[1]s_tenant_isolation ON %[1]s;
 CREATE POLICY %[1]s_tenant_isolation ON %[1]s
-	USING (tenant_id = (SELECT landlord_current_tenant()) OR (SELECT landlord_across()))
-	WITH CHECK (tenant_id = (SELECT landlord_current_tenant()) OR (SELECT landlord_across()));
+	USING (tenant_id = coalesce(nullif((SELECT landlord_scope()), -1), tenant_id))
+	WITH CHECK (tenant_id = coalesce(nullif((SELECT landlord_scope()), -1), tenant_id));
 `, t)
 	}
 	return b.String()
@@ -89,64 +92,72 @@ BEGIN
 	INSERT INTO landlord_keys VALUES (1, k, ip, op);
 END $$;
 
+-- The functions run as the owner (SECURITY DEFINER) without a search_path of
+-- their own, which would cost a GUC change per call: every table and function
+-- of ours is named with its schema, and built-in functions and operators come
+-- from pg_catalog. A caller could list pg_catalog after a schema of its own,
+-- but the request role can create objects in no schema (PostgreSQL 15 takes
+-- CREATE on public from everyone; a test holds it), so it cannot shadow them.
 CREATE FUNCTION landlord_hmac(msg text) RETURNS text
-LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = {{schema}}, pg_temp AS $$
+LANGUAGE plpgsql STABLE SECURITY DEFINER AS $$
 DECLARE
-	k landlord_keys;
+	k {{schema}}.landlord_keys;
 BEGIN
-	SELECT * INTO k FROM landlord_keys WHERE id = 1;
+	SELECT * INTO k FROM {{schema}}.landlord_keys WHERE id = 1;
 	RETURN encode(sha256(k.opad || sha256(k.ipad || convert_to(msg, 'UTF8'))), 'hex');
 END $$;
 REVOKE ALL ON FUNCTION landlord_hmac(text) FROM PUBLIC;
 
--- What binds a setting to this backend and this transaction.
+-- What binds a scope to this backend and this transaction.
 CREATE FUNCTION landlord_binding() RETURNS text
 LANGUAGE sql STABLE AS $$ SELECT pg_backend_pid() || ':' || extract(epoch FROM transaction_timestamp()) $$;
 
+-- The scope is one setting, "<tenant id>:<mac>", or "-1:<mac>" across tenants.
 CREATE FUNCTION landlord_enter(p_tenant bigint, p_across boolean, p_proof text) RETURNS boolean
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = {{schema}}, pg_temp AS $$
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER AS $$
 DECLARE
-	b text := landlord_binding();
+	scope bigint := CASE WHEN p_across THEN -1 ELSE nullif(p_tenant, 0) END;
+	k {{schema}}.landlord_keys;
 BEGIN
-	IF p_proof IS DISTINCT FROM landlord_hmac('enter:' || coalesce(p_tenant, 0) || ':' || p_across) THEN
+	SELECT * INTO k FROM {{schema}}.landlord_keys WHERE id = 1;
+	IF p_proof IS DISTINCT FROM encode(sha256(k.opad || sha256(k.ipad ||
+		convert_to('enter:' || coalesce(p_tenant, 0) || ':' || p_across, 'UTF8'))), 'hex') THEN
 		RAISE EXCEPTION 'landlord: tenant context refused' USING ERRCODE = 'insufficient_privilege';
 	END IF;
-	PERFORM set_config('landlord.tenant_id',
-		CASE WHEN coalesce(p_tenant, 0) = 0 THEN '' ELSE p_tenant || ':' || landlord_hmac('tenant:' || p_tenant || ':' || b) END, true);
-	PERFORM set_config('landlord.across_tenants',
-		CASE WHEN p_across THEN landlord_hmac('across:' || b) ELSE '' END, true);
+	PERFORM set_config('landlord.scope', CASE WHEN scope IS NULL THEN '' ELSE scope || ':' ||
+		encode(sha256(k.opad || sha256(k.ipad || convert_to('scope:' || scope || ':' || pg_backend_pid() || ':' ||
+			extract(epoch FROM transaction_timestamp()), 'UTF8'))), 'hex') END, true);
 	RETURN true;
 END $$;
 
-CREATE FUNCTION landlord_current_tenant() RETURNS bigint
-LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = {{schema}}, pg_temp AS $$
+-- The verified scope: a tenant id, -1 across tenants, or 0 (nothing).
+CREATE FUNCTION landlord_scope() RETURNS bigint
+LANGUAGE plpgsql STABLE SECURITY DEFINER AS $$
 DECLARE
-	v text := current_setting('landlord.tenant_id', true);
+	v text := current_setting('landlord.scope', true);
 	t text;
+	k {{schema}}.landlord_keys;
 BEGIN
 	IF v IS NULL OR v = '' THEN
-		RETURN NULL;
+		RETURN 0;
 	END IF;
 	t := split_part(v, ':', 1);
-	IF t !~ '^[0-9]{1,18}$' OR split_part(v, ':', 2) IS DISTINCT FROM landlord_hmac('tenant:' || t || ':' || landlord_binding()) THEN
-		RETURN NULL;
+	IF t !~ '^-?[0-9]{1,18}$' THEN
+		RETURN 0;
+	END IF;
+	SELECT * INTO k FROM {{schema}}.landlord_keys WHERE id = 1;
+	IF split_part(v, ':', 2) IS DISTINCT FROM encode(sha256(k.opad || sha256(k.ipad ||
+		convert_to('scope:' || t || ':' || pg_backend_pid() || ':' || extract(epoch FROM transaction_timestamp()), 'UTF8'))), 'hex') THEN
+		RETURN 0;
 	END IF;
 	RETURN t::bigint;
 END $$;
 
-CREATE FUNCTION landlord_across() RETURNS boolean
-LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = {{schema}}, pg_temp AS $$
-DECLARE
-	v text := current_setting('landlord.across_tenants', true);
-BEGIN
-	RETURN v IS NOT NULL AND v <> '' AND v = landlord_hmac('across:' || landlord_binding());
-END $$;
-
-REVOKE ALL ON FUNCTION landlord_enter(bigint, boolean, text), landlord_current_tenant(), landlord_across() FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION landlord_enter(bigint, boolean, text), landlord_current_tenant(), landlord_across() TO ` + AppRole + `;
+REVOKE ALL ON FUNCTION landlord_enter(bigint, boolean, text), landlord_scope() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION landlord_enter(bigint, boolean, text), landlord_scope() TO ` + AppRole + `;
 
 DROP POLICY tenants_write ON tenants;
-CREATE POLICY tenants_write ON tenants FOR ALL USING ((SELECT landlord_across())) WITH CHECK ((SELECT landlord_across()));
+CREATE POLICY tenants_write ON tenants FOR ALL USING ((SELECT landlord_scope()) = -1) WITH CHECK ((SELECT landlord_scope()) = -1);
 ` // the tenant tables' policies follow, from rlsSQL
 
 // loadKey reads the tenant-context key with the owner's connection.

@@ -161,11 +161,13 @@ func TestPostgresRowLevelSecurityConfinesTheAppRole(t *testing.T) {
 			}
 		}
 		id := strconv.FormatUint(w.b.ID, 10)
-		forged("a plain tenant id", "SELECT set_config('landlord.tenant_id', '"+id+"', false)")
-		forged("the cross-tenant flag", "SELECT set_config('landlord.across_tenants', 'on', false)")
-		forged("a made-up signature", "SELECT set_config('landlord.tenant_id', '"+id+":"+strings.Repeat("ab", 32)+"', true)",
-			"SELECT set_config('landlord.across_tenants', '"+strings.Repeat("cd", 32)+"', true)")
-		forged("RESET ROLE", "RESET ROLE", "SELECT set_config('landlord.across_tenants', 'on', true)")
+		forged("a plain tenant id", "SELECT set_config('landlord.scope', '"+id+"', false)",
+			"SELECT set_config('landlord.tenant_id', '"+id+"', false)")
+		forged("the cross-tenant flags", "SELECT set_config('landlord.scope', '-1', false)",
+			"SELECT set_config('landlord.across_tenants', 'on', false)")
+		forged("a made-up signature", "SELECT set_config('landlord.scope', '"+id+":"+strings.Repeat("ab", 32)+"', true)")
+		forged("a signature of another scope", "SELECT set_config('landlord.scope', '-1:"+strings.Repeat("cd", 32)+"', true)")
+		forged("RESET ROLE", "RESET ROLE", "SELECT set_config('landlord.scope', '-1', true)")
 
 		// A value that verified in one transaction, replayed in the next.
 		var signed string
@@ -176,11 +178,14 @@ func TestPostgresRowLevelSecurityConfinesTheAppRole(t *testing.T) {
 		if _, err := tx.Exec("SELECT landlord_enter($1, false, $2)", int64(w.b.ID), w.s.EnterProofForTest(w.b.ID, false)); err != nil {
 			t.Fatal(err)
 		}
-		if err := tx.QueryRow("SELECT current_setting('landlord.tenant_id')").Scan(&signed); err != nil {
+		if err := tx.QueryRow("SELECT current_setting('landlord.scope')").Scan(&signed); err != nil {
 			t.Fatal(err)
 		}
 		tx.Rollback()
-		forged("a signed value replayed from another transaction", "SELECT set_config('landlord.tenant_id', '"+signed+"', true)")
+		if !strings.HasPrefix(signed, id+":") {
+			t.Fatalf("entered scope %q", signed)
+		}
+		forged("a signed scope replayed from another transaction", "SELECT set_config('landlord.scope', '"+signed+"', true)")
 
 		// Entering needs the server's proof.
 		for _, c := range []struct {
@@ -198,6 +203,10 @@ func TestPostgresRowLevelSecurityConfinesTheAppRole(t *testing.T) {
 		}
 		// The key, the signing function and the migrations are out of reach.
 		for _, sql := range []string{
+			// Nothing of its own can shadow what the SECURITY DEFINER functions call.
+			"CREATE FUNCTION public.sha256(bytea) RETURNS bytea LANGUAGE sql AS 'SELECT $1'",
+			"CREATE FUNCTION sha256(bytea) RETURNS bytea LANGUAGE sql AS 'SELECT $1'",
+			"CREATE SCHEMA shadow",
 			"SELECT count(*) FROM landlord_keys",
 			"SELECT length(landlord_hmac('enter:1:false'))",
 			"UPDATE schema_migrations SET name = 'x'",

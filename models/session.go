@@ -71,12 +71,12 @@ RETURNS TABLE (t_id bigint, t_subdomain text, t_name text, t_is_master boolean, 
 	r_name text, r_permissions text)
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = ` + quoteIdent(schema) + `, pg_temp
-SET landlord.across_tenants = ''
+SET landlord.scope = ''
 AS $fn$
 BEGIN
 	-- Cross tenants for this function's own duration: the SET clause above
-	-- restores the caller's setting on exit.
-	PERFORM set_config('landlord.across_tenants', landlord_hmac('across:' || landlord_binding()), true);
+	-- restores the caller's scope on exit.
+	PERFORM set_config('landlord.scope', '-1:' || ` + quoteIdent(schema) + `.landlord_hmac('scope:-1:' || ` + quoteIdent(schema) + `.landlord_binding()), true);
 	RETURN QUERY ` + body + `;
 END
 $fn$;
