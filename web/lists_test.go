@@ -150,6 +150,9 @@ func TestUserExportStreamsCSVAndJSONLinesOfItsTenantOnly(t *testing.T) {
 		if strings.Join(names, ",") != "'=cmd|calc,admin@acme.example" {
 			t.Fatalf("exported usernames %v (a formula must be neutralised, beta's user absent)", names)
 		}
+		if recs[1][4] != "Formula" || recs[2][4] != "Administrator" || recs[2][5] != "true" {
+			t.Fatalf("exported roles and status: %v", recs[1:])
+		}
 
 		res = b.get("acme.localhost", "/users/export?format=jsonl&q=admin")
 		body, _ := io.ReadAll(res.Body)
