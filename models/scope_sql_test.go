@@ -1,10 +1,12 @@
 package models_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strconv"
 	"testing"
+	"time"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -13,8 +15,9 @@ import (
 	"landlord/models/storetest"
 )
 
-// SQL the caller writes itself (a FROM clause, a Table() listing, a subquery)
-// can name a tenant table where the tenant condition does not reach. On
+// SQL the caller writes itself (a FROM, INSERT or UPDATE clause, a Table()
+// listing, a subquery) can name a tenant table where the tenant condition does
+// not reach. On
 // PostgreSQL row-level security still confines it; on SQLite nothing would, so
 // the scoping refuses such statements on both outside AcrossTenants.
 
@@ -30,7 +33,7 @@ func addNotes(t *testing.T, w *world) {
 	t.Helper()
 	qs := []string{"CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL DEFAULT '')", "INSERT INTO notes (id) VALUES (1)"}
 	if w.dialect == "postgres" {
-		qs = append(qs, "GRANT SELECT, UPDATE, DELETE ON notes TO "+models.AppRole)
+		qs = append(qs, "GRANT SELECT, INSERT, UPDATE, DELETE ON notes TO "+models.AppRole)
 	}
 	for _, q := range qs {
 		if err := w.s.DBForTest().WithContext(across()).Exec(q).Error; err != nil {
@@ -52,7 +55,8 @@ type reach struct {
 
 var errRollback = errors.New("roll back the test's changes")
 
-// rolledBack runs c in a transaction with ctx's scoping and rolls it back.
+// rolledBack runs c in a transaction confined to acme, or across tenants, and
+// rolls it back.
 func rolledBack(t *testing.T, w *world, inAcme bool, c reach) (got any, err error) {
 	t.Helper()
 	fn := func(tx *gorm.DB) error {
@@ -91,6 +95,7 @@ func wantRefused(t *testing.T, w *world, cases []reach) {
 	}
 }
 
+// aliceAfter reads alice as an update res left her.
 func (w *world) aliceAfter(tx *gorm.DB, res *gorm.DB) (models.User, error) {
 	var u models.User
 	if res.Error != nil {
@@ -127,6 +132,17 @@ func TestFromClauseNamingATenantTableIsRefused(t *testing.T) {
 				confined: []string{},
 			},
 			{
+				name: "query on a global table joining users in FROM",
+				run: func(tx *gorm.DB) (any, error) {
+					var emails []string
+					err := tx.Model(&models.Tenant{}).
+						Clauses(clause.From{Joins: []clause.Join{{Table: clause.Table{Name: "users"}, ON: clause.Where{Exprs: []clause.Expression{clause.Expr{SQL: "users.tenant_id = tenants.id"}}}}}}).
+						Where("users.id = ?", w.bob.ID).Pluck("users.email", &emails).Error
+					return emails, err
+				},
+				confined: []string{},
+			},
+			{
 				name: "UPDATE users ... FROM users",
 				run: func(tx *gorm.DB) (any, error) {
 					res := tx.Model(&models.User{}).Clauses(clause.From{Tables: []clause.Table{{Name: "users", Alias: "v"}}}).
@@ -140,6 +156,34 @@ func TestFromClauseNamingATenantTableIsRefused(t *testing.T) {
 				name: "Delete on a global table FROM users",
 				run: func(tx *gorm.DB) (any, error) {
 					res := tx.Clauses(clause.From{Tables: []clause.Table{{Name: "users"}}}).Where("id = ?", w.bob.ID).Delete(&note{})
+					return res.RowsAffected, res.Error
+				},
+				confined: int64(0),
+			},
+		})
+	})
+}
+
+func TestInsertOrUpdateClauseNamingATenantTableIsRefused(t *testing.T) {
+	storetest.ForEachDialect(t, func(t *testing.T, d string) {
+		w := setup(t, d)
+		addNotes(t, w)
+		wantRefused(t, w, []reach{
+			{
+				name: "INSERT INTO users on a global table",
+				run: func(tx *gorm.DB) (any, error) {
+					now := time.Now()
+					res := tx.Table("notes").Clauses(clause.Insert{Table: clause.Table{Name: "users"}}).
+						Create(map[string]any{"tenant_id": w.b.ID, "username": "mole", "created_at": now, "updated_at": now})
+					return res.RowsAffected, res.Error
+				},
+				confined: int64(0),
+			},
+			{
+				name: "UPDATE users on a global table",
+				run: func(tx *gorm.DB) (any, error) {
+					res := tx.Table("notes").Clauses(clause.Update{Table: clause.Table{Name: "users"}}).
+						Where("id = ?", w.bob.ID).Updates(map[string]any{"last_name": "Pwned"})
 					return res.RowsAffected, res.Error
 				},
 				confined: int64(0),
@@ -203,6 +247,10 @@ func TestSubqueryNamingATenantTableIsRefused(t *testing.T) {
 				}
 			}
 			return n, err
+		}
+		var inConfined any // PostgreSQL has no x IN t: there the statement is only refused
+		if d == "sqlite" {
+			inConfined = int64(0)
 		}
 		wantRefused(t, w, []reach{
 			{
@@ -338,6 +386,33 @@ func TestSubqueryNamingATenantTableIsRefused(t *testing.T) {
 				confined: "",
 			},
 			{
+				name: "Create on a global table with a gorm.Expr subquery",
+				run: func(tx *gorm.DB) (any, error) {
+					if err := tx.Model(&note{}).Create(map[string]any{
+						"id": 2, "body": gorm.Expr("COALESCE((SELECT email FROM users WHERE id = ?), '')", w.bob.ID),
+					}).Error; err != nil {
+						return nil, err
+					}
+					var n note
+					err := tx.Take(&n, 2).Error
+					return n.Body, err
+				},
+				confined: "",
+			},
+			{
+				name: "upsert on a global table with a subquery in DO UPDATE",
+				run: func(tx *gorm.DB) (any, error) {
+					set := clause.Set{{Column: clause.Column{Name: "body"}, Value: gorm.Expr("COALESCE((SELECT email FROM users WHERE id = ?), '')", w.bob.ID)}}
+					if err := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "id"}}, DoUpdates: set}).Create(&note{ID: 1}).Error; err != nil {
+						return nil, err
+					}
+					var n note
+					err := tx.Take(&n, 1).Error
+					return n.Body, err
+				},
+				confined: "",
+			},
+			{
 				name: "raw join on a subquery argument",
 				run: func(tx *gorm.DB) (any, error) {
 					var emails []string
@@ -364,6 +439,14 @@ func TestSubqueryNamingATenantTableIsRefused(t *testing.T) {
 					return withRole(us, err)
 				},
 				confined: 0,
+			},
+			{
+				// SQLite's x IN t is x IN (SELECT * FROM t): an oracle for beta's user count.
+				name: "IN a tenant table",
+				run: func(tx *gorm.DB) (any, error) {
+					return count(tx.Model(&models.User{}).Where("(?, ?) IN tenant_usage", w.b.ID, len(w.bUsers)))
+				},
+				confined: inConfined,
 			},
 			{
 				// PostgreSQL's TABLE users is SELECT * FROM users.
@@ -413,6 +496,73 @@ func TestStatementsTheScopingConfinesStillRun(t *testing.T) {
 			return tx.Model(&models.User{}).Where("EXISTS (SELECT 1 FROM users v WHERE v.id = ?)", w.bob.ID).Count(&n).Error
 		}); err != nil || n != 6 {
 			t.Errorf("subquery across tenants: %d, %v; want all 6 users", n, err)
+		}
+	})
+}
+
+// GORM's many-to-many association queries join the join table in a FROM clause
+// of their own: that join gets the tenant condition, so a join row of another
+// tenant is not followed, and a join that would keep the join table's rows
+// whatever its ON says is refused.
+func TestManyToManyJoinTableInFromIsConfined(t *testing.T) {
+	storetest.ForEachDialect(t, func(t *testing.T, d string) {
+		w := setup(t, d)
+		ts := teamStore(t, w)
+		ctx := context.Background()
+		var ann Member
+		var blue Team
+		if err := ts.InTenantForTest(ctx, w.a.ID, func(tx *gorm.DB) error {
+			red := Team{Name: "red"}
+			if err := tx.Create(&red).Error; err != nil {
+				return err
+			}
+			ann = Member{Name: "ann"}
+			return tx.Model(&red).Association("Members").Append(&ann)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if err := ts.InTenantForTest(ctx, w.b.ID, func(tx *gorm.DB) error {
+			blue = Team{Name: "blue"}
+			return tx.Create(&blue).Error
+		}); err != nil {
+			t.Fatal(err)
+		}
+		// Beta's join row puts acme's ann in beta's team.
+		if err := ts.TxForTest(across(), func(tx *gorm.DB) error {
+			return tx.Create(&TeamMember{TeamID: blue.ID, MemberID: ann.ID, TenantID: w.b.ID}).Error
+		}); err != nil {
+			t.Fatal(err)
+		}
+		members := func(tx *gorm.DB) ([]Member, error) {
+			var ms []Member
+			err := tx.Model(&Team{ID: blue.ID}).Association("Members").Find(&ms)
+			return ms, err
+		}
+		if err := ts.InTenantForTest(ctx, w.a.ID, func(tx *gorm.DB) error {
+			ms, err := members(tx)
+			if err != nil {
+				return err
+			}
+			if len(ms) != 0 {
+				t.Errorf("acme follows beta's join row to %d of its members", len(ms))
+			}
+			var n int64
+			err = tx.Model(&Member{}).Clauses(clause.From{Joins: []clause.Join{{Type: clause.RightJoin, Table: clause.Table{Name: "team_members"},
+				ON: clause.Where{Exprs: []clause.Expression{clause.Expr{SQL: "team_members.member_id = members.id"}}}}}}).Count(&n).Error
+			wantErr(t, err, models.ErrScopeViolation, "RIGHT JOIN of the join table")
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		// Across tenants the join row is followed (the check above can fail).
+		if err := ts.TxForTest(across(), func(tx *gorm.DB) error {
+			ms, err := members(tx)
+			if err == nil && len(ms) != 1 {
+				t.Errorf("across tenants: %d members of beta's team, want ann", len(ms))
+			}
+			return err
+		}); err != nil {
+			t.Fatal(err)
 		}
 	})
 }
