@@ -78,12 +78,15 @@ type tenantScoper struct {
 	postgres bool
 	// tables is every tenant-owned table, for statements that name a table but carry no schema.
 	tables map[string]bool
+	// joinTables are the many-to-many join tables, which GORM's association
+	// queries join in a FROM clause of their own.
+	joinTables map[string]bool
 	// tableRef finds a tenant table named inside raw join SQL.
 	tableRef *regexp.Regexp
 }
 
 func registerTenantScope(db *gorm.DB, tenantModels []any) error {
-	s := &tenantScoper{postgres: db.Dialector.Name() == "postgres", tables: map[string]bool{}}
+	s := &tenantScoper{postgres: db.Dialector.Name() == "postgres", tables: map[string]bool{}, joinTables: map[string]bool{}}
 	var names []string
 	for _, m := range tenantModels {
 		// Parse through the db's own cache so SetupJoinTable's join models are seen.
@@ -99,6 +102,7 @@ func registerTenantScope(db *gorm.DB, tenantModels []any) error {
 			if rel.JoinTable.LookUpField("TenantID") == nil {
 				return fmt.Errorf("many-to-many %s.%s: join table %s needs a TenantID (SetupJoinTable)", sch.Name, rel.Name, rel.JoinTable.Table)
 			}
+			s.joinTables[rel.JoinTable.Table] = true
 		}
 		s.tables[sch.Table] = true
 		names = append(names, regexp.QuoteMeta(sch.Table))
@@ -156,7 +160,7 @@ func (s *tenantScoper) tenantFor(db *gorm.DB) (id uint64, across bool, ok bool) 
 
 // filter confines queries and deletes to the context's tenant.
 func (s *tenantScoper) filter(db *gorm.DB) {
-	if db.Error != nil {
+	if db.Error != nil || !s.callerSQLConfined(db, false) {
 		return
 	}
 	stmt := db.Statement
@@ -164,6 +168,7 @@ func (s *tenantScoper) filter(db *gorm.DB) {
 		// A global table may still join tenant tables: those joins are confined or
 		// refused like any other, unless the context crosses tenants.
 		s.checkJoins(db, 0, acrossTenants(stmt.Context))
+		s.confineFromJoins(db, 0, acrossTenants(stmt.Context))
 		return
 	}
 	id, across, ok := s.tenantFor(db)
@@ -171,6 +176,7 @@ func (s *tenantScoper) filter(db *gorm.DB) {
 		return
 	}
 	s.checkJoins(db, id, across)
+	s.confineFromJoins(db, id, across)
 	if across {
 		return
 	}
@@ -211,7 +217,8 @@ func (s *tenantScoper) checkJoins(db *gorm.DB, id uint64, across bool) {
 		j := &stmt.Joins[i]
 		rels, isRelation := relationPath(stmt.Schema, j.Name)
 		if !isRelation {
-			if s.tableRef.MatchString(j.Name) && !across {
+			// The join's arguments are written into it: a *gorm.DB among them is a subquery.
+			if !across && s.tableRef.MatchString(sqlOf(db, clause.NamedExpr{SQL: j.Name, Vars: j.Conds})) {
 				db.AddError(fmt.Errorf("%w: raw join on a tenant table (%q); join through an association", ErrScopeViolation, j.Name))
 			}
 			continue
@@ -264,6 +271,204 @@ func relationPath(sch *schema.Schema, name string) ([]*schema.Relationship, bool
 	return path, true
 }
 
+// Caller-written SQL. The tenant condition reaches the statement's own table and
+// its association joins, nothing else, so a tenant table named anywhere else
+// would be read or written unconfined: in a FROM, INSERT or UPDATE clause of the
+// caller's, in a Table() listing several tables or a subquery, or in a subquery
+// in any clause, selected column, join condition or written value. GORM writes
+// a *gorm.DB argument into the SQL as it stands: Raw SQL no callback saw, or a
+// query scoped by its own context, not this statement's. Outside AcrossTenants
+// these are refused.
+var (
+	// readsTable finds the words with which an expression reads a table: a
+	// subquery's SELECT, PostgreSQL's TABLE t, SQLite's x IN t.
+	readsTable = regexp.MustCompile(`(?i)\b(SELECT|TABLE|IN)\b`)
+	// oneTable is what Table("users"), Table("users u") and Table("users AS u") write.
+	oneTable = regexp.MustCompile(`(?i)^\s*(\w+\.)?\w+(\s+(AS\s+)?\w+)?\s*$`)
+	// tableClauses name the tables a statement reads or writes. GORM adds its own
+	// only when it builds the SQL, so one present in the callbacks is the caller's.
+	tableClauses = map[string]bool{"FROM": true, "INSERT": true, "UPDATE": true}
+	// identQuotes are the identifier quotes of both databases (and SQLite's brackets).
+	identQuotes = strings.NewReplacer(`"`, "", "`", "", "[", "", "]", "")
+)
+
+// callerSQLConfined refuses a statement whose caller-written SQL names a tenant
+// table out of the tenant condition's reach. writes says the statement is a
+// create or update: stmt.Dest holds the values it writes, and a FROM clause
+// naming a tenant table is refused outright (GORM joins none for writes).
+func (s *tenantScoper) callerSQLConfined(db *gorm.DB, writes bool) bool {
+	stmt := db.Statement
+	if acrossTenants(stmt.Context) || stmt.Context.Value(internalSQLKey{}) != nil {
+		return true
+	}
+	refuse := func(where string) bool {
+		db.AddError(fmt.Errorf("%w: %s names a tenant table the tenant condition cannot reach; use an association, or AcrossTenants", ErrScopeViolation, where))
+		return false
+	}
+	if e := stmt.TableExpr; e != nil && s.tableRef.MatchString(sqlOf(db, e)) &&
+		(len(e.Vars) > 0 || !oneTable.MatchString(identQuotes.Replace(e.SQL))) {
+		return refuse("Table(...)")
+	}
+	for name, c := range stmt.Clauses {
+		for _, e := range []clause.Expression{c.BeforeExpression, c.AfterNameExpression, c.Expression, c.AfterExpression} {
+			if e == nil {
+				continue
+			}
+			if from, isFrom := e.(clause.From); isFrom && name == "FROM" && !writes {
+				if where, ok := s.fromConfinable(db, from); !ok {
+					return refuse(where)
+				}
+				continue
+			}
+			text := sqlOf(db, e)
+			if tableClauses[name] && s.tableRef.MatchString(text) || s.inSubquery(text) {
+				return refuse(name)
+			}
+		}
+	}
+	for _, sel := range stmt.Selects {
+		if s.inSubquery(sel) {
+			return refuse("Select(...)")
+		}
+	}
+	for _, j := range stmt.Joins {
+		if j.On != nil && s.inSubquery(sqlOf(db, j.On)) {
+			return refuse("the condition of join " + j.Name)
+		}
+	}
+	if writes {
+		for _, v := range mapValues(stmt.Dest) {
+			if s.inSubquery(sqlOf(db, clause.Expr{SQL: "?", Vars: []any{v}})) {
+				return refuse("a written value")
+			}
+		}
+	}
+	return true
+}
+
+// fromConfinable says whether a query's FROM clause can be confined: it lists
+// no tenant table besides the statement's own, and joins no tenant table but a
+// many-to-many join table, by name with an ON condition, as GORM's association
+// queries do; confineFromJoins adds the tenant condition to that ON. A RIGHT or
+// CROSS join would keep the joined table's rows whatever its ON says, and USING
+// has no ON.
+func (s *tenantScoper) fromConfinable(db *gorm.DB, from clause.From) (where string, ok bool) {
+	for _, t := range from.Tables {
+		if t.Name != clause.CurrentTable && s.tableRef.MatchString(sqlOf(db, clause.Expr{SQL: "?", Vars: []any{t}})) {
+			return "FROM", false
+		}
+	}
+	for _, j := range from.Joins {
+		switch {
+		case j.Expression != nil || j.Table.Raw:
+			if s.tableRef.MatchString(sqlOf(db, j)) {
+				return "a raw join in FROM", false
+			}
+		case s.joinTables[j.Table.Name]:
+			if j.Type != "" && j.Type != clause.InnerJoin && j.Type != clause.LeftJoin || len(j.ON.Exprs) == 0 {
+				return strings.TrimSpace(string(j.Type)+" JOIN") + " of a join table in FROM", false
+			}
+		case s.tableRef.MatchString(j.Table.Name):
+			return "a join in FROM", false
+		}
+		if s.inSubquery(sqlOf(db, j.ON)) {
+			return "a join condition in FROM", false
+		}
+	}
+	return "", true
+}
+
+// confineFromJoins adds the tenant condition to the ON condition of every join
+// on a join table in the query's FROM clause (fromConfinable let no other
+// tenant table in).
+func (s *tenantScoper) confineFromJoins(db *gorm.DB, id uint64, across bool) {
+	stmt := db.Statement
+	c, exists := stmt.Clauses["FROM"]
+	from, isFrom := c.Expression.(clause.From)
+	if db.Error != nil || !exists || !isFrom {
+		return
+	}
+	joins := append([]clause.Join(nil), from.Joins...) // not the slice a cloned statement shares
+	changed := false
+	for i, j := range joins {
+		if j.Expression != nil || j.Table.Raw || !s.joinTables[j.Table.Name] {
+			continue
+		}
+		if !across && id == 0 {
+			id, across, _ = s.tenantFor(db)
+			if db.Error != nil {
+				return
+			}
+		}
+		if across {
+			return
+		}
+		table := j.Table.Name
+		if j.Table.Alias != "" {
+			table = j.Table.Alias
+		}
+		joins[i].ON = clause.Where{Exprs: []clause.Expression{group(j.ON.Exprs), tenantCondition(table, id)}}
+		changed = true
+	}
+	if changed {
+		from.Joins = joins
+		c.Expression = from
+		stmt.Clauses["FROM"] = c
+	}
+}
+
+// inSubquery says whether text reads a tenant table: it has a word that reads a
+// table, and names a tenant table other than as a column's qualifier (a name
+// followed by a dot: "users.id" in a correlated subquery is the statement's
+// own, confined table).
+func (s *tenantScoper) inSubquery(text string) bool {
+	if !readsTable.MatchString(text) {
+		return false
+	}
+	text = identQuotes.Replace(text)
+	for _, at := range s.tableRef.FindAllStringIndex(text, -1) {
+		if !strings.HasPrefix(strings.TrimLeft(text[at[1]:], " \t\r\n"), ".") {
+			return true
+		}
+	}
+	return false
+}
+
+// sqlOf is the SQL e builds, on a scratch statement so the statement itself and
+// its error stay as they were. The scratch statement has no table: the
+// statement's own table, which the tenant condition confines, is written as "".
+func sqlOf(db *gorm.DB, e clause.Expression) string {
+	scratch := &gorm.DB{Config: db.Config}
+	scratch.Statement = &gorm.Statement{DB: scratch, Context: db.Statement.Context, Schema: db.Statement.Schema, Clauses: map[string]clause.Clause{}}
+	e.Build(scratch.Statement)
+	return scratch.Statement.SQL.String()
+}
+
+// mapValues are the values of the maps GORM creates and updates from.
+func mapValues(dest any) []any {
+	rv := reflect.ValueOf(dest)
+	for rv.Kind() == reflect.Pointer && !rv.IsNil() {
+		rv = rv.Elem()
+	}
+	if !rv.IsValid() {
+		return nil
+	}
+	var out []any
+	switch d := rv.Interface().(type) {
+	case map[string]any:
+		for _, v := range d {
+			out = append(out, v)
+		}
+	case []map[string]any:
+		for _, m := range d {
+			for _, v := range m {
+				out = append(out, v)
+			}
+		}
+	}
+	return out
+}
+
 // delete confines deletes like queries; the tenant registry only across tenants.
 func (s *tenantScoper) delete(db *gorm.DB) {
 	if db.Error != nil || !registryWriteAllowed(db) {
@@ -310,7 +515,7 @@ func (s *tenantScoper) raw(db *gorm.DB) {
 
 // update confines updates to the tenant and refuses moving a row to another tenant.
 func (s *tenantScoper) update(db *gorm.DB) {
-	if db.Error != nil || !registryWriteAllowed(db) {
+	if db.Error != nil || !registryWriteAllowed(db) || !s.callerSQLConfined(db, true) {
 		return
 	}
 	stmt := db.Statement
@@ -362,7 +567,7 @@ func (s *tenantScoper) update(db *gorm.DB) {
 // upserts, whose ON CONFLICT DO UPDATE could overwrite another tenant's row (this
 // is also what Save falls back to when its UPDATE matched nothing).
 func (s *tenantScoper) create(db *gorm.DB) {
-	if db.Error != nil || !registryWriteAllowed(db) {
+	if db.Error != nil || !registryWriteAllowed(db) || !s.callerSQLConfined(db, true) {
 		return
 	}
 	stmt := db.Statement
