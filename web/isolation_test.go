@@ -86,6 +86,25 @@ func TestDisabledTenantSessionsEndAtOnce(t *testing.T) {
 	})
 }
 
+func TestReenablingATenantDoesNotReviveItsSessions(t *testing.T) {
+	forEachDB(t, func(t *testing.T, c *console) {
+		b := c.browser()
+		b.signedIn("acme.localhost", "admin@acme.example")
+		old := b.sessionCookie("acme.localhost")
+		ctx := storetest.System(context.Background())
+		for _, enabled := range []bool{false, true} {
+			if err := c.store.SetTenantEnabled(ctx, "acme", enabled); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if res := replay(b, "acme.localhost", old); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/login" {
+			t.Fatalf("session from before the tenant was disabled, after it was enabled again: %d %s", res.StatusCode, res.Header.Get("Location"))
+		}
+		// The tenant works again for a new login.
+		c.browser().signedIn("acme.localhost", "admin@acme.example")
+	})
+}
+
 func TestHostResolution(t *testing.T) {
 	forEachDB(t, func(t *testing.T, c *console) {
 		b := c.browser()
