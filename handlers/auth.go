@@ -136,19 +136,35 @@ func Logout(store *models.Store, sessions Sessions) echo.HandlerFunc {
 	}
 }
 
-// fromBaseDomain tells whether a handoff navigation came from the console's base
-// domain. Browsers say where a navigation comes from with Sec-Fetch-Site; a
-// redirect from the base domain counts as cross-site where the base domain is
-// not a registrable domain (localhost), so then the Referer origin must be the
-// base domain's. Clients that send no Sec-Fetch-Site (scripts) pass.
+// fromBaseDomain tells whether a handoff navigation came from the console's
+// base domain: from its exact origin (scheme, host and port) by the Origin
+// header, or by the Referer when there is no Origin, as on a GET navigation
+// (the login's 303 sets Referrer-Policy strict-origin so that it carries the
+// origin). Fetch Metadata cannot tell: a sibling tenant's host is same-site
+// too. No origin at all is refused.
 func fromBaseDomain(c echo.Context, base string) bool {
-	switch c.Request().Header.Get("Sec-Fetch-Site") {
-	case "", "same-origin", "same-site":
-		return true
+	r := c.Request()
+	from := r.Header.Get("Origin")
+	if from == "" {
+		from = r.Referer()
 	}
-	ref, err := url.Parse(c.Request().Referer())
-	if err != nil || ref.Scheme != c.Scheme() {
-		return false
+	u, err := url.Parse(from)
+	if err != nil || u.Host == "" {
+		return false // "null", a path, or nothing
 	}
-	return strings.EqualFold(strings.TrimSuffix(ref.Hostname(), "."), base)
+	_, port, _ := net.SplitHostPort(r.Host) // the tenant's port is the base domain's
+	scheme := c.Scheme()
+	return u.Scheme == scheme && strings.EqualFold(strings.TrimSuffix(u.Hostname(), "."), base) &&
+		withDefault(scheme, u.Port()) == withDefault(scheme, port)
+}
+
+// withDefault is port, or the scheme's own when none is written.
+func withDefault(scheme, port string) string {
+	switch {
+	case port != "":
+		return port
+	case scheme == "https":
+		return "443"
+	}
+	return "80"
 }
