@@ -37,8 +37,9 @@ func renderLogin(c echo.Context, v *Visitor, status int, f views.LoginForm) erro
 // Login checks the credentials. On a tenant's host, or for a master user on the
 // base domain, it opens the session here. For subdomain\username on the base
 // domain it sends the browser to that tenant's host with a one-time handoff
-// token, since no cookie is ever set for the parent domain.
-func Login(store *models.Store, sessions Sessions, throttle Throttle) echo.HandlerFunc {
+// token, since no cookie is ever set for the parent domain. Repeated failures
+// for an account or from an address are refused for a while (429).
+func Login(store *models.Store, sessions Sessions) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ctx := c.Request().Context()
 		v := VisitorFrom(ctx)
@@ -48,24 +49,17 @@ func Login(store *models.Store, sessions Sessions, throttle Throttle) echo.Handl
 			form.Username = "" // not worth sending back
 		}
 
-		// One account is one key however it is reached: its host or subdomain\username.
-		tenantKey, name := attempt.Account()
-		keys := []string{"ip:" + c.RealIP(), "account:" + tenantKey + `\` + strings.ToLower(name)}
-		if throttle.Wait(keys...) > 0 {
+		res, err := store.LogIn(ctx, attempt)
+		switch {
+		case errors.Is(err, models.ErrTooManyAttempts):
 			form.Error = loginThrottled
 			return renderLogin(c, v, http.StatusTooManyRequests, form)
-		}
-
-		res, err := store.LogIn(ctx, attempt)
-		if errors.Is(err, models.ErrInvalidCredentials) {
-			throttle.Failed(keys...)
+		case errors.Is(err, models.ErrInvalidCredentials):
 			form.Error = loginFailed
 			return renderLogin(c, v, http.StatusUnprocessableEntity, form)
-		}
-		if err != nil {
+		case err != nil:
 			return err
 		}
-		throttle.Succeeded(keys[1])
 
 		if res.Handoff == "" {
 			if err := sessions.LogIn(c, res.User); err != nil {

@@ -33,10 +33,12 @@ type LoginResult struct {
 	Handoff string
 }
 
-// LogIn checks an attempt: it finds the tenant it names, checks the
-// credentials (every failure is ErrInvalidCredentials after the same hashing
-// work, and is audited), and, for a tenant other than the host's, issues the
-// handoff that carries the login to that tenant's host.
+// LogIn checks an attempt: it finds the tenant it names, counts the attempt
+// against the account and the client's address (ErrTooManyAttempts when
+// either failed too often lately), checks the credentials (every other
+// failure is ErrInvalidCredentials after the same hashing work; all are
+// audited), and, for a tenant other than the host's, issues the handoff that
+// carries the login to that tenant's host.
 func (s *Store) LogIn(ctx context.Context, a LoginAttempt) (*LoginResult, error) {
 	if len(a.Login) > MaxLoginLength+64 || len(a.Password) > MaxPasswordLength {
 		return nil, ErrInvalidCredentials // before any database or hashing work
@@ -54,7 +56,7 @@ func (s *Store) LogIn(ctx context.Context, a LoginAttempt) (*LoginResult, error)
 			target = t
 		}
 	}
-	u, err := s.Authenticate(ctx, target, name, a.Password)
+	u, err := s.authenticate(ctx, target, key, name, a.Password)
 	if err != nil {
 		return nil, err
 	}

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/glebarez/sqlite"
@@ -30,6 +31,8 @@ type Store struct {
 	sqlDB    *sql.DB // for the per-request session check, which skips GORM
 	postgres bool
 	now      func() time.Time
+	// failuresSweep is when this process last deleted old login failure counts (Unix ns).
+	failuresSweep atomic.Int64
 }
 
 // Options say which database to open. An empty PostgresURL means the embedded

@@ -57,11 +57,11 @@ func TestDisabledUserSessionEndsOnNextRequest(t *testing.T) {
 		b.signedIn("acme.localhost", "admin@acme.example")
 		ctx := context.Background()
 		acme, _ := c.store.TenantBySubdomain(ctx, "acme")
-		u, err := c.store.Authenticate(ctx, acme, "admin@acme.example", password)
+		res, err := c.store.LogIn(ctx, models.LoginAttempt{Host: acme, Login: "admin@acme.example", Password: password})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := c.store.SetUserEnabled(models.WithTenant(ctx, acme.ID), u.ID, false); err != nil {
+		if err := c.store.SetUserEnabled(models.WithTenant(ctx, acme.ID), res.User.ID, false); err != nil {
 			t.Fatal(err)
 		}
 		if res := b.get("acme.localhost", "/"); res.StatusCode != http.StatusSeeOther {
