@@ -45,8 +45,8 @@ func Login(store *models.Store, sessions Sessions) echo.HandlerFunc {
 		v := VisitorFrom(ctx)
 		attempt := models.LoginAttempt{Host: v.Tenant, OnBase: v.OnBase, Login: c.FormValue("username"), Password: c.FormValue("password")}
 		form := views.LoginForm{Username: strings.TrimSpace(attempt.Login)}
-		if len(form.Username) > models.MaxLoginLength+64 {
-			form.Username = "" // not worth sending back
+		if attempt.TooLong() {
+			form.Username = "" // no account is named that; not worth sending back
 		}
 
 		res, err := store.LogIn(ctx, attempt)

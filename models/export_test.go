@@ -36,10 +36,3 @@ func StoreOnDBForTest(db *gorm.DB) *Store {
 
 // SetClockForTest makes now the store's clock.
 func (s *Store) SetClockForTest(now func() time.Time) { s.now = now }
-
-// LoginFailureKeysForTest is every key the login throttle stores, as stored.
-func (s *Store) LoginFailureKeysForTest(ctx context.Context) ([]string, error) {
-	var keys []string
-	err := s.db.WithContext(internalSQL(ctx)).Raw("SELECT key_hash FROM login_failures ORDER BY key_hash").Scan(&keys).Error
-	return keys, err
-}

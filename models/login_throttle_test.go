@@ -3,6 +3,8 @@ package models_test
 import (
 	"context"
 	"errors"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -100,17 +102,15 @@ func TestAThrottledAccountIsLetInAfterTheWaitAndASuccessForgivesItsFailures(t *t
 		}
 
 		// Counts with nothing to count are deleted, by the first attempt after their time.
-		keys, err := s.LoginFailureKeysForTest(context.Background())
-		if err != nil || len(keys) != 2 {
-			t.Fatalf("keys: %d %v, want the account's and the address's", len(keys), err)
+		if keys := storetest.Column(t, s, "login_failures", "key_hash"); len(keys) != 2 {
+			t.Fatalf("%d keys, want the account's and the address's", len(keys))
 		}
 		now = now.Add(3 * time.Hour)
 		if err := attempt(t, s, "beta", "admin@beta.example", storetest.Password, "203.0.113.9"); err != nil {
 			t.Fatal(err)
 		}
-		keys, err = s.LoginFailureKeysForTest(context.Background())
-		if err != nil || len(keys) != 1 {
-			t.Fatalf("keys three hours later: %d %v, want only the new address's", len(keys), err)
+		if keys := storetest.Column(t, s, "login_failures", "key_hash"); len(keys) != 1 {
+			t.Fatalf("%d keys three hours later, want only the new address's", len(keys))
 		}
 	})
 }
@@ -131,6 +131,63 @@ func TestAThrottledAttemptIsAudited(t *testing.T) {
 		}
 		if e := events[0]; e.Action != models.ActionLoginFailed || e.ActorUserID == nil || *e.ActorUserID != f.AcmeAdmin.ID {
 			t.Fatalf("throttled attempt recorded as %+v", e)
+		}
+	})
+}
+
+func TestOverLongLoginsAreRefusedBeforeAnyDatabaseWork(t *testing.T) {
+	storetest.ForEachDialect(t, func(t *testing.T, d string) {
+		s := storetest.Open(t, d)
+		f := storetest.TwoTenants(t, s)
+		ctx := context.Background()
+		master, err := s.MasterTenant(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// From here any database work fails with an error of its own.
+		s.Close()
+		long := func(n int) string { return strings.Repeat("a", n) }
+		for _, tc := range []struct {
+			name  string
+			a     models.LoginAttempt
+			early bool
+		}{
+			{"a 950 KB username", models.LoginAttempt{Host: f.Acme, Login: long(950 << 10), Password: wrongPassword}, true},
+			{"a 255-byte username", models.LoginAttempt{Host: f.Acme, Login: long(255), Password: wrongPassword}, true},
+			{`a 255-byte name after acme\`, models.LoginAttempt{Host: master, OnBase: true, Login: `acme\` + long(255), Password: wrongPassword}, true},
+			{"a 64-byte tenant key", models.LoginAttempt{Host: master, OnBase: true, Login: long(64) + `\bob`, Password: wrongPassword}, true},
+			{"a 1025-byte password", models.LoginAttempt{Host: f.Acme, Login: "bob", Password: long(1025)}, true},
+			{"a 254-byte username", models.LoginAttempt{Host: f.Acme, Login: long(254), Password: wrongPassword}, false},
+			{"a 254-byte username in whitespace", models.LoginAttempt{Host: f.Acme, Login: " \t" + long(254) + "\t ", Password: wrongPassword}, false},
+			{"a 254-byte name after a 63-byte key", models.LoginAttempt{Host: master, OnBase: true, Login: long(63) + `\` + long(254), Password: wrongPassword}, false},
+			{"a 1024-byte password", models.LoginAttempt{Host: f.Acme, Login: "bob", Password: long(1024)}, false},
+		} {
+			_, err := s.LogIn(ctx, tc.a)
+			switch {
+			case tc.early && !errors.Is(err, models.ErrInvalidCredentials):
+				t.Errorf("%s: %v, want ErrInvalidCredentials before any database work", tc.name, err)
+			case !tc.early && (err == nil || errors.Is(err, models.ErrInvalidCredentials)):
+				t.Errorf("%s: %v, want the closed database's error", tc.name, err)
+			}
+		}
+	})
+}
+
+func TestFailureCountsAreKeptUnderHashesNotWhatWasTyped(t *testing.T) {
+	storetest.ForEachDialect(t, func(t *testing.T, d string) {
+		s := storetest.Open(t, d)
+		storetest.TwoTenants(t, s)
+		attempt(t, s, "acme", "Typed.Name@Example.org", wrongPassword, "198.51.100.7")
+		attempt(t, s, "acme", "admin@acme.example", wrongPassword, "198.51.100.7")
+		keys := storetest.Column(t, s, "login_failures", "key_hash")
+		if len(keys) != 3 {
+			t.Fatalf("keys %q, want two accounts' and an address's", keys)
+		}
+		sha256Hex := regexp.MustCompile(`^[0-9a-f]{64}$`)
+		for _, k := range keys {
+			if !sha256Hex.MatchString(k) {
+				t.Errorf("key %q is not a SHA-256", k)
+			}
 		}
 	})
 }

@@ -302,3 +302,29 @@ func TestLogoutEndsACopiedSessionToo(t *testing.T) {
 		}
 	})
 }
+
+func TestOverLongUsernameGetsTheUsualAnswerAndLeavesNoTrace(t *testing.T) {
+	forEachDB(t, func(t *testing.T, c *console) {
+		usual := doc(t, c.browser().login("acme.localhost", "nobody", password)).Find(`[data-testid="login-error"]`).Text()
+		before := storetest.Column(t, c.store, "audit_events", "id")
+		keys := storetest.Column(t, c.store, "login_failures", "key_hash")
+
+		res := c.browser().login("acme.localhost", strings.Repeat("a", 950<<10), password)
+		if res.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("950 KB username: %d", res.StatusCode)
+		}
+		d := doc(t, res)
+		if msg := d.Find(`[data-testid="login-error"]`).Text(); msg != usual {
+			t.Errorf("message %q, want the usual %q", msg, usual)
+		}
+		if v, _ := d.Find(`input[name="username"]`).Attr("value"); v != "" {
+			t.Errorf("sent back %d bytes of username", len(v))
+		}
+		if after := storetest.Column(t, c.store, "audit_events", "id"); len(after) != len(before) {
+			t.Errorf("%d audit events written", len(after)-len(before))
+		}
+		if after := storetest.Column(t, c.store, "login_failures", "key_hash"); len(after) != len(keys) {
+			t.Errorf("%d failure counts stored", len(after)-len(keys))
+		}
+	})
+}
