@@ -37,35 +37,29 @@ func renderLogin(c echo.Context, v *Visitor, status int, f views.LoginForm) erro
 // Login checks the credentials. On a tenant's host, or for a master user on the
 // base domain, it opens the session here. For subdomain\username on the base
 // domain it sends the browser to that tenant's host with a one-time handoff
-// token, since no cookie is ever set for the parent domain.
-func Login(store *models.Store, sessions Sessions, throttle Throttle) echo.HandlerFunc {
+// token, since no cookie is ever set for the parent domain. Repeated failures
+// for an account or from an address are refused for a while (429).
+func Login(store *models.Store, sessions Sessions) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ctx := c.Request().Context()
 		v := VisitorFrom(ctx)
 		attempt := models.LoginAttempt{Host: v.Tenant, OnBase: v.OnBase, Login: c.FormValue("username"), Password: c.FormValue("password")}
 		form := views.LoginForm{Username: strings.TrimSpace(attempt.Login)}
-		if len(form.Username) > models.MaxLoginLength+64 {
-			form.Username = "" // not worth sending back
-		}
-
-		// One account is one key however it is reached: its host or subdomain\username.
-		tenantKey, name := attempt.Account()
-		keys := []string{"ip:" + c.RealIP(), "account:" + tenantKey + `\` + strings.ToLower(name)}
-		if throttle.Wait(keys...) > 0 {
-			form.Error = loginThrottled
-			return renderLogin(c, v, http.StatusTooManyRequests, form)
+		if attempt.TooLong() {
+			form.Username = "" // no account is named that; not worth sending back
 		}
 
 		res, err := store.LogIn(ctx, attempt)
-		if errors.Is(err, models.ErrInvalidCredentials) {
-			throttle.Failed(keys...)
+		switch {
+		case errors.Is(err, models.ErrTooManyAttempts):
+			form.Error = loginThrottled
+			return renderLogin(c, v, http.StatusTooManyRequests, form)
+		case errors.Is(err, models.ErrInvalidCredentials):
 			form.Error = loginFailed
 			return renderLogin(c, v, http.StatusUnprocessableEntity, form)
-		}
-		if err != nil {
+		case err != nil:
 			return err
 		}
-		throttle.Succeeded(keys[1])
 
 		if res.Handoff == "" {
 			if err := sessions.LogIn(c, res.User); err != nil {
@@ -136,19 +130,35 @@ func Logout(store *models.Store, sessions Sessions) echo.HandlerFunc {
 	}
 }
 
-// fromBaseDomain tells whether a handoff navigation came from the console's base
-// domain. Browsers say where a navigation comes from with Sec-Fetch-Site; a
-// redirect from the base domain counts as cross-site where the base domain is
-// not a registrable domain (localhost), so then the Referer origin must be the
-// base domain's. Clients that send no Sec-Fetch-Site (scripts) pass.
+// fromBaseDomain tells whether a handoff navigation came from the console's
+// base domain: from its exact origin (scheme, host and port) by the Origin
+// header, or by the Referer when there is no Origin, as on a GET navigation
+// (the login's 303 sets Referrer-Policy strict-origin so that it carries the
+// origin). Fetch Metadata cannot tell: a sibling tenant's host is same-site
+// too. No origin at all is refused.
 func fromBaseDomain(c echo.Context, base string) bool {
-	switch c.Request().Header.Get("Sec-Fetch-Site") {
-	case "", "same-origin", "same-site":
-		return true
+	r := c.Request()
+	from := r.Header.Get("Origin")
+	if from == "" {
+		from = r.Referer()
 	}
-	ref, err := url.Parse(c.Request().Referer())
-	if err != nil || ref.Scheme != c.Scheme() {
-		return false
+	u, err := url.Parse(from)
+	if err != nil || u.Host == "" {
+		return false // "null", a path, or nothing
 	}
-	return strings.EqualFold(strings.TrimSuffix(ref.Hostname(), "."), base)
+	_, port, _ := net.SplitHostPort(r.Host) // the tenant's port is the base domain's
+	scheme := c.Scheme()
+	return u.Scheme == scheme && strings.EqualFold(strings.TrimSuffix(u.Hostname(), "."), base) &&
+		withDefault(scheme, u.Port()) == withDefault(scheme, port)
+}
+
+// withDefault is port, or the scheme's own when none is written.
+func withDefault(scheme, port string) string {
+	switch {
+	case port != "":
+		return port
+	case scheme == "https":
+		return "443"
+	}
+	return "80"
 }

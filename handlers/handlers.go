@@ -58,14 +58,6 @@ type Sessions interface {
 	Flash(c echo.Context, f views.Flash) error
 }
 
-// Throttle slows and then refuses repeated failed logins per key (account, address).
-type Throttle interface {
-	// Wait says how long the keys must still wait before another attempt; 0 means go ahead.
-	Wait(keys ...string) time.Duration
-	Failed(keys ...string)
-	Succeeded(keys ...string)
-}
-
 // PageFor builds the layout's data for the visitor.
 func PageFor(v *Visitor, title string) views.Page {
 	p := views.Page{Title: title, TenantName: "Landlord", CSRFToken: v.CSRFToken, Flashes: v.Flashes}

@@ -24,6 +24,18 @@ func (a LoginAttempt) Account() (tenantKey, name string) {
 	return a.Host.Subdomain, login
 }
 
+// TooLong says whether the attempt is longer than any account's: a username
+// or email (after subdomain\ on the base domain) over MaxLoginLength bytes,
+// a tenant key over 63, or a password over MaxPasswordLength. LogIn refuses
+// such an attempt before any database or throttle work.
+func (a LoginAttempt) TooLong() bool {
+	if len(a.Password) > MaxPasswordLength {
+		return true
+	}
+	key, name := a.Account()
+	return len(name) > MaxLoginLength || len(key) > 63
+}
+
 // LoginResult is who signed in and where their session opens.
 type LoginResult struct {
 	User   *User
@@ -33,13 +45,15 @@ type LoginResult struct {
 	Handoff string
 }
 
-// LogIn checks an attempt: it finds the tenant it names, checks the
-// credentials (every failure is ErrInvalidCredentials after the same hashing
-// work, and is audited), and, for a tenant other than the host's, issues the
-// handoff that carries the login to that tenant's host.
+// LogIn checks an attempt: it finds the tenant it names, counts the attempt
+// against the account and the client's address (ErrTooManyAttempts when
+// either failed too often lately), checks the credentials (every other
+// failure is ErrInvalidCredentials after the same hashing work; all are
+// audited), and, for a tenant other than the host's, issues the handoff that
+// carries the login to that tenant's host.
 func (s *Store) LogIn(ctx context.Context, a LoginAttempt) (*LoginResult, error) {
-	if len(a.Login) > MaxLoginLength+64 || len(a.Password) > MaxPasswordLength {
-		return nil, ErrInvalidCredentials // before any database or hashing work
+	if a.TooLong() {
+		return nil, ErrInvalidCredentials // before any database, throttle or hashing work
 	}
 	key, name := a.Account()
 	target := a.Host
@@ -54,7 +68,7 @@ func (s *Store) LogIn(ctx context.Context, a LoginAttempt) (*LoginResult, error)
 			target = t
 		}
 	}
-	u, err := s.Authenticate(ctx, target, name, a.Password)
+	u, err := s.authenticate(ctx, target, key, name, a.Password)
 	if err != nil {
 		return nil, err
 	}

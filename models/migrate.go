@@ -186,7 +186,23 @@ BEGIN
 END $$;
 CREATE TRIGGER tenant_usage_users AFTER INSERT OR DELETE ON users FOR EACH ROW EXECUTE FUNCTION tenant_usage_users();
 `},
-	// Version 4 is the login throttle's.
+	{
+		version: 4,
+		name:    "failed sign-in counts shared by every server process",
+		// Global, not tenant-owned: a key is an account or an address, stored
+		// as its SHA-256 so the table keeps nothing anyone typed.
+		sql: `
+CREATE TABLE login_failures (
+	key_hash TEXT PRIMARY KEY,
+	window_start {{time}} NOT NULL,
+	failures INTEGER NOT NULL DEFAULT 0,
+	earlier_failures INTEGER NOT NULL DEFAULT 0,
+	last_failure_at {{time}} NOT NULL
+);
+CREATE INDEX login_failures_last ON login_failures (last_failure_at);
+`,
+		postgres: `GRANT SELECT, INSERT, UPDATE, DELETE ON login_failures TO ` + AppRole + `;`,
+	},
 	{
 		version:  5,
 		name:     "tenant context signed with a key request traffic cannot read",

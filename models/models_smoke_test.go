@@ -27,14 +27,14 @@ func TestMigrateCreatesMasterAndIsRepeatable(t *testing.T) {
 		if _, err := s.SetAdminPassword(ctx, "master", "admin@example.com", "correct horse battery"); err != nil {
 			t.Fatal(err)
 		}
-		u, err := s.Authenticate(ctx, m, "ADMIN@example.com", "correct horse battery")
+		res, err := s.LogIn(ctx, models.LoginAttempt{Host: m, OnBase: true, Login: "ADMIN@example.com", Password: "correct horse battery"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if u.Role == nil || u.Permissions().Level(models.FeatureTenants) != models.LevelFull {
+		if u := res.User; u.Role == nil || u.Permissions().Level(models.FeatureTenants) != models.LevelFull {
 			t.Fatalf("admin role not loaded: %+v", u.Role)
 		}
-		if _, err := s.Authenticate(ctx, m, "admin@example.com", "wrong password!!"); err != models.ErrInvalidCredentials {
+		if _, err := s.LogIn(ctx, models.LoginAttempt{Host: m, OnBase: true, Login: "admin@example.com", Password: "wrong password!!"}); err != models.ErrInvalidCredentials {
 			t.Fatalf("wrong password: %v", err)
 		}
 	})
@@ -58,12 +58,12 @@ func TestLoginAcceptsUsernameOrEmailCaseInsensitively(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, login := range []string{"ops", "OPS", "ops@acme.example", "Ops@Acme.Example"} {
-			if u, err := s.Authenticate(ctx, acme, login, "correct horse battery"); err != nil || u.Username != "Ops" {
+			if res, err := s.LogIn(ctx, models.LoginAttempt{Host: acme, Login: login, Password: "correct horse battery"}); err != nil || res.User.Username != "Ops" {
 				t.Errorf("login as %q: %v", login, err)
 			}
 		}
 		master, _ := s.MasterTenant(ctx)
-		if _, err := s.Authenticate(ctx, master, "ops", "correct horse battery"); err != models.ErrInvalidCredentials {
+		if _, err := s.LogIn(ctx, models.LoginAttempt{Host: master, OnBase: true, Login: "ops", Password: "correct horse battery"}); err != models.ErrInvalidCredentials {
 			t.Errorf("acme's user signed in to master: %v", err)
 		}
 	})

@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/glebarez/sqlite"
@@ -36,6 +37,8 @@ type Store struct {
 	pgURL    string
 	rlsKey   []byte // see rls.go
 	now      func() time.Time
+	// failuresSweep is when this process last deleted old login failure counts (Unix ns).
+	failuresSweep atomic.Int64
 }
 
 // Options say which database to open. An empty PostgresURL means the embedded
@@ -57,7 +60,7 @@ func Open(opts Options) (*Store, error) {
 		if opts.SQLitePath == "" {
 			return nil, errors.New("no database: give a PostgreSQL URL or an SQLite path")
 		}
-		if err := os.MkdirAll(filepath.Dir(opts.SQLitePath), 0o700); err != nil {
+		if err := privateFiles(opts.SQLitePath); err != nil {
 			return nil, fmt.Errorf("data dir: %w", err)
 		}
 		dialector = sqlite.Open(opts.SQLitePath + "?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)")
@@ -89,6 +92,37 @@ func Open(opts Options) (*Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// privateFiles makes the SQLite database and its directory this user's alone
+// (0600 and 0700), existing ones included, whatever the umask or an earlier
+// version left: the file holds password hashes and sessions. SQLite gives the
+// -wal and -shm files it creates the database file's mode.
+func privateFiles(path string) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	if err := os.Chmod(dir, 0o700); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return err
+	}
+	err = f.Chmod(0o600)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	for _, suffix := range []string{"-wal", "-shm", "-journal"} {
+		if err := os.Chmod(path+suffix, 0o600); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
 }
 
 // Close closes the connection pools.

@@ -156,7 +156,9 @@ func (s *Store) CreateTenant(ctx context.Context, n NewTenant) (*Tenant, error) 
 }
 
 // SetTenantEnabled enables or disables a subtenant. Disabling ends every session
-// of its users, because sessions check the tenant on each request.
+// of its users and spends its pending login handoffs, in the same transaction:
+// the per-request check refusing a disabled tenant is not enough, since
+// enabling the tenant again would bring the old sessions back.
 func (s *Store) SetTenantEnabled(ctx context.Context, subdomain string, enabled bool) error {
 	t, err := s.TenantBySubdomain(ctx, subdomain)
 	if err != nil {
@@ -180,7 +182,18 @@ func (s *Store) SetTenantEnabled(ctx context.Context, subdomain string, enabled 
 		if err := tx.Model(&Tenant{}).Where("id = ?", t.ID).Updates(map[string]any{"enabled": enabled, "updated_at": s.now(), "version": gorm.Expr("version + 1")}).Error; err != nil {
 			return err
 		}
-		return s.record(tx, master.ID, Event{Action: action, TargetType: "tenant", TargetID: t.Subdomain, Outcome: OutcomeSuccess})
+		details := ""
+		if !enabled {
+			ended := tx.Where("tenant_id = ?", t.ID).Delete(&UserSession{})
+			if ended.Error != nil {
+				return ended.Error
+			}
+			if err := tx.Where("tenant_id = ?", t.ID).Delete(&LoginHandoff{}).Error; err != nil {
+				return err
+			}
+			details = fmt.Sprintf("%d sessions ended", ended.RowsAffected)
+		}
+		return s.record(tx, master.ID, Event{Action: action, TargetType: "tenant", TargetID: t.Subdomain, Outcome: OutcomeSuccess, Details: details})
 	})
 }
 

@@ -17,6 +17,7 @@ var statusTitles = map[int]string{
 	http.StatusUnauthorized:          "Sign-in needed",
 	http.StatusForbidden:             "Forbidden",
 	http.StatusNotFound:              "Not found",
+	http.StatusRequestTimeout:        "Request timeout",
 	http.StatusMethodNotAllowed:      "Method not allowed",
 	http.StatusConflict:              "Conflict",
 	http.StatusRequestEntityTooLarge: "Request too large",

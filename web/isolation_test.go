@@ -83,11 +83,7 @@ func TestDisabledUserSessionEndsOnNextRequest(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		u, err := c.store.Authenticate(ctx, acme, "admin@acme.example", password)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := c.store.SetUserEnabled(models.WithTenant(ctx, acme.ID), u.ID, false); err != nil {
+		if err := c.store.SetUserEnabled(models.WithTenant(ctx, acme.ID), c.userNamed("acme", "admin@acme.example"), false); err != nil {
 			t.Fatal(err)
 		}
 		b.mustBeSignedOut("acme.localhost")
@@ -109,6 +105,25 @@ func TestDisabledTenantSessionsEndAtOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 		b.mustBeSignedOut("acme.localhost")
+	})
+}
+
+func TestReenablingATenantDoesNotReviveItsSessions(t *testing.T) {
+	forEachDB(t, func(t *testing.T, c *console) {
+		b := c.browser()
+		b.signedIn("acme.localhost", "admin@acme.example")
+		old := b.sessionCookie("acme.localhost")
+		ctx := storetest.System(context.Background())
+		for _, enabled := range []bool{false, true} {
+			if err := c.store.SetTenantEnabled(ctx, "acme", enabled); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if res := replay(b, "acme.localhost", old); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/login" {
+			t.Fatalf("session from before the tenant was disabled, after it was enabled again: %d %s", res.StatusCode, res.Header.Get("Location"))
+		}
+		// The tenant works again for a new login.
+		c.browser().signedIn("acme.localhost", "admin@acme.example")
 	})
 }
 

@@ -62,7 +62,7 @@ func TestSubdomainBackslashLoginOnBaseDomainHandsOffToTenantHost(t *testing.T) {
 		if b.sessionCookie("localhost") != nil && b.get("localhost", "/").StatusCode == http.StatusOK {
 			t.Fatal("base domain got a signed-in session for a tenant user")
 		}
-		res = b.get("acme.localhost", loc.RequestURI())
+		res = b.handoff(loc)
 		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/" {
 			t.Fatalf("handoff: %d %s", res.StatusCode, res.Header.Get("Location"))
 		}
@@ -73,7 +73,7 @@ func TestSubdomainBackslashLoginOnBaseDomainHandsOffToTenantHost(t *testing.T) {
 
 		// The token is single-use: a second browser replaying it gets no session.
 		other := c.browser()
-		res = other.get("acme.localhost", loc.RequestURI())
+		res = other.handoff(loc)
 		if res.StatusCode != http.StatusBadRequest {
 			t.Fatalf("replayed handoff: %d", res.StatusCode)
 		}
@@ -87,7 +87,8 @@ func TestHandoffTokenOnlyOpensItsOwnTenant(t *testing.T) {
 	forEachDB(t, func(t *testing.T, c *console) {
 		b := c.browser()
 		loc, _ := url.Parse(b.login("localhost", `acme\admin@acme.example`, password).Header.Get("Location"))
-		res := b.get("beta.localhost", loc.RequestURI())
+		loc.Host = "beta.localhost:" + c.url.Port()
+		res := b.handoff(loc)
 		if res.StatusCode != http.StatusBadRequest {
 			t.Fatalf("acme token on beta: %d", res.StatusCode)
 		}
@@ -97,26 +98,59 @@ func TestHandoffTokenOnlyOpensItsOwnTenant(t *testing.T) {
 	})
 }
 
-func TestHandoffFromAnotherSiteIsRefused(t *testing.T) {
+// handoff follows a base-domain login's redirect to loc as a browser does:
+// the 303's Referrer-Policy makes the Referer the base domain's origin.
+func (b *browser) handoff(loc *url.URL) *http.Response {
+	b.c.t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, loc.String(), nil)
+	req.Header.Set("Referer", "http://localhost:"+b.c.url.Port()+"/")
+	req.Header.Set("Sec-Fetch-Site", "same-site")
+	return b.do(req)
+}
+
+func TestHandoffIsTakenOnlyFromTheBaseDomainsOrigin(t *testing.T) {
 	forEachDB(t, func(t *testing.T, c *console) {
-		b := c.browser()
-		loc, _ := url.Parse(b.login("localhost", `acme\admin@acme.example`, password).Header.Get("Location"))
-		for _, referer := range []string{"", "http://evil.example/", "http://beta.localhost:" + c.url.Port() + "/"} {
-			req, _ := http.NewRequest(http.MethodGet, b.at("acme.localhost", loc.RequestURI()), nil)
-			req.Header.Set("Sec-Fetch-Site", "cross-site")
-			if referer != "" {
-				req.Header.Set("Referer", referer)
+		port := c.url.Port()
+		base := "http://localhost:" + port
+		// Each case is header name, value pairs; Fetch Metadata says nothing either
+		// way. (Fewer than 15 cases: each takes a login and a handoff, and both
+		// are rate-limited per address to a burst of 30.)
+		refused := map[string][]string{
+			"no Referer, no Fetch Metadata":     nil,
+			"no Referer, same-site":             {"Sec-Fetch-Site", "same-site"},
+			"no Referer, typed in":              {"Sec-Fetch-Site", "none"},
+			"another site":                      {"Sec-Fetch-Site", "cross-site", "Referer", "http://evil.example/"},
+			"a sibling tenant's host":           {"Sec-Fetch-Site", "same-site", "Referer", "http://beta.localhost:" + port + "/"},
+			"the tenant's own host":             {"Sec-Fetch-Site", "same-origin", "Referer", "http://acme.localhost:" + port + "/"},
+			"the base domain on another port":   {"Sec-Fetch-Site", "same-site", "Referer", "http://localhost:1/"},
+			"the base domain over https":        {"Sec-Fetch-Site", "same-site", "Referer", "https://localhost:" + port + "/"},
+			"a look-alike host":                 {"Referer", "http://localhost.evil.example:" + port + "/"},
+			"Origin of a sibling, base Referer": {"Origin", "http://beta.localhost:" + port, "Referer", base + "/"},
+			"Origin null":                       {"Origin", "null"},
+		}
+		taken := map[string][]string{
+			"base Referer, same-site":          {"Sec-Fetch-Site", "same-site", "Referer", base + "/"},
+			"base Origin, cross-site":          {"Sec-Fetch-Site", "cross-site", "Origin", base},
+			"base Referer, upper case, dotted": {"Referer", "http://LOCALHOST.:" + port + "/"},
+		}
+		send := func(name string, header []string) int {
+			b := c.browser()
+			loc, _ := url.Parse(b.login("localhost", `acme\admin@acme.example`, password).Header.Get("Location"))
+			req, _ := http.NewRequest(http.MethodGet, loc.String(), nil)
+			for i := 0; i+1 < len(header); i += 2 {
+				req.Header.Set(header[i], header[i+1])
 			}
-			if res := b.do(req); res.StatusCode != http.StatusForbidden {
-				t.Fatalf("cross-site handoff from %q: %d", referer, res.StatusCode)
+			return b.do(req).StatusCode
+		}
+		for name, header := range refused {
+			if got := send(name, header); got != http.StatusForbidden {
+				t.Errorf("handoff with %s: %d, want 403", name, got)
 			}
 		}
-		// The real redirect from the base domain carries its origin, and works.
-		req, _ := http.NewRequest(http.MethodGet, b.at("acme.localhost", loc.RequestURI()), nil)
-		req.Header.Set("Sec-Fetch-Site", "cross-site")
-		req.Header.Set("Referer", "http://localhost:"+c.url.Port()+"/")
-		if res := b.do(req); res.StatusCode != http.StatusSeeOther {
-			t.Fatalf("handoff from the base domain: %d", res.StatusCode)
+		for name, header := range taken {
+			if got := send(name, header); got != http.StatusSeeOther {
+				t.Errorf("handoff with %s: %d, want 303", name, got)
+			}
 		}
 	})
 }
@@ -265,6 +299,32 @@ func TestLogoutEndsACopiedSessionToo(t *testing.T) {
 		}
 		if res := replay(b, "acme.localhost", copied); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("copied cookie after logout: %d", res.StatusCode)
+		}
+	})
+}
+
+func TestOverLongUsernameGetsTheUsualAnswerAndLeavesNoTrace(t *testing.T) {
+	forEachDB(t, func(t *testing.T, c *console) {
+		usual := doc(t, c.browser().login("acme.localhost", "nobody", password)).Find(`[data-testid="login-error"]`).Text()
+		before := storetest.Column(t, c.store, "audit_events", "id")
+		keys := storetest.Column(t, c.store, "login_failures", "key_hash")
+
+		res := c.browser().login("acme.localhost", strings.Repeat("a", 950<<10), password)
+		if res.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("950 KB username: %d", res.StatusCode)
+		}
+		d := doc(t, res)
+		if msg := d.Find(`[data-testid="login-error"]`).Text(); msg != usual {
+			t.Errorf("message %q, want the usual %q", msg, usual)
+		}
+		if v, _ := d.Find(`input[name="username"]`).Attr("value"); v != "" {
+			t.Errorf("sent back %d bytes of username", len(v))
+		}
+		if after := storetest.Column(t, c.store, "audit_events", "id"); len(after) != len(before) {
+			t.Errorf("%d audit events written", len(after)-len(before))
+		}
+		if after := storetest.Column(t, c.store, "login_failures", "key_hash"); len(after) != len(keys) {
+			t.Errorf("%d failure counts stored", len(after)-len(keys))
 		}
 	})
 }

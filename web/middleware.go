@@ -232,16 +232,48 @@ func checkCSRF(next echo.HandlerFunc) echo.HandlerFunc {
 				return echo.NewHTTPError(http.StatusForbidden, "Cross-origin request refused.")
 			}
 		}
+		if err := readForm(r); err != nil {
+			return err
+		}
 		want := handlers.VisitorFrom(r.Context()).CSRFToken
 		// From the form body or the header, never the query string, which
 		// ends up in logs and Referer headers.
 		got := r.Header.Get(echo.HeaderXCSRFToken)
 		if got == "" {
-			got = r.PostFormValue("_csrf")
+			got = r.PostForm.Get("_csrf")
 		}
 		if want == "" || subtle.ConstantTimeCompare([]byte(want), []byte(got)) != 1 {
 			return echo.NewHTTPError(http.StatusForbidden, "The form has expired. Reload the page and try again.")
 		}
 		return next(c)
 	}
+}
+
+// readForm reads a state-changing request's form body up front. Read later
+// through FormValue, a body that failed to arrive would pass for an empty
+// form; here it is answered for what it is: 408 when the client was too slow,
+// 413 past the body limit, 400 otherwise.
+func readForm(r *http.Request) error {
+	var err error
+	if strings.HasPrefix(r.Header.Get(echo.HeaderContentType), echo.MIMEMultipartForm) {
+		err = r.ParseMultipartForm(32 << 20) // what Echo's FormValue would use
+	} else {
+		err = r.ParseForm()
+	}
+	var (
+		he      *echo.HTTPError
+		tooBig  *http.MaxBytesError
+		network net.Error
+	)
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &he):
+		return he // the body limit's 413
+	case errors.As(err, &tooBig):
+		return echo.ErrStatusRequestEntityTooLarge
+	case errors.As(err, &network) && network.Timeout():
+		return echo.NewHTTPError(http.StatusRequestTimeout, "The request took too long to arrive. Try again.")
+	}
+	return echo.NewHTTPError(http.StatusBadRequest, "The form could not be read. Try again.")
 }

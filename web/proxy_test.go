@@ -145,14 +145,13 @@ func TestOnlyATrustedProxySaysTheClientUsedHTTPS(t *testing.T) {
 			}
 			for _, tc := range cases {
 				res := tc.console.send(http.MethodGet, "/login", tc.peer, nil, nil, tc.header...)
-				var cookie *http.Cookie
-				for _, c := range res.Cookies() {
-					if c.Name == "landlord_session" {
-						cookie = c
-					}
+				want := "landlord_session"
+				if tc.https {
+					want = "__Host-landlord_session"
 				}
+				cookie := findCookie(res, want)
 				if cookie == nil {
-					t.Fatalf("%s: no session cookie", tc.name)
+					t.Fatalf("%s: no %s cookie in %q", tc.name, want, res.Header.Values("Set-Cookie"))
 				}
 				if cookie.Secure != tc.https {
 					t.Errorf("%s: session cookie Secure = %v, want %v", tc.name, cookie.Secure, tc.https)
@@ -163,4 +162,59 @@ func TestOnlyATrustedProxySaysTheClientUsedHTTPS(t *testing.T) {
 			}
 		})
 	}
+}
+
+func findCookie(res *http.Response, name string) *http.Cookie {
+	for _, c := range res.Cookies() {
+		if c.Name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// Over https the session cookie is __Host-landlord_session: browsers keep such
+// a cookie only if it is Secure, for Path=/ and without Domain, so no sibling
+// host can plant one that shadows it. A plain landlord_session cookie, which a
+// sibling could set for the parent domain, is not read there.
+func TestSessionCookieOverHTTPSIsHostPrefixed(t *testing.T) {
+	storetest.ForEachDialect(t, func(t *testing.T, d string) {
+		p := newProxied(t, d, "10.0.0.0/8")
+		const proxy = "10.0.0.2:1234"
+		https := []string{"X-Forwarded-Proto", "https"}
+
+		form := p.send(http.MethodGet, "/login", proxy, nil, nil, https...)
+		cookie := findCookie(form, "__Host-landlord_session")
+		if cookie == nil || findCookie(form, "landlord_session") != nil {
+			t.Fatalf("cookies over https: %q", form.Header.Values("Set-Cookie"))
+		}
+		if !cookie.Secure || cookie.Path != "/" || cookie.Domain != "" {
+			t.Fatalf("__Host- cookie needs Secure, Path=/ and no Domain: %+v", cookie)
+		}
+		tok, _ := doc(t, form).Find(`input[name="_csrf"]`).Attr("value")
+		res := p.send(http.MethodPost, "/login", proxy, url.Values{"username": {"admin@acme.example"}, "password": {password}, "_csrf": {tok}}, []*http.Cookie{cookie}, https...)
+		signedIn := findCookie(res, "__Host-landlord_session")
+		if res.StatusCode != http.StatusSeeOther || signedIn == nil {
+			t.Fatalf("login over https: %d %q", res.StatusCode, res.Header.Values("Set-Cookie"))
+		}
+		if res := p.send(http.MethodGet, "/", proxy, nil, []*http.Cookie{signedIn}, https...); res.StatusCode != http.StatusOK {
+			t.Fatalf("dashboard over https: %d", res.StatusCode)
+		}
+
+		// A signed-in cookie under the plain name, as one from plain http (or
+		// set for the parent domain by a sibling) would be, is not read over https.
+		form = p.send(http.MethodGet, "/login", proxy, nil, nil)
+		tok, _ = doc(t, form).Find(`input[name="_csrf"]`).Attr("value")
+		res = p.send(http.MethodPost, "/login", proxy, url.Values{"username": {"admin@acme.example"}, "password": {password}, "_csrf": {tok}}, form.Cookies())
+		plain := findCookie(res, "landlord_session")
+		if res.StatusCode != http.StatusSeeOther || plain == nil {
+			t.Fatalf("login over http: %d %q", res.StatusCode, res.Header.Values("Set-Cookie"))
+		}
+		if res := p.send(http.MethodGet, "/", proxy, nil, []*http.Cookie{plain}); res.StatusCode != http.StatusOK {
+			t.Fatalf("dashboard over http: %d", res.StatusCode)
+		}
+		if res := p.send(http.MethodGet, "/", proxy, nil, []*http.Cookie{plain}, https...); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("plain-named cookie over https: %d", res.StatusCode)
+		}
+	})
 }

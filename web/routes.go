@@ -73,8 +73,8 @@ func (s *Server) probeRoutes() []route {
 // pageRoutes are the tenant pages: the host resolves the tenant, the cookie
 // the session, and every POST carries the session's CSRF token.
 func (s *Server) pageRoutes() []route {
-	// Login attempts are rate-limited per address on top of the per-account
-	// failure throttle.
+	// Login attempts are rate-limited per address on top of the failure
+	// counts LogIn keeps per account and address.
 	loginRate := middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
 		Store: middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
 			Rate: rate.Limit(2), Burst: 30, ExpiresIn: 3 * time.Minute,
@@ -83,7 +83,7 @@ func (s *Server) pageRoutes() []route {
 	limited := []echo.MiddlewareFunc{loginRate}
 	return []route{
 		{get, "/login", public(), handlers.LoginForm(), "", nil},
-		{post, "/login", public(), handlers.Login(s.store, s.sessions, s.throttle), "", limited},
+		{post, "/login", public(), handlers.Login(s.store, s.sessions), "", limited},
 		{get, "/login/handoff", public(), handlers.Handoff(s.store, s.sessions), "", limited},
 		{post, "/logout", public(), handlers.Logout(s.store, s.sessions), "", nil},
 		{get, "/", signedIn(), handlers.Dashboard(), "Dashboard", nil},

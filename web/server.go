@@ -23,7 +23,6 @@ type Server struct {
 	store    *models.Store
 	logger   *slog.Logger
 	sessions *sessionStore
-	throttle *loginThrottle
 	echo     *echo.Echo
 	nav      []route // the routes that have a navigation link, in order
 }
@@ -34,7 +33,6 @@ func NewServer(cfg config.Config, store *models.Store, logger *slog.Logger) (*Se
 	s := &Server{
 		cfg: cfg, store: store, logger: logger,
 		sessions: newSessionStore(cfg.SessionSecret, store),
-		throttle: newLoginThrottle(time.Now),
 	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true

@@ -18,6 +18,10 @@ import (
 
 const (
 	sessionCookie = "landlord_session"
+	// secureSessionCookie is the name over https. Browsers take a __Host- cookie
+	// only from a secure origin, with Path=/ and no Domain, so a sibling
+	// tenant's host cannot set one that shadows ours.
+	secureSessionCookie = "__Host-" + sessionCookie
 	// sessionLifetime is the longest a login lasts, however active.
 	sessionLifetime = 12 * time.Hour
 
@@ -61,7 +65,7 @@ func newSessionStore(secret []byte, store *models.Store) *sessionStore {
 // decode reads the request's session cookie without any database work. It
 // returns nil when there is none or it does not decode (forged, old key).
 func (s *sessionStore) decode(c echo.Context) *sessions.Session {
-	sess, err := s.cookies.New(c.Request(), sessionCookie)
+	sess, err := s.cookies.New(c.Request(), cookieName(c))
 	if err != nil || sess.IsNew {
 		return nil
 	}
@@ -75,8 +79,16 @@ func belongsTo(sess *sessions.Session, tenantID uint64) bool {
 	return sess != nil && sess.Values[keyTenant] == tenantID
 }
 
+// cookieName is the session cookie's name for the request's scheme.
+func cookieName(c echo.Context) string {
+	if c.Scheme() == "https" {
+		return secureSessionCookie
+	}
+	return sessionCookie
+}
+
 func (s *sessionStore) fresh(c echo.Context, tenantID uint64) *sessions.Session {
-	sess := sessions.NewSession(s.cookies, sessionCookie)
+	sess := sessions.NewSession(s.cookies, cookieName(c))
 	opts := *s.cookies.Options
 	opts.Secure = c.Scheme() == "https"
 	sess.Options = &opts

@@ -35,7 +35,13 @@ func newConsole(t testing.TB, dialect string) *console {
 	t.Helper()
 	store := storetest.Open(t, dialect)
 	storetest.TwoTenants(t, store)
-	cfg := config.Config{Addr: ":0", BaseDomain: "localhost", SessionSecret: []byte(strings.Repeat("k", 32))}
+	return serve(t, store, config.Config{})
+}
+
+// serve starts a server on store with cfg's trusted proxies.
+func serve(t testing.TB, store *models.Store, cfg config.Config) *console {
+	t.Helper()
+	cfg = config.Config{Addr: ":0", BaseDomain: "localhost", SessionSecret: []byte(strings.Repeat("k", 32)), TrustedProxies: cfg.TrustedProxies}
 	handler, err := web.NewServer(cfg, store, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)

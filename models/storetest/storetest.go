@@ -118,28 +118,49 @@ var opened sync.Map // *models.Store → models.Options
 // whose username is not their email.
 func RenameUser(t testing.TB, s *models.Store, email, username string) {
 	t.Helper()
+	db := direct(t, s)
+	res := db.Exec("UPDATE users SET username = ? WHERE lower(email) = lower(?)", username, email)
+	if res.Error != nil || res.RowsAffected != 1 {
+		t.Fatalf("storetest.RenameUser %s to %s: %d rows, %v", email, username, res.RowsAffected, res.Error)
+	}
+}
+
+// Column returns every value of a table's column, read behind the store's
+// back, for tests of what the store keeps (global tables; on PostgreSQL the
+// test's superuser sees every tenant's rows too).
+func Column(t testing.TB, s *models.Store, table, column string) []string {
+	t.Helper()
+	var values []string
+	if err := direct(t, s).Table(table).Order(column).Pluck(column, &values).Error; err != nil {
+		t.Fatalf("storetest.Column %s.%s: %v", table, column, err)
+	}
+	return values
+}
+
+// direct opens the store's database without the store: no tenant scoping,
+// and on PostgreSQL as the test's superuser, whom row-level security does not
+// bind. It is closed when the test ends.
+func direct(t testing.TB, s *models.Store) *gorm.DB {
+	t.Helper()
 	v, ok := opened.Load(s)
 	if !ok {
-		t.Fatal("storetest.RenameUser: the store was not opened by storetest.Open")
+		t.Fatal("storetest: the store was not opened by storetest.Open")
 	}
 	opts := v.(models.Options)
 	var dialector gorm.Dialector
 	if opts.PostgresURL != "" {
-		dialector = postgres.Open(opts.PostgresURL) // the test's superuser, whom row-level security does not bind
+		dialector = postgres.Open(opts.PostgresURL)
 	} else {
 		dialector = sqlite.Open(opts.SQLitePath + "?_pragma=busy_timeout(10000)")
 	}
 	db, err := gorm.Open(dialector, &gorm.Config{Logger: logger.Discard})
 	if err != nil {
-		t.Fatalf("storetest.RenameUser: %v", err)
+		t.Fatalf("storetest: %v", err)
 	}
 	if sqlDB, err := db.DB(); err == nil {
-		defer sqlDB.Close()
+		t.Cleanup(func() { sqlDB.Close() })
 	}
-	res := db.Exec("UPDATE users SET username = ? WHERE lower(email) = lower(?)", username, email)
-	if res.Error != nil || res.RowsAffected != 1 {
-		t.Fatalf("storetest.RenameUser %s to %s: %d rows, %v", email, username, res.RowsAffected, res.Error)
-	}
+	return db
 }
 
 // Schema creates an empty schema for this test and returns a URL whose
