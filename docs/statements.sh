@@ -14,7 +14,7 @@ $bin set-admin-password master root@example.com "master horse battery staple" >/
 # Request traffic logs in as landlord_app, which may not set log_statement
 # itself: set it for that role in this database while the script runs.
 psql -q -h 127.0.0.1 -U postgres test -c "ALTER ROLE landlord_app IN DATABASE test SET log_statement = 'all'"
-$bin serve 2>/dev/null & pid=$!
+LANDLORD_DATABASE_URL="$LANDLORD_DATABASE_URL&application_name=stmtcount" $bin serve 2>/dev/null & pid=$!
 trap 'kill $pid; psql -q -h 127.0.0.1 -U postgres test -c "ALTER ROLE landlord_app IN DATABASE test RESET log_statement"' EXIT
 sleep 1
 login() { # host user password jar
@@ -29,9 +29,11 @@ count() { # label host jar path
   sleep 0.3; local before; before=$(wc -l < "$log")
   curl -s -o /dev/null -w "%{http_code}" -b $3 --resolve $2:18082:127.0.0.1 http://$2:18082$4 > $d/status
   sleep 0.5
-  local n; n=$(tail -n +$((before + 1)) "$log" | grep -cE 'LOG:  (statement|execute)')
-  echo "$1 ($4, status $(cat $d/status)): $n statements"
-  tail -n +$((before + 1)) "$log" | grep -E 'LOG:  (statement|execute)' | sed 's/^.*LOG:  /    /' | cut -c1-150
+  # Only the server's own connections: other programs may use the role too.
+  local pids; pids=$(psql -At -h 127.0.0.1 -U postgres test -c "SELECT string_agg(pid::text, '|') FROM pg_stat_activity WHERE application_name = 'stmtcount'")
+  local lines; lines=$(tail -n +$((before + 1)) "$log" | grep -E "\[($pids)\] " | grep -E 'LOG:  (statement|execute)' || true)
+  echo "$1 ($4, status $(cat $d/status)): $(printf '%s' "$lines" | grep -c .) statements"
+  printf '%s\n' "$lines" | sed 's/^.*LOG:  /    /' | cut -c1-150
 }
 count "anonymous login page" acme.localhost /dev/null /login
 count "signed-in dashboard" acme.localhost $d/acme /
