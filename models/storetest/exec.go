@@ -3,11 +3,6 @@ package storetest
 import (
 	"testing"
 
-	"github.com/glebarez/sqlite"
-	"gorm.io/driver/postgres"
-	"gorm.io/gorm"
-	"gorm.io/gorm/logger"
-
 	"landlord/models"
 )
 
@@ -17,25 +12,7 @@ import (
 // never leave, which a defence must still handle.
 func Exec(t testing.TB, s *models.Store, query string, args ...any) int64 {
 	t.Helper()
-	v, ok := opened.Load(s)
-	if !ok {
-		t.Fatal("storetest.Exec: the store was not opened by storetest.Open")
-	}
-	opts := v.(models.Options)
-	var dialector gorm.Dialector
-	if opts.PostgresURL != "" {
-		dialector = postgres.Open(opts.PostgresURL)
-	} else {
-		dialector = sqlite.Open(opts.SQLitePath + "?_pragma=busy_timeout(10000)")
-	}
-	db, err := gorm.Open(dialector, &gorm.Config{Logger: logger.Discard})
-	if err != nil {
-		t.Fatalf("storetest.Exec: %v", err)
-	}
-	if sqlDB, err := db.DB(); err == nil {
-		defer sqlDB.Close()
-	}
-	res := db.Exec(query, args...)
+	res := direct(t, s).Exec(query, args...)
 	if res.Error != nil {
 		t.Fatalf("storetest.Exec %q: %v", query, res.Error)
 	}
