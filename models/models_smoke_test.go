@@ -2,6 +2,8 @@ package models_test
 
 import (
 	"context"
+	"net/url"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -97,5 +99,46 @@ func TestRequestTrafficRefusesARoleThatRowLevelSecurityDoesNotBind(t *testing.T)
 	err := s.UseRequestRole(context.Background(), owner, "")
 	if err == nil || !strings.Contains(err.Error(), "superuser") {
 		t.Fatalf("a superuser as the request role: %v, want a refusal", err)
+	}
+}
+
+func TestRequestTrafficCanUseALoginRoleGivenByURL(t *testing.T) {
+	s := storetest.Open(t, "postgres")
+	// A role an administrator made for the console: a login, member of the
+	// application role, nothing more.
+	owner := s.OwnerDBForTest().WithContext(models.AcrossTenants(context.Background(), "test: make a login role"))
+	if err := owner.Exec(`DO $$ BEGIN
+		IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'landlord_console_test') THEN
+			CREATE ROLE landlord_console_test LOGIN NOSUPERUSER NOBYPASSRLS;
+		END IF;
+	EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+	END $$`).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := owner.Exec("GRANT " + models.AppRole + " TO landlord_console_test").Error; err != nil {
+		t.Fatal(err)
+	}
+	u, err := url.Parse(os.Getenv(storetest.EnvURL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.User = url.User("landlord_console_test")
+	// Point it at the migrated schema.
+	q := u.Query()
+	var schema string
+	if err := owner.Raw("SELECT current_schema()").Scan(&schema).Error; err != nil {
+		t.Fatal(err)
+	}
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	if err := s.UseRequestRole(context.Background(), u.String(), ""); err != nil {
+		t.Fatalf("a plain login role as the request role: %v", err)
+	}
+	var who string
+	if err := s.DBForTest().WithContext(models.AcrossTenants(context.Background(), "test: who am I")).Raw("SELECT current_user").Scan(&who).Error; err != nil || who != "landlord_console_test" {
+		t.Fatalf("request traffic runs as %q (%v)", who, err)
+	}
+	if _, err := s.CreateTenant(storetest.System(context.Background()), models.NewTenant{Subdomain: "acme", Name: "Acme"}); err != nil {
+		t.Fatalf("creating a tenant as the given role: %v", err)
 	}
 }
