@@ -290,7 +290,11 @@ func (s *Store) Migrate(ctx context.Context) ([]int, error) {
 			}
 			// The function's comment is the hash of its definition, so an
 			// unchanged one is left alone instead of being rebuilt at every start.
-			def := sessionCheckFunction(schema)
+			var bound bool
+			if err := tx.Raw("SELECT NOT (rolsuper OR rolbypassrls) FROM pg_roles WHERE rolname = current_user").Scan(&bound).Error; err != nil {
+				return err
+			}
+			def := sessionCheckFunction(schema, bound)
 			sum := hashToken(def)
 			var current *string
 			if err := tx.Raw("SELECT obj_description(to_regprocedure('landlord_session_check(text,text,timestamptz)'), 'pg_proc')").Scan(&current).Error; err != nil {

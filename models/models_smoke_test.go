@@ -2,6 +2,7 @@ package models_test
 
 import (
 	"context"
+	"crypto/rand"
 	"net/url"
 	"os"
 	"strings"
@@ -140,5 +141,95 @@ func TestRequestTrafficCanUseALoginRoleGivenByURL(t *testing.T) {
 	}
 	if _, err := s.CreateTenant(storetest.System(context.Background()), models.NewTenant{Subdomain: "acme", Name: "Acme"}); err != nil {
 		t.Fatalf("creating a tenant as the given role: %v", err)
+	}
+}
+
+// TestAnOwnerThatIsNotSuperuserRunsEverything installs the console the way
+// production does: the database URL names an ordinary role that owns the
+// schema (so forced row-level security binds it too), may manage roles, and is
+// neither superuser nor BYPASSRLS.
+func TestAnOwnerThatIsNotSuperuserRunsEverything(t *testing.T) {
+	admin := storetest.Open(t, "postgres") // skips without PostgreSQL, like every case
+	root := admin.OwnerDBForTest().WithContext(models.AcrossTenants(context.Background(), "test: make an owner role"))
+	if err := root.Exec(`DO $$ BEGIN
+		IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'landlord_owner_test') THEN
+			CREATE ROLE landlord_owner_test LOGIN NOSUPERUSER NOBYPASSRLS CREATEROLE;
+		END IF;
+	EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+	END $$`).Error; err != nil {
+		t.Fatal(err)
+	}
+	schema := "own_" + strings.ToLower(rand.Text()[:10])
+	if err := root.Exec("CREATE SCHEMA " + schema + " AUTHORIZATION landlord_owner_test").Error; err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { root.Exec("DROP SCHEMA " + schema + " CASCADE") })
+	u, err := url.Parse(os.Getenv(storetest.EnvURL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.User = url.User("landlord_owner_test")
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+
+	s, err := models.Open(models.Options{PostgresURL: u.String()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	ctx := context.Background()
+	if _, err := s.Migrate(ctx); err != nil {
+		t.Fatalf("migrate as an ordinary owner: %v", err)
+	}
+	if err := s.UseRequestRole(ctx, "", "owner test request role password"); err != nil {
+		t.Fatalf("request role: %v", err)
+	}
+	sys := storetest.System(ctx)
+	if _, err := s.CreateTenant(sys, models.NewTenant{Subdomain: "acme", Name: "Acme"}); err != nil {
+		t.Fatal(err)
+	}
+	user, err := s.SetAdminPassword(sys, "acme", "ops@acme.example", "correct horse battery")
+	if err != nil {
+		t.Fatal(err)
+	}
+	acme, err := s.TenantBySubdomain(ctx, "acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := s.OpenSession(models.WithTenant(ctx, acme.ID), user, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The session check crosses tenants with a signed scope of its own: the
+	// owner's rows are under forced row-level security here.
+	if tn, got, err := s.SessionUser(ctx, "acme", id); err != nil || tn.ID != acme.ID || got.ID != user.ID {
+		t.Fatalf("session check as an ordinary owner: %v", err)
+	}
+	// Called inside a transaction entered into acme, it leaves acme's scope,
+	// not its own cross-tenant one, behind.
+	err = s.InTenantForTest(ctx, acme.ID, func(tx *gorm.DB) error {
+		raw := tx.WithContext(models.AcrossTenants(ctx, "test: the caller's scope around the check"))
+		var before, after string
+		var n int
+		if err := raw.Raw("SELECT current_setting('landlord.scope')").Scan(&before).Error; err != nil {
+			return err
+		}
+		if err := raw.Raw("SELECT count(*) FROM landlord_session_check('acme', encode(sha256(convert_to(?, 'UTF8')), 'hex'), now())", id).Scan(&n).Error; err != nil {
+			return err
+		}
+		if err := raw.Raw("SELECT current_setting('landlord.scope')").Scan(&after).Error; err != nil {
+			return err
+		}
+		if n != 1 || before == "" || after != before {
+			t.Errorf("inside acme's transaction the check found %d rows and turned the scope %q into %q", n, before, after)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.SessionUser(ctx, "acme", "not a session"); err == nil {
+		t.Fatal("a made-up session id was accepted")
 	}
 }

@@ -42,26 +42,40 @@ func (s *Store) OpenSession(ctx context.Context, u *User, ttl time.Duration) (st
 // with the same session version, and the user's role. It is the whole
 // per-request cost of being signed in, so revocation (logout, disabling a user
 // or a tenant, a password reset) takes effect on the very next request, on
-// every server process. {{sub}}, {{hash}} and {{now}} are its parameters.
+// every server process. {{sub}}, {{hash}} and {{now}} are its parameters,
+// {{schema}} the tables' schema where it must be named.
 const sessionCheckSQL = `
 SELECT t.id, t.subdomain, t.name, t.is_master, t.tenant_role_id, t.version,
 	u.id, u.username, u.email, u.first_name, u.last_name, u.role_id,
 	u.identity_source, u.session_version, u.last_login_at, u.version,
 	r.name, r.permissions
-FROM tenants t
-JOIN user_sessions s ON s.tenant_id = t.id
-JOIN users u ON u.tenant_id = s.tenant_id AND u.id = s.user_id
+FROM {{schema}}tenants t
+JOIN {{schema}}user_sessions s ON s.tenant_id = t.id
+JOIN {{schema}}users u ON u.tenant_id = s.tenant_id AND u.id = s.user_id
 	AND u.enabled AND u.session_version = s.session_version
-LEFT JOIN roles r ON r.tenant_id = u.tenant_id AND r.id = u.role_id
+LEFT JOIN {{schema}}roles r ON r.tenant_id = u.tenant_id AND r.id = u.role_id
 WHERE t.subdomain = {{sub}} AND t.enabled AND s.token_hash = {{hash}} AND s.expires_at > {{now}}`
 
 // sessionCheckFunction wraps sessionCheckSQL for PostgreSQL. Outside a store
 // transaction no tenant is entered and row-level security shows no rows, so
-// the function runs as its owner and crosses tenants for its own duration
-// only: the subdomain and the token hash are what confine it. Migrations
-// rebuild it when its definition changes.
-func sessionCheckFunction(schema string) string {
-	body := strings.NewReplacer("{{sub}}", "p_subdomain", "{{hash}}", "p_token_hash", "{{now}}", "p_now").Replace(sessionCheckSQL)
+// the function runs as its owner, confined by the subdomain and the token's
+// hash. An owner that row-level security binds (not superuser, not BYPASSRLS:
+// the usual production case) crosses tenants for the function's own duration
+// with a signed scope, and puts the caller's back before it returns; for an
+// owner it does not bind, that work is skipped. No search_path is set per call (a GUC change
+// on every request): the tables are named with their schema. Migrations
+// rebuild the function when this definition changes.
+func sessionCheckFunction(schema string, ownerBoundByRLS bool) string {
+	q := quoteIdent(schema)
+	body := strings.NewReplacer("{{sub}}", "p_subdomain", "{{hash}}", "p_token_hash", "{{now}}", "p_now", "{{schema}}", q+".").Replace(sessionCheckSQL)
+	declare, enter, leave := "", "", ""
+	if ownerBoundByRLS {
+		// A SET clause would restore the caller's scope by itself, but only a
+		// superuser may attach one for a setting of our own; restore it by hand.
+		declare = "\nDECLARE\n\tcaller text := coalesce(current_setting('landlord.scope', true), '');"
+		enter = "\n\tPERFORM set_config('landlord.scope', '-1:' || " + q + ".landlord_hmac('scope:-1:' || " + q + ".landlord_binding()), true);"
+		leave = "\n\tPERFORM set_config('landlord.scope', caller, true);"
+	}
 	return `
 DROP FUNCTION IF EXISTS landlord_session_check(text, text, timestamptz);
 CREATE FUNCTION landlord_session_check(p_subdomain text, p_token_hash text, p_now timestamptz)
@@ -70,14 +84,9 @@ RETURNS TABLE (t_id bigint, t_subdomain text, t_name text, t_is_master boolean, 
 	u_identity_source text, u_session_version integer, u_last_login_at timestamptz, u_version integer,
 	r_name text, r_permissions text)
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
-SET search_path = ` + quoteIdent(schema) + `, pg_temp
-SET landlord.scope = ''
-AS $fn$
-BEGIN
-	-- Cross tenants for this function's own duration: the SET clause above
-	-- restores the caller's scope on exit.
-	PERFORM set_config('landlord.scope', '-1:' || ` + quoteIdent(schema) + `.landlord_hmac('scope:-1:' || ` + quoteIdent(schema) + `.landlord_binding()), true);
-	RETURN QUERY ` + body + `;
+AS $fn$` + declare + `
+BEGIN` + enter + `
+	RETURN QUERY ` + body + `;` + leave + `
 END
 $fn$;
 REVOKE ALL ON FUNCTION landlord_session_check(text, text, timestamptz) FROM PUBLIC;
@@ -87,7 +96,7 @@ GRANT EXECUTE ON FUNCTION landlord_session_check(text, text, timestamptz) TO ` +
 
 func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 
-var sqliteSessionCheck = strings.NewReplacer("{{sub}}", "?1", "{{hash}}", "?2", "{{now}}", "?3").Replace(sessionCheckSQL)
+var sqliteSessionCheck = strings.NewReplacer("{{sub}}", "?1", "{{hash}}", "?2", "{{now}}", "?3", "{{schema}}", "").Replace(sessionCheckSQL)
 
 // SessionUser checks session id on the tenant with this subdomain and returns
 // the tenant and the signed-in user with its role. A session that expired, was
