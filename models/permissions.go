@@ -4,6 +4,8 @@ import (
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"sync"
 )
 
 // Feature is one entry of the permission catalogue.
@@ -95,6 +97,12 @@ func (p *Permissions) Scan(src any) error {
 	default:
 		return fmt.Errorf("permissions: cannot scan %T", src)
 	}
+	// Every signed-in request reads its role's permissions, and there are few
+	// distinct ones (at most three levels per feature): decode each text once.
+	if known, ok := decodedPermissions.Load(string(raw)); ok {
+		*p = maps.Clone(known.(Permissions))
+		return nil
+	}
 	in := map[string]string{}
 	if err := json.Unmarshal(raw, &in); err != nil {
 		return err
@@ -107,6 +115,13 @@ func (p *Permissions) Scan(src any) error {
 		}
 		out[Feature(f)] = l
 	}
+	if len(in) <= len(Features) {
+		decodedPermissions.Store(string(raw), maps.Clone(out))
+	}
 	*p = out
 	return nil
 }
+
+// decodedPermissions maps stored permission texts to their decoded values,
+// which callers receive as copies.
+var decodedPermissions sync.Map
