@@ -471,10 +471,45 @@ func mapValues(dest any) []any {
 
 // delete confines deletes like queries; the tenant registry only across tenants.
 func (s *tenantScoper) delete(db *gorm.DB) {
-	if db.Error != nil || !registryWriteAllowed(db) {
+	if db.Error != nil || !registryWriteAllowed(db) || !namesItsRows(db) {
 		return
 	}
 	s.filter(db)
+}
+
+// namesItsRows refuses an update or delete of a tenant table that says
+// nothing of which rows: GORM refuses such statements (ErrMissingWhereClause)
+// by seeing no WHERE, and the tenant condition added here would otherwise pass
+// for one and change every row of the tenant. The rows are named by a
+// condition of the caller's or by the primary key of the model passed.
+func namesItsRows(db *gorm.DB) bool {
+	stmt := db.Statement
+	if db.AllowGlobalUpdate || stmt.Schema == nil || stmt.Schema.LookUpField("TenantID") == nil {
+		return true
+	}
+	if c, ok := stmt.Clauses["WHERE"]; ok {
+		if w, isWhere := c.Expression.(clause.Where); isWhere && len(w.Exprs) > 0 {
+			return true
+		}
+	}
+	named := false
+	if stmt.ReflectValue.IsValid() && len(stmt.Schema.PrimaryFields) > 0 {
+		each(stmt.ReflectValue, func(rv reflect.Value) bool {
+			if rv.Kind() == reflect.Struct && rv.Type() == stmt.Schema.ModelType {
+				for _, f := range stmt.Schema.PrimaryFields {
+					if _, zero := f.ValueOf(stmt.Context, rv); !zero {
+						named = true
+						return false
+					}
+				}
+			}
+			return true
+		})
+	}
+	if !named {
+		db.AddError(gorm.ErrMissingWhereClause)
+	}
+	return named
 }
 
 // registryTable is the tenant registry: every request reads it to resolve its
@@ -515,7 +550,7 @@ func (s *tenantScoper) raw(db *gorm.DB) {
 
 // update confines updates to the tenant and refuses moving a row to another tenant.
 func (s *tenantScoper) update(db *gorm.DB) {
-	if db.Error != nil || !registryWriteAllowed(db) || !s.callerSQLConfined(db, true) {
+	if db.Error != nil || !registryWriteAllowed(db) || !s.callerSQLConfined(db, true) || !namesItsRows(db) {
 		return
 	}
 	stmt := db.Statement
