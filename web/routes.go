@@ -2,7 +2,6 @@ package web
 
 import (
 	"fmt"
-	"io/fs"
 	"net/http"
 	"time"
 
@@ -61,11 +60,10 @@ const (
 // probeRoutes answer on any host, without tenant or session: load balancers'
 // probes and the embedded assets.
 func (s *Server) probeRoutes() []route {
-	assets, _ := fs.Sub(static.FS, ".")
 	return []route{
 		{get, "/healthz", public(), handlers.Healthz(), "", nil},
 		{get, "/readyz", public(), handlers.Readyz(s.store), "", nil},
-		{get, "/static/*", public(), echo.StaticDirectoryHandler(assets, false), "", []echo.MiddlewareFunc{cacheAssets}},
+		{get, "/static/*", public(), echo.StaticDirectoryHandler(static.FS, false), "", []echo.MiddlewareFunc{cacheAssets}},
 		{get, "/favicon.ico", public(), handlers.Favicon(), "", []echo.MiddlewareFunc{cacheAssets}},
 	}
 }
