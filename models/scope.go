@@ -493,7 +493,7 @@ func namesItsRows(db *gorm.DB) bool {
 		}
 	}
 	named := false
-	if stmt.ReflectValue.IsValid() && len(stmt.Schema.PrimaryFields) > 0 {
+	if stmt.ReflectValue.IsValid() {
 		each(stmt.ReflectValue, func(rv reflect.Value) bool {
 			if rv.Kind() == reflect.Struct && rv.Type() == stmt.Schema.ModelType {
 				for _, f := range stmt.Schema.PrimaryFields {

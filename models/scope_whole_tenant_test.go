@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"landlord/models"
 	"landlord/models/storetest"
@@ -24,6 +25,9 @@ func TestUpdateOrDeleteNamingNoRowsIsRefused(t *testing.T) {
 			"UpdateColumn":            func(tx *gorm.DB) error { return tx.Model(&models.User{}).UpdateColumn("last_name", "Everyone").Error },
 			"Delete of the model":     func(tx *gorm.DB) error { return tx.Delete(&models.User{}).Error },
 			"Delete of the audit log": func(tx *gorm.DB) error { return tx.Delete(&models.AuditEvent{}).Error },
+			"an empty condition list": func(tx *gorm.DB) error {
+				return tx.Model(&models.User{}).Clauses(clause.Where{}).Update("last_name", "Everyone").Error
+			},
 		} {
 			err := w.inA(fn)
 			if !errors.Is(err, gorm.ErrMissingWhereClause) {
