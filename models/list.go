@@ -87,11 +87,3 @@ func (p Page[T]) Pages() int {
 	}
 	return int((p.Total + int64(p.Query.PerPage) - 1) / int64(p.Query.PerPage))
 }
-
-func keys(s sortColumns) []string {
-	out := make([]string, 0, len(s.columns))
-	for k := range s.columns {
-		out = append(out, k)
-	}
-	return out
-}

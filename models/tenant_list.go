@@ -29,9 +29,6 @@ var tenantSorts = sortColumns{def: "name", columns: map[string]string{
 	"status":    "tenants.enabled",
 }}
 
-// TenantSortKeys are the tenant list's sort keys.
-func TenantSortKeys() []string { return keys(tenantSorts) }
-
 // TenantsPage is one page of every tenant, searched by name or subdomain, with
 // each tenant's user count from the stored counters: two statements (total,
 // rows) whatever the page or the number of tenants. Master-tenant users with

@@ -14,9 +14,6 @@ var userSorts = sortColumns{def: "username", columns: map[string]string{
 	"last_login": "users.last_login_at",
 }}
 
-// UserSortKeys are the user list's sort keys.
-func UserSortKeys() []string { return keys(userSorts) }
-
 func userSearch(q ListQuery) func(*gorm.DB) *gorm.DB {
 	return func(db *gorm.DB) *gorm.DB {
 		if q.Search == "" {
