@@ -45,12 +45,13 @@ func (f fieldErrors) add(field, msg string) {
 	}
 }
 
-// text checks a typed value: required or not, at most max bytes, and text
-// that can be stored (valid UTF-8, no control characters but tab and newline).
-func (f fieldErrors) text(field, value string, required bool, max int) {
+// text checks a typed value: present (when empty says what to ask for; ""
+// makes it optional), at most max bytes, and text that can be stored (valid
+// UTF-8, no control characters but tab and newline).
+func (f fieldErrors) text(field, value, empty string, max int) {
 	switch {
-	case value == "" && required:
-		f.add(field, "This cannot be empty.")
+	case value == "" && empty != "":
+		f.add(field, empty)
 	case len(value) > max:
 		f.add(field, fmt.Sprintf("Use at most %d characters.", max))
 	case !utf8.ValidString(value) || strings.ContainsFunc(value, func(r rune) bool { return unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r' }):

@@ -18,11 +18,8 @@ type NewRole struct {
 func (s *Store) CreateRole(ctx context.Context, n NewRole) (*Role, error) {
 	n.Name, n.Description = strings.TrimSpace(n.Name), strings.TrimSpace(n.Description)
 	f := fieldErrors{}
-	if n.Name == "" {
-		f.add("name", "Enter a name.")
-	}
-	f.text("name", n.Name, true, 100)
-	f.text("description", n.Description, false, 2000)
+	f.text("name", n.Name, "Enter a name.", 100)
+	f.text("description", n.Description, "", 2000)
 	if err := f.err(); err != nil {
 		return nil, err
 	}

@@ -70,10 +70,7 @@ func (n NewTenant) validate() error {
 	if err := CheckSubdomain(n.Subdomain); err != nil {
 		f.add("subdomain", err.Error())
 	}
-	if strings.TrimSpace(n.Name) == "" {
-		f.add("name", "Enter a name.")
-	}
-	f.text("name", n.Name, true, 200)
+	f.text("name", strings.TrimSpace(n.Name), "Enter a name.", 200)
 	return f.err()
 }
 
@@ -209,11 +206,8 @@ type TenantChanges struct {
 func (s *Store) UpdateTenant(ctx context.Context, subdomain string, version int, ch TenantChanges) (*Tenant, error) {
 	ch.Name, ch.Description = strings.TrimSpace(ch.Name), strings.TrimSpace(ch.Description)
 	f := fieldErrors{}
-	if ch.Name == "" {
-		f.add("name", "Enter a name.")
-	}
-	f.text("name", ch.Name, true, 200)
-	f.text("description", ch.Description, false, 2000)
+	f.text("name", ch.Name, "Enter a name.", 200)
+	f.text("description", ch.Description, "", 2000)
 	if err := f.err(); err != nil {
 		return nil, err
 	}

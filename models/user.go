@@ -77,22 +77,17 @@ func (n *NewUser) validate() error {
 	n.Username, n.Email = strings.TrimSpace(n.Username), strings.TrimSpace(n.Email)
 	n.FirstName, n.LastName = strings.TrimSpace(n.FirstName), strings.TrimSpace(n.LastName)
 	f := fieldErrors{}
-	switch {
-	case n.Username == "":
-		f.add("username", "Enter a username.")
-	case len(n.Username) > MaxLoginLength:
-		f.add("username", fmt.Sprintf("Use at most %d characters.", MaxLoginLength))
-	case strings.ContainsAny(n.Username, `\ `):
+	f.text("username", n.Username, "Enter a username.", MaxLoginLength)
+	if strings.ContainsAny(n.Username, `\ `) {
 		f.add("username", "Use no spaces or backslashes.")
 	}
-	f.text("username", n.Username, true, MaxLoginLength)
 	if n.Email != "" {
 		if a, err := mail.ParseAddress(n.Email); err != nil || a.Address != n.Email || len(n.Email) > MaxLoginLength {
 			f.add("email", "Enter an email address like name@example.com.")
 		}
 	}
-	f.text("first_name", n.FirstName, false, 100)
-	f.text("last_name", n.LastName, false, 100)
+	f.text("first_name", n.FirstName, "", 100)
+	f.text("last_name", n.LastName, "", 100)
 	if len(n.Password) < MinPasswordLength {
 		f.add("password", fmt.Sprintf("Use at least %d characters.", MinPasswordLength))
 	} else if len(n.Password) > MaxPasswordLength {

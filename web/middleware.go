@@ -139,7 +139,7 @@ func (s *Server) visit(next echo.HandlerFunc) echo.HandlerFunc {
 				return err
 			}
 		}
-		// Signed-in pages are personal: no cache may keep them.
+		// Tenant pages are personal or carry a CSRF token: no cache may keep them.
 		c.Response().Header().Set("Cache-Control", "no-store")
 		return next(c)
 	}
