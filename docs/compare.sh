@@ -16,10 +16,8 @@ $bin serve 2>/dev/null & pid=$!
 FLOOR_DB=${FLOOR_DB:-postgres://postgres@127.0.0.1:5432/floor} ${FLOOR_BIN:-/tmp/floor} serve -addr 127.0.0.1:8090 2>/dev/null & fpid=$!
 trap 'kill $pid $fpid' EXIT
 sleep 1
-jar=$d/jar
-tok=$(curl -s -c $jar -b $jar --resolve acme.localhost:18080:127.0.0.1 http://acme.localhost:18080/login | grep -o 'name="_csrf" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"//')
-curl -s -o /dev/null -c $jar -b $jar --resolve acme.localhost:18080:127.0.0.1 -d "username=ops@acme.example&password=acme+horse+battery+staple&_csrf=$tok" http://acme.localhost:18080/login
-cookie=$(awk '$6=="landlord_session"{print $7}' $jar)
+. "$(dirname "$0")/signin.sh"
+cookie=$(signin acme.localhost 18080 ops@acme.example "acme horse battery staple" $d/jar)
 rps() { wrk -t2 -c16 -d${DURATION:-10}s "$@" | awk '/Requests\/sec/{print $2}'; }
 ll=(); fl=()
 for i in $(seq 1 "$rounds"); do

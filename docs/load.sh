@@ -11,10 +11,8 @@ ${LANDLORD_BIN:-./landlord} set-admin-password acme ops@acme.example "acme horse
 ${LANDLORD_BIN:-./landlord} serve 2>/dev/null & pid=$!
 trap 'kill $pid' EXIT
 sleep 1
-jar=$d/jar
-tok=$(curl -s -c $jar -b $jar --resolve acme.localhost:18080:127.0.0.1 http://acme.localhost:18080/login | grep -o 'name="_csrf" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"//')
-curl -s -o /dev/null -c $jar -b $jar --resolve acme.localhost:18080:127.0.0.1 -d "username=ops@acme.example&password=acme+horse+battery+staple&_csrf=$tok" http://acme.localhost:18080/login
-cookie=$(awk '$6=="landlord_session"{print $7}' $jar)
+. "$(dirname "$0")/signin.sh"
+cookie=$(signin acme.localhost 18080 ops@acme.example "acme horse battery staple" $d/jar)
 echo "== $1: GET /login"
 wrk -t2 -c16 -d10s -H "Host: acme.localhost:18080" http://127.0.0.1:18080/login | grep -E "Requests/sec|Latency|Non-2xx"
 echo "== $1: GET / (dashboard, signed in)"

@@ -37,13 +37,9 @@ for s in rlssigned:18090 rlsplain:18091; do
 done
 trap 'kill ${pids[*]}' EXIT
 sleep 1
-cookie() { # port
-  local jar=$d/jar$1 tok
-  tok=$(curl -s -c $jar -b $jar --resolve acme.localhost:$1:127.0.0.1 http://acme.localhost:$1/login | grep -o 'name="_csrf" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"//')
-  curl -s -o /dev/null -c $jar -b $jar --resolve acme.localhost:$1:127.0.0.1 -d "username=ops@acme.example&password=acme+horse+battery+staple&_csrf=$tok" http://acme.localhost:$1/login
-  awk '$6=="landlord_session"{print $7}' $jar
-}
-cs=$(cookie 18090); cp=$(cookie 18091)
+. "$(dirname "$0")/signin.sh"
+cs=$(signin acme.localhost 18090 ops@acme.example "acme horse battery staple" $d/jar1)
+cp=$(signin acme.localhost 18091 ops@acme.example "acme horse battery staple" $d/jar2)
 rps() { wrk -t2 -c16 -d${DURATION:-10}s -H "Host: acme.localhost:$1" -H "Cookie: landlord_session=$2" http://127.0.0.1:$1$3 | awk '/Requests\/sec/{print $2}'; }
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END{print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 for page in / /users; do

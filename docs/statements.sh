@@ -17,13 +17,9 @@ psql -q -h 127.0.0.1 -U postgres test -c "ALTER ROLE landlord_app IN DATABASE te
 LANDLORD_DATABASE_URL="$LANDLORD_DATABASE_URL&application_name=stmtcount" $bin serve 2>/dev/null & pid=$!
 trap 'kill $pid; psql -q -h 127.0.0.1 -U postgres test -c "ALTER ROLE landlord_app IN DATABASE test RESET log_statement"' EXIT
 sleep 1
-login() { # host user password jar
-  local tok
-  tok=$(curl -s -c $4 -b $4 --resolve $1:18082:127.0.0.1 http://$1:18082/login | grep -o 'name="_csrf" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"//')
-  curl -s -o /dev/null -c $4 -b $4 --resolve $1:18082:127.0.0.1 --data-urlencode "username=$2" --data-urlencode "password=$3" -d "_csrf=$tok" http://$1:18082/login
-}
-login acme.localhost ops@acme.example "acme horse battery staple" $d/acme
-login localhost root@example.com "master horse battery staple" $d/master
+. "$(dirname "$0")/signin.sh"
+signin acme.localhost 18082 ops@acme.example "acme horse battery staple" $d/acme >/dev/null
+signin localhost 18082 root@example.com "master horse battery staple" $d/master >/dev/null
 count() { # label host jar path
   curl -s -o /dev/null -b $3 --resolve $2:18082:127.0.0.1 http://$2:18082$4   # warm the prepared statements
   sleep 0.3; local before; before=$(wc -l < "$log")
