@@ -24,6 +24,15 @@ const (
 	ActionUserDisable       = "user.disable"
 	ActionUserPasswordReset = "user.password_reset"
 	ActionRoleCreate        = "role.create"
+	ActionRoleUpdate        = "role.update"
+	ActionRoleDelete        = "role.delete"
+	ActionTemplatePropagate = "role.template_propagate"
+	ActionTenantRoleCreate  = "tenant_role.create"
+	ActionTenantRoleUpdate  = "tenant_role.update"
+	ActionTenantRoleDelete  = "tenant_role.delete"
+	ActionTenantDelete      = "tenant.delete"
+	ActionUserUpdate        = "user.update"
+	ActionUserDelete        = "user.delete"
 )
 
 // Outcomes of an audited action.
@@ -122,6 +131,18 @@ func truncate(s string, n int) string {
 type change struct {
 	Field         string
 	Before, After any
+}
+
+// permissionChanges lists the features whose level differs, as changes of
+// "permissions.<feature>".
+func permissionChanges(before, after Permissions) []change {
+	var out []change
+	for _, f := range Features {
+		if before.Level(f) != after.Level(f) {
+			out = append(out, change{"permissions." + string(f), before.Level(f).String(), after.Level(f).String()})
+		}
+	}
+	return out
 }
 
 // changeDetails is the JSON of the fields that changed: {"name":{"before":…,"after":…}}.

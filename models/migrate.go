@@ -208,7 +208,81 @@ CREATE INDEX login_failures_last ON login_failures (last_failure_at);
 		name:     "tenant context signed with a key request traffic cannot read",
 		postgres: signedContextSQL + rlsSQL(append(tenantTables, "user_sessions", "tenant_usage")...),
 	},
+	{
+		version: 6,
+		name:    "tenant roles, role templates, resources",
+		// Tenant roles are the master's caps on what a subtenant's users may be
+		// given; like the tenant registry they are readable by everyone and
+		// written only by the master's cross-tenant operations. Every existing
+		// subtenant gets the install's first tenant role, which caps nothing.
+		sql: `
+CREATE TABLE tenant_roles (
+	id {{id}},
+	name TEXT NOT NULL,
+	description TEXT NOT NULL DEFAULT '',
+	permissions TEXT NOT NULL DEFAULT '{}',
+	version INTEGER NOT NULL DEFAULT 1,
+	created_at {{time}} NOT NULL,
+	updated_at {{time}} NOT NULL
+);
+CREATE UNIQUE INDEX tenant_roles_name ON tenant_roles (lower(name));
+INSERT INTO tenant_roles (name, description, permissions, created_at, updated_at)
+	VALUES ('Standard', 'Every feature at full.', '` + fullPermissionsJSON + `', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP);
+UPDATE tenants SET tenant_role_id = (SELECT min(id) FROM tenant_roles) WHERE NOT is_master AND tenant_role_id IS NULL;
+CREATE INDEX tenants_tenant_role ON tenants (tenant_role_id);
+ALTER TABLE roles ADD COLUMN multitenant BOOLEAN NOT NULL DEFAULT FALSE;
+ALTER TABLE roles ADD COLUMN template_id {{ref}} REFERENCES roles(id) ON DELETE SET NULL;
+ALTER TABLE roles ADD COLUMN linked BOOLEAN NOT NULL DEFAULT FALSE;
+CREATE INDEX roles_template ON roles (template_id, linked);
+CREATE INDEX users_role ON users (tenant_id, role_id);
+CREATE TABLE resources (
+	id {{id}},
+	tenant_id {{ref}} NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+	kind TEXT NOT NULL,
+	name TEXT NOT NULL,
+	attributes TEXT NOT NULL DEFAULT '{}',
+	version INTEGER NOT NULL DEFAULT 1,
+	created_at {{time}} NOT NULL,
+	updated_at {{time}} NOT NULL,
+	UNIQUE (tenant_id, id)
+);
+CREATE INDEX resources_tenant_name ON resources (tenant_id, lower(name));
+ALTER TABLE tenant_usage ADD COLUMN resources INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX tenant_usage_resources ON tenant_usage (resources, tenant_id);
+`,
+		sqlite: `
+CREATE TRIGGER tenant_usage_resource_added AFTER INSERT ON resources BEGIN
+	UPDATE tenant_usage SET resources = resources + 1 WHERE tenant_id = NEW.tenant_id;
+END;
+CREATE TRIGGER tenant_usage_resource_removed AFTER DELETE ON resources BEGIN
+	UPDATE tenant_usage SET resources = resources - 1 WHERE tenant_id = OLD.tenant_id;
+END;
+`,
+		postgres: `GRANT SELECT, INSERT, UPDATE, DELETE ON tenant_roles, resources TO ` + AppRole + `;
+GRANT USAGE, SELECT ON SEQUENCE tenant_roles_id_seq, resources_id_seq TO ` + AppRole + `;
+ALTER TABLE tenant_roles ENABLE ROW LEVEL SECURITY;
+ALTER TABLE tenant_roles FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_roles_read ON tenant_roles FOR SELECT USING (true);
+CREATE POLICY tenant_roles_write ON tenant_roles FOR ALL USING ((SELECT landlord_scope()) = -1) WITH CHECK ((SELECT landlord_scope()) = -1);
+CREATE FUNCTION tenant_usage_resources() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	IF TG_OP = 'INSERT' THEN
+		UPDATE tenant_usage SET resources = resources + 1 WHERE tenant_id = NEW.tenant_id;
+	ELSE
+		UPDATE tenant_usage SET resources = resources - 1 WHERE tenant_id = OLD.tenant_id;
+	END IF;
+	RETURN NULL;
+END $$;
+CREATE TRIGGER tenant_usage_resources AFTER INSERT OR DELETE ON resources FOR EACH ROW EXECUTE FUNCTION tenant_usage_resources();
+` + rlsSQL("resources"),
+	},
 }
+
+// fullPermissionsJSON is FullPermissions as stored, for migrations.
+var fullPermissionsJSON = func() string {
+	v, _ := FullPermissions().Value()
+	return v.(string)
+}()
 
 // appRoleSQL creates the application role (once per cluster; concurrent installs
 // may race, hence the exception handler) and gives it the data privileges only.

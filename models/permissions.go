@@ -125,3 +125,49 @@ func (p *Permissions) Scan(src any) error {
 // decodedPermissions maps stored permission texts to their decoded values,
 // which callers receive as copies.
 var decodedPermissions sync.Map
+
+// Capped is what p grants under a tenant role's cap: per feature, the lower
+// of the two levels.
+func (p Permissions) Capped(cap Permissions) Permissions {
+	out := Permissions{}
+	for _, f := range Features {
+		out[f] = min(p.Level(f), cap.Level(f))
+	}
+	return out
+}
+
+// cleaned keeps the catalogue's features only, so a stored role names nothing
+// the console does not know.
+func (p Permissions) cleaned() Permissions {
+	out := Permissions{}
+	for _, f := range Features {
+		if l := p.Level(f); l > LevelNone {
+			out[f] = l
+		}
+	}
+	return out
+}
+
+// Right is one feature of a user's effective permissions, with why: the
+// level the user's role grants and the cap of the tenant's role.
+type Right struct {
+	Feature   Feature
+	Role      Level
+	Cap       Level
+	Capped    bool // the tenant has a cap (every subtenant; the master has none)
+	Effective Level
+}
+
+// Rights lays role permissions and a cap side by side, feature by feature.
+func Rights(role Permissions, cap Permissions, capped bool) []Right {
+	out := make([]Right, 0, len(Features))
+	for _, f := range Features {
+		r := Right{Feature: f, Role: role.Level(f), Cap: LevelFull, Capped: capped, Effective: role.Level(f)}
+		if capped {
+			r.Cap = cap.Level(f)
+			r.Effective = min(r.Role, r.Cap)
+		}
+		out = append(out, r)
+	}
+	return out
+}

@@ -2,32 +2,136 @@ package models
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
 
 	"gorm.io/gorm"
 )
 
-// NewRole is what creating a user role needs.
+// NewRole is what creating a user role needs. Multitenant makes a master
+// role a template, copied into every subtenant.
 type NewRole struct {
 	Name        string
 	Description string
 	Permissions Permissions
+	Multitenant bool
 }
 
-// CreateRole adds a user role to the context's tenant.
-func (s *Store) CreateRole(ctx context.Context, n NewRole) (*Role, error) {
+func (n *NewRole) validate() error {
 	n.Name, n.Description = strings.TrimSpace(n.Name), strings.TrimSpace(n.Description)
 	f := fieldErrors{}
 	f.text("name", n.Name, "Enter a name.", 100)
 	f.text("description", n.Description, "", 2000)
-	if err := f.err(); err != nil {
+	return f.err()
+}
+
+// RoleOrigin says where a role comes from, as the roles page shows it.
+func (r *Role) Origin() string {
+	switch {
+	case r.Multitenant:
+		return "template"
+	case r.TemplateID != nil && r.Linked:
+		return "linked"
+	case r.TemplateID != nil:
+		return "detached"
+	}
+	return "own"
+}
+
+// RoleRow is one line of the roles page.
+type RoleRow struct {
+	Role
+	Users    int64
+	Template string // the template's name, for a copy
+}
+
+// Roles lists the context tenant's user roles by name, each with the number
+// of users holding it.
+func (s *Store) Roles(ctx context.Context) ([]RoleRow, error) {
+	var rows []RoleRow
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		var roles []Role
+		if err := tx.Order("lower(name), id").Find(&roles).Error; err != nil {
+			return err
+		}
+		var counts []struct {
+			RoleID uint64
+			N      int64
+		}
+		if err := tx.Model(&User{}).Select("role_id, count(*) AS n").Where("role_id IS NOT NULL").Group("role_id").Scan(&counts).Error; err != nil {
+			return err
+		}
+		held := map[uint64]int64{}
+		for _, c := range counts {
+			held[c.RoleID] = c.N
+		}
+		for _, r := range roles {
+			rows = append(rows, RoleRow{Role: r, Users: held[r.ID]})
+		}
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
-	now := s.now()
-	r := &Role{Name: n.Name, Description: n.Description, Permissions: n.Permissions, Version: 1, CreatedAt: now, UpdatedAt: now}
-	if r.Permissions == nil {
-		r.Permissions = Permissions{}
+	// The templates live in the master tenant; their names are read with the
+	// registry rule (a name only), not through this tenant's scope.
+	return rows, s.nameTemplates(ctx, rows)
+}
+
+func (s *Store) nameTemplates(ctx context.Context, rows []RoleRow) error {
+	var ids []uint64
+	for _, r := range rows {
+		if r.TemplateID != nil {
+			ids = append(ids, *r.TemplateID)
+		}
 	}
+	if len(ids) == 0 {
+		return nil
+	}
+	var names []struct {
+		ID   uint64
+		Name string
+	}
+	err := s.tx(AcrossTenants(ctx, "name the templates a tenant's roles were copied from"), func(tx *gorm.DB) error {
+		return tx.Model(&Role{}).Select("id, name").Where("id IN ? AND multitenant", ids).Scan(&names).Error
+	})
+	byID := map[uint64]string{}
+	for _, n := range names {
+		byID[n.ID] = n.Name
+	}
+	for i := range rows {
+		if rows[i].TemplateID != nil {
+			rows[i].Template = byID[*rows[i].TemplateID]
+		}
+	}
+	return err
+}
+
+// Role returns one of the context tenant's roles.
+func (s *Store) Role(ctx context.Context, id uint64) (*Role, error) {
+	var r Role
+	err := s.tx(ctx, func(tx *gorm.DB) error { return tx.Where("id = ?", id).Take(&r).Error })
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, ErrNotFound
+	}
+	return &r, err
+}
+
+// CreateRole adds a user role to the context's tenant. A multi-tenant role
+// (master only) is copied, linked, into every subtenant that has no role of
+// that name, by one statement; its audit event says how many.
+func (s *Store) CreateRole(ctx context.Context, n NewRole) (*Role, error) {
+	if err := n.validate(); err != nil {
+		return nil, err
+	}
+	if n.Multitenant {
+		if err := requireMaster(ctx, FeatureRoles, LevelFull); err != nil {
+			return nil, err
+		}
+	}
+	now := s.now()
+	r := &Role{Name: n.Name, Description: n.Description, Permissions: n.Permissions.cleaned(), Multitenant: n.Multitenant, Version: 1, CreatedAt: now, UpdatedAt: now}
 	err := s.tx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Create(r).Error; err != nil {
 			if isUniqueViolation(err) {
@@ -35,10 +139,261 @@ func (s *Store) CreateRole(ctx context.Context, n NewRole) (*Role, error) {
 			}
 			return err
 		}
-		return s.record(tx, r.TenantID, Event{Action: ActionRoleCreate, TargetType: "role", TargetID: r.Name, Outcome: OutcomeSuccess})
+		details := changeDetails(append(permissionChanges(Permissions{}, r.Permissions), change{"name", "", r.Name})...)
+		if r.Multitenant {
+			var copies int64
+			err := s.acrossIn(tx, "copy a new template into every subtenant", func(tx *gorm.DB) error {
+				res := tx.Exec(`
+INSERT INTO roles (tenant_id, name, description, permissions, multitenant, template_id, linked, version, created_at, updated_at)
+SELECT t.id, ?, ?, ?, FALSE, ?, TRUE, 1, ?, ?
+FROM tenants t
+WHERE NOT t.is_master AND NOT EXISTS (SELECT 1 FROM roles o WHERE o.tenant_id = t.id AND lower(o.name) = lower(?))`,
+					r.Name, r.Description, r.Permissions, r.ID, now, now, r.Name)
+				if res.Error != nil {
+					return res.Error
+				}
+				copies = res.RowsAffected
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			details = fmt.Sprintf(`{"template":true,"copies":%d,"changes":%s}`, copies, details)
+		}
+		return s.record(tx, r.TenantID, Event{Action: ActionRoleCreate, TargetType: "role", TargetID: r.Name, Outcome: OutcomeSuccess, Details: details})
 	})
 	if err != nil {
 		return nil, err
 	}
 	return r, nil
+}
+
+// RoleChanges is what editing a role may change.
+type RoleChanges struct {
+	Name        string
+	Description string
+	Permissions Permissions
+}
+
+// RoleUpdate says what an edit did beyond the role itself.
+type RoleUpdate struct {
+	Detached   bool  // a linked copy stopped following its template
+	Propagated int64 // linked copies a template's edit rewrote
+}
+
+// UpdateRole edits one of the context tenant's roles at version, the one the
+// editor read. Editing a linked copy detaches it for good. Editing a template
+// rewrites every still-linked copy with one statement; a new name that a
+// subtenant already uses for another role is refused, naming how many.
+func (s *Store) UpdateRole(ctx context.Context, id uint64, version int, ch RoleChanges) (*Role, RoleUpdate, error) {
+	n := NewRole{Name: ch.Name, Description: ch.Description}
+	if err := n.validate(); err != nil {
+		return nil, RoleUpdate{}, err
+	}
+	ch.Name, ch.Description, ch.Permissions = n.Name, n.Description, ch.Permissions.cleaned()
+	var (
+		r   Role
+		out RoleUpdate
+	)
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Where("id = ?", id).Take(&r).Error; err != nil {
+			return err
+		}
+		if r.Version != version {
+			return ErrConflict
+		}
+		if r.Multitenant {
+			if err := requireMaster(ctx, FeatureRoles, LevelFull); err != nil {
+				return err
+			}
+		}
+		before := r
+		updates := map[string]any{"name": ch.Name, "description": ch.Description, "permissions": ch.Permissions,
+			"updated_at": s.now(), "version": gorm.Expr("version + 1")}
+		if r.Linked {
+			updates["linked"] = false
+			out.Detached = true
+		}
+		res := tx.Model(&Role{}).Where("id = ? AND version = ?", id, version).Updates(updates)
+		if res.Error != nil {
+			if isUniqueViolation(res.Error) {
+				return &ValidationError{Fields: map[string]string{"name": "A role with this name exists."}}
+			}
+			return res.Error
+		}
+		if res.RowsAffected != 1 {
+			return ErrConflict
+		}
+		r.Name, r.Description, r.Permissions, r.Version, r.Linked = ch.Name, ch.Description, ch.Permissions, version+1, false
+		changes := append([]change{{"name", before.Name, r.Name}, {"description", before.Description, r.Description}},
+			permissionChanges(before.Permissions, r.Permissions)...)
+		if out.Detached {
+			changes = append(changes, change{"linked", true, false})
+		}
+		if r.Multitenant {
+			err := s.acrossIn(tx, "rewrite a template's linked copies", func(tx *gorm.DB) error {
+				n, err := s.propagate(tx, &r)
+				out.Propagated = n
+				return err
+			})
+			if err != nil {
+				return err
+			}
+			changes = append(changes, change{"linked_copies_rewritten", nil, out.Propagated})
+		}
+		return s.record(tx, r.TenantID, Event{Action: ActionRoleUpdate, TargetType: "role", TargetID: r.Name, Outcome: OutcomeSuccess, Details: changeDetails(changes...)})
+	})
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, out, ErrNotFound
+	}
+	if err != nil {
+		return nil, RoleUpdate{}, err
+	}
+	return &r, out, nil
+}
+
+// propagate rewrites every linked copy of template t in one statement, after
+// checking in one more that no subtenant holds another role of t's name.
+func (s *Store) propagate(tx *gorm.DB, t *Role) (int64, error) {
+	var clashes int64
+	err := tx.Raw(`SELECT count(*) FROM roles o WHERE lower(o.name) = lower(?) AND o.tenant_id <> ?
+		AND NOT (o.template_id IS NOT NULL AND o.template_id = ? AND o.linked)`, t.Name, t.TenantID, t.ID).Scan(&clashes).Error
+	if err != nil {
+		return 0, err
+	}
+	if clashes > 0 {
+		return 0, &ValidationError{Fields: map[string]string{"name": fmt.Sprintf(
+			"%d subtenant(s) already have another role named %q; choose another name.", clashes, t.Name)}}
+	}
+	res := tx.Exec(`UPDATE roles SET name = ?, description = ?, permissions = ?, version = version + 1, updated_at = ?
+		WHERE template_id = ? AND linked`, t.Name, t.Description, t.Permissions, s.now(), t.ID)
+	return res.RowsAffected, res.Error
+}
+
+// DeleteRole removes one of the context tenant's roles, if no user holds it.
+// A template's copies stay in their tenants as their own roles.
+func (s *Store) DeleteRole(ctx context.Context, id uint64) error {
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		var r Role
+		if err := tx.Where("id = ?", id).Take(&r).Error; err != nil {
+			return err
+		}
+		var held int64
+		if err := tx.Model(&User{}).Where("role_id = ?", id).Count(&held).Error; err != nil {
+			return err
+		}
+		if held > 0 {
+			return &ValidationError{Fields: map[string]string{"role": fmt.Sprintf("%d user(s) have this role; give them another role first.", held)}}
+		}
+		if r.Multitenant {
+			if err := requireMaster(ctx, FeatureRoles, LevelFull); err != nil {
+				return err
+			}
+			if err := s.acrossIn(tx, "release a deleted template's copies", func(tx *gorm.DB) error {
+				return tx.Exec("UPDATE roles SET template_id = NULL, linked = FALSE WHERE template_id = ?", r.ID).Error
+			}); err != nil {
+				return err
+			}
+		}
+		if err := tx.Delete(&Role{}, r.ID).Error; err != nil {
+			return err
+		}
+		return s.record(tx, r.TenantID, Event{Action: ActionRoleDelete, TargetType: "role", TargetID: r.Name, Outcome: OutcomeSuccess,
+			Details: changeDetails(append(permissionChanges(r.Permissions, Permissions{}), change{"name", r.Name, ""})...)})
+	})
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return ErrNotFound
+	}
+	return err
+}
+
+// RoleImpact previews an edit of one of the context tenant's roles: how many
+// users hold it, how many of them would gain or lose an effective right with
+// perms, and, for a template, how many linked copies (and their holders) follow.
+type RoleImpact struct {
+	Holders       int64
+	Changed       int64 // holders whose effective rights would change
+	LinkedCopies  int64
+	CopyHolders   int64
+	ChangedLevels []change
+}
+
+// PreviewRole computes the RoleImpact of giving role id the permissions perms.
+func (s *Store) PreviewRole(ctx context.Context, id uint64, perms Permissions) (RoleImpact, error) {
+	var im RoleImpact
+	var r Role
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Where("id = ?", id).Take(&r).Error; err != nil {
+			return err
+		}
+		return tx.Model(&User{}).Where("role_id = ?", id).Count(&im.Holders).Error
+	})
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return im, ErrNotFound
+	}
+	if err != nil {
+		return im, err
+	}
+	perms = perms.cleaned()
+	im.ChangedLevels = permissionChanges(r.Permissions, perms)
+	capped, cap, err := s.tenantCap(ctx, r.TenantID)
+	if err != nil {
+		return im, err
+	}
+	if !capped || !equalPermissions(r.Permissions.Capped(cap), perms.Capped(cap)) {
+		im.Changed = im.Holders
+	}
+	if r.Multitenant {
+		err = s.tx(AcrossTenants(ctx, "count a template's linked copies and their holders"), func(tx *gorm.DB) error {
+			if err := tx.Model(&Role{}).Where("template_id = ? AND linked", id).Count(&im.LinkedCopies).Error; err != nil {
+				return err
+			}
+			return tx.Model(&User{}).Joins("JOIN roles ON roles.tenant_id = users.tenant_id AND roles.id = users.role_id").
+				Where("roles.template_id = ? AND roles.linked", id).Count(&im.CopyHolders).Error
+		})
+	}
+	if !capped && len(im.ChangedLevels) == 0 {
+		im.Changed = 0
+	}
+	return im, err
+}
+
+func equalPermissions(a, b Permissions) bool {
+	for _, f := range Features {
+		if a.Level(f) != b.Level(f) {
+			return false
+		}
+	}
+	return true
+}
+
+// tenantCap is the cap tenant id's users are under: none for the master.
+func (s *Store) tenantCap(ctx context.Context, tenantID uint64) (capped bool, cap Permissions, err error) {
+	var t Tenant
+	err = s.db.WithContext(ctx).Where("id = ?", tenantID).Take(&t).Error
+	if err != nil || t.IsMaster {
+		return false, nil, err
+	}
+	cap = Permissions{}
+	if t.TenantRoleID != nil {
+		var tr TenantRole
+		if err := s.db.WithContext(ctx).Where("id = ?", *t.TenantRoleID).Take(&tr).Error; err != nil {
+			return true, nil, err
+		}
+		cap = tr.Permissions
+	}
+	return true, cap, nil
+}
+
+// seedTemplates copies every master template, linked, into tenant t (which
+// may already have roles; a template whose name it uses is skipped) in one
+// statement. tx must be across tenants.
+func (s *Store) seedTemplates(tx *gorm.DB, tenantID uint64) error {
+	now := s.now()
+	return tx.Exec(`
+INSERT INTO roles (tenant_id, name, description, permissions, multitenant, template_id, linked, version, created_at, updated_at)
+SELECT ?, m.name, m.description, m.permissions, FALSE, m.id, TRUE, 1, ?, ?
+FROM roles m JOIN tenants mt ON mt.id = m.tenant_id AND mt.is_master
+WHERE m.multitenant AND NOT EXISTS (SELECT 1 FROM roles o WHERE o.tenant_id = ? AND lower(o.name) = lower(m.name))`,
+		tenantID, now, now, tenantID).Error
 }

@@ -512,13 +512,13 @@ func namesItsRows(db *gorm.DB) bool {
 	return named
 }
 
-// registryTable is the tenant registry: every request reads it to resolve its
-// host, but only the master's cross-tenant operations may change it (the same
-// rule as its row-level security policy on PostgreSQL).
-const registryTable = "tenants"
+// registryTables are the tenant registry and the master's tenant roles: every
+// request may read them, but only the master's cross-tenant operations may
+// change them (the same rule as their row-level security policies on PostgreSQL).
+var registryTables = map[string]bool{"tenants": true, "tenant_roles": true}
 
 func registryWriteAllowed(db *gorm.DB) bool {
-	if db.Statement.Table != registryTable || acrossTenants(db.Statement.Context) {
+	if !registryTables[db.Statement.Table] || acrossTenants(db.Statement.Context) {
 		return true
 	}
 	db.AddError(fmt.Errorf("%w: the tenant registry changes only through AcrossTenants", ErrScopeViolation))

@@ -2,6 +2,7 @@ package models_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -117,10 +118,12 @@ func ids(us []models.User) []uint64 {
 	return out
 }
 
+// sameIDs says whether a and b hold the same ids, in any order.
 func sameIDs(a, b []uint64) bool {
 	if len(a) != len(b) {
 		return false
 	}
+	a, b = slices.Sorted(slices.Values(a)), slices.Sorted(slices.Values(b))
 	for i := range a {
 		if a[i] != b[i] {
 			return false

@@ -444,7 +444,7 @@ func TestSubqueryNamingATenantTableIsRefused(t *testing.T) {
 				// SQLite's x IN t is x IN (SELECT * FROM t): an oracle for beta's user count.
 				name: "IN a tenant table",
 				run: func(tx *gorm.DB) (any, error) {
-					return count(tx.Model(&models.User{}).Where("(?, ?) IN tenant_usage", w.b.ID, len(w.bUsers)))
+					return count(tx.Model(&models.User{}).Where("(?, ?, 0) IN tenant_usage", w.b.ID, len(w.bUsers)))
 				},
 				confined: inConfined,
 			},

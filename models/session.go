@@ -39,7 +39,7 @@ func (s *Store) OpenSession(ctx context.Context, u *User, ttl time.Duration) (st
 
 // sessionCheckSQL checks a signed-in request in one statement: the host's
 // tenant is enabled, the session is open and unexpired, its user is enabled
-// with the same session version, and the user's role. It is the whole
+// with the same session version, the user's role and the tenant role's cap. It is the whole
 // per-request cost of being signed in, so revocation (logout, disabling a user
 // or a tenant, a password reset) takes effect on the very next request, on
 // every server process. {{sub}}, {{hash}} and {{now}} are its parameters,
@@ -48,12 +48,13 @@ const sessionCheckSQL = `
 SELECT t.id, t.subdomain, t.name, t.is_master, t.tenant_role_id, t.version,
 	u.id, u.username, u.email, u.first_name, u.last_name, u.role_id,
 	u.identity_source, u.session_version, u.last_login_at, u.version,
-	r.name, r.permissions
+	r.name, r.permissions, tr.permissions
 FROM {{schema}}tenants t
 JOIN {{schema}}user_sessions s ON s.tenant_id = t.id
 JOIN {{schema}}users u ON u.tenant_id = s.tenant_id AND u.id = s.user_id
 	AND u.enabled AND u.session_version = s.session_version
 LEFT JOIN {{schema}}roles r ON r.tenant_id = u.tenant_id AND r.id = u.role_id
+LEFT JOIN {{schema}}tenant_roles tr ON tr.id = t.tenant_role_id
 WHERE t.subdomain = {{sub}} AND t.enabled AND s.token_hash = {{hash}} AND s.expires_at > {{now}}`
 
 // sessionCheckFunction wraps sessionCheckSQL for PostgreSQL. Outside a store
@@ -82,7 +83,7 @@ CREATE FUNCTION landlord_session_check(p_subdomain text, p_token_hash text, p_no
 RETURNS TABLE (t_id bigint, t_subdomain text, t_name text, t_is_master boolean, t_tenant_role_id bigint, t_version integer,
 	u_id bigint, u_username text, u_email text, u_first_name text, u_last_name text, u_role_id bigint,
 	u_identity_source text, u_session_version integer, u_last_login_at timestamptz, u_version integer,
-	r_name text, r_permissions text)
+	r_name text, r_permissions text, tr_permissions text)
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 AS $fn$` + declare + `
 BEGIN` + enter + `
@@ -112,12 +113,13 @@ func (s *Store) SessionUser(ctx context.Context, subdomain, id string) (*Tenant,
 		u        = User{Enabled: true}
 		roleName sql.NullString
 		perms    sql.NullString
+		cap      sql.NullString
 	)
 	err := s.sqlDB.QueryRowContext(ctx, query, args...).Scan(
 		&t.ID, &t.Subdomain, &t.Name, &t.IsMaster, &t.TenantRoleID, &t.Version,
 		&u.ID, &u.Username, &u.Email, &u.FirstName, &u.LastName, &u.RoleID,
 		&u.IdentitySource, &u.SessionVersion, &u.LastLoginAt, &u.Version,
-		&roleName, &perms)
+		&roleName, &perms, &cap)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, ErrNotFound
 	}
@@ -131,6 +133,13 @@ func (s *Store) SessionUser(ctx context.Context, subdomain, id string) (*Tenant,
 			return nil, nil, err
 		}
 		u.Role = r
+	}
+	// A subtenant without a tenant role is capped at nothing.
+	u.Capped = !t.IsMaster
+	if u.Capped && cap.Valid {
+		if err := u.Cap.Scan(cap.String); err != nil {
+			return nil, nil, err
+		}
 	}
 	return &t, &u, nil
 }

@@ -49,7 +49,7 @@ type Options struct {
 }
 
 // tenantModels are the tenant-owned tables the scoping callbacks guard.
-var tenantModels = []any{&User{}, &Role{}, &AuditEvent{}, &LoginHandoff{}, &UserSession{}, &TenantUsage{}}
+var tenantModels = []any{&User{}, &Role{}, &AuditEvent{}, &LoginHandoff{}, &UserSession{}, &TenantUsage{}, &Resource{}}
 
 // Open connects to the database and installs tenant scoping. It does not migrate.
 func Open(opts Options) (*Store, error) {
@@ -180,6 +180,27 @@ func (s *Store) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 // inTenant runs fn confined to tenantID, whatever tenant ctx carried.
 func (s *Store) inTenant(ctx context.Context, tenantID uint64, fn func(tx *gorm.DB) error) error {
 	return s.tx(WithTenant(withoutAcross(ctx), tenantID), fn)
+}
+
+// acrossIn runs fn across tenants inside tx, a transaction confined to one
+// tenant, then confines tx to that tenant again: for the few steps of a
+// tenant's own operation that reach every tenant (a template's copies).
+func (s *Store) acrossIn(tx *gorm.DB, why string, fn func(tx *gorm.DB) error) error {
+	ctx := tx.Statement.Context
+	tenant, _ := TenantFrom(ctx)
+	enter := func(tenant uint64, across bool) error {
+		if !s.postgres {
+			return nil
+		}
+		return tx.WithContext(internalSQL(ctx)).Exec("SELECT landlord_enter(?, ?, ?)", int64(tenant), across, s.enterProof(tenant, across)).Error
+	}
+	if err := enter(0, true); err != nil {
+		return err
+	}
+	if err := fn(tx.WithContext(AcrossTenants(ctx, why))); err != nil {
+		return err
+	}
+	return enter(tenant, false)
 }
 
 // withoutAcross drops a cross-tenant grant from ctx so a step confined to one

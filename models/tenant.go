@@ -134,6 +134,13 @@ func (s *Store) CreateTenant(ctx context.Context, n NewTenant) (*Tenant, error) 
 		if err := requireMaster(ctx, FeatureTenants, LevelFull); err != nil {
 			return err
 		}
+		if t.TenantRoleID == nil {
+			id, err := s.defaultTenantRole(tx)
+			if err != nil {
+				return err
+			}
+			t.TenantRoleID = &id
+		}
 		if err := tx.Create(t).Error; err != nil {
 			if isUniqueViolation(err) {
 				return &ValidationError{Fields: map[string]string{"subdomain": "That subdomain is taken."}}
@@ -142,6 +149,9 @@ func (s *Store) CreateTenant(ctx context.Context, n NewTenant) (*Tenant, error) 
 		}
 		role := &Role{TenantID: t.ID, Name: AdminRoleName, Description: "Full rights in this tenant.", Permissions: FullPermissions(), Version: 1, CreatedAt: now, UpdatedAt: now}
 		if err := tx.Create(role).Error; err != nil {
+			return err
+		}
+		if err := s.seedTemplates(tx, t.ID); err != nil {
 			return err
 		}
 		return s.record(tx, master.ID, Event{Action: ActionTenantCreate, TargetType: "tenant", TargetID: t.Subdomain, Outcome: OutcomeSuccess})

@@ -15,13 +15,18 @@ import (
 // AdminRoleName is the full-rights role every tenant starts with.
 const AdminRoleName = "Administrator"
 
-// Role is a tenant's user role: a level per feature.
+// Role is a tenant's user role: a level per feature. In the master tenant a
+// role may be a multi-tenant template; its copies in subtenants point at it
+// with TemplateID and follow its edits while Linked.
 type Role struct {
 	ID          uint64 `gorm:"primaryKey"`
 	TenantID    uint64
 	Name        string
 	Description string
 	Permissions Permissions `gorm:"type:text"`
+	Multitenant bool
+	TemplateID  *uint64
+	Linked      bool
 	Version     int
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
@@ -45,6 +50,10 @@ type User struct {
 	Version        int
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
+	// Cap is the tenant role's cap on what the role grants, loaded with the
+	// user where rights are checked; Capped is false in the master tenant only.
+	Cap    Permissions `gorm:"-"`
+	Capped bool        `gorm:"-"`
 }
 
 // DisplayName is the user's full name, or the username when none is set.
@@ -58,12 +67,17 @@ func (u *User) DisplayName() string {
 // Level is the user's effective level on feature f.
 func (u *User) Level(f Feature) Level { return u.Permissions().Level(f) }
 
-// Permissions is what the user's role grants (none without a role).
+// Permissions is what the user may do: what the role grants (none without a
+// role), capped by the tenant role in a subtenant.
 func (u *User) Permissions() Permissions {
-	if u.Role == nil {
-		return Permissions{}
+	p := Permissions{}
+	if u.Role != nil {
+		p = u.Role.Permissions
 	}
-	return u.Role.Permissions
+	if u.Capped {
+		return p.Capped(u.Cap)
+	}
+	return p
 }
 
 // NewUser is what creating a user needs.

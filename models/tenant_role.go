@@ -1,0 +1,241 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// TenantRole is the master's cap on a subtenant: per feature, the most any of
+// the tenant's users may be given. Every subtenant has one.
+type TenantRole struct {
+	ID          uint64 `gorm:"primaryKey"`
+	Name        string
+	Description string
+	Permissions Permissions `gorm:"type:text"`
+	Version     int
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// TenantRoleRow is one line of the tenant roles page.
+type TenantRoleRow struct {
+	TenantRole
+	Tenants int64
+}
+
+// TenantRoles lists every tenant role by name with the number of tenants
+// holding each. Everyone may read tenant roles (a subtenant's admins see
+// their cap); this list is for the master's roles page.
+func (s *Store) TenantRoles(ctx context.Context) ([]TenantRoleRow, error) {
+	var rows []TenantRoleRow
+	err := s.tx(AcrossTenants(ctx, "the master's tenant roles"), func(tx *gorm.DB) error {
+		if err := requireMaster(ctx, FeatureRoles, LevelRead); err != nil {
+			return err
+		}
+		return tx.Model(&TenantRole{}).
+			Select("tenant_roles.*, (SELECT count(*) FROM tenants t WHERE t.tenant_role_id = tenant_roles.id) AS tenants").
+			Order("lower(tenant_roles.name), tenant_roles.id").Scan(&rows).Error
+	})
+	return rows, err
+}
+
+// TenantRole returns one tenant role.
+func (s *Store) TenantRole(ctx context.Context, id uint64) (*TenantRole, error) {
+	var tr TenantRole
+	err := s.db.WithContext(ctx).Where("id = ?", id).Take(&tr).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, ErrNotFound
+	}
+	return &tr, err
+}
+
+// CreateTenantRole adds a tenant role (master, roles: full).
+func (s *Store) CreateTenantRole(ctx context.Context, n NewRole) (*TenantRole, error) {
+	if err := n.validate(); err != nil {
+		return nil, err
+	}
+	if err := requireMaster(ctx, FeatureRoles, LevelFull); err != nil {
+		return nil, err
+	}
+	master, err := s.MasterTenant(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	tr := &TenantRole{Name: n.Name, Description: n.Description, Permissions: n.Permissions.cleaned(), Version: 1, CreatedAt: now, UpdatedAt: now}
+	err = s.tx(AcrossTenants(ctx, "create a tenant role"), func(tx *gorm.DB) error {
+		if err := tx.Create(tr).Error; err != nil {
+			if isUniqueViolation(err) {
+				return &ValidationError{Fields: map[string]string{"name": "A tenant role with this name exists."}}
+			}
+			return err
+		}
+		return s.record(tx, master.ID, Event{Action: ActionTenantRoleCreate, TargetType: "tenant_role", TargetID: tr.Name, Outcome: OutcomeSuccess,
+			Details: changeDetails(append(permissionChanges(Permissions{}, tr.Permissions), change{"name", "", tr.Name})...)})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return tr, nil
+}
+
+// UpdateTenantRole edits a tenant role at version. Its tenants' users get the
+// new cap on their very next request: the session check reads it.
+func (s *Store) UpdateTenantRole(ctx context.Context, id uint64, version int, ch RoleChanges) (*TenantRole, error) {
+	n := NewRole{Name: ch.Name, Description: ch.Description}
+	if err := n.validate(); err != nil {
+		return nil, err
+	}
+	if err := requireMaster(ctx, FeatureRoles, LevelFull); err != nil {
+		return nil, err
+	}
+	master, err := s.MasterTenant(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var tr TenantRole
+	err = s.tx(AcrossTenants(ctx, "edit a tenant role"), func(tx *gorm.DB) error {
+		if err := tx.Where("id = ?", id).Take(&tr).Error; err != nil {
+			return err
+		}
+		if tr.Version != version {
+			return ErrConflict
+		}
+		before := tr
+		res := tx.Model(&TenantRole{}).Where("id = ? AND version = ?", id, version).Updates(map[string]any{
+			"name": n.Name, "description": n.Description, "permissions": ch.Permissions.cleaned(),
+			"updated_at": s.now(), "version": gorm.Expr("version + 1")})
+		if res.Error != nil {
+			if isUniqueViolation(res.Error) {
+				return &ValidationError{Fields: map[string]string{"name": "A tenant role with this name exists."}}
+			}
+			return res.Error
+		}
+		if res.RowsAffected != 1 {
+			return ErrConflict
+		}
+		tr.Name, tr.Description, tr.Permissions, tr.Version = n.Name, n.Description, ch.Permissions.cleaned(), version+1
+		return s.record(tx, master.ID, Event{Action: ActionTenantRoleUpdate, TargetType: "tenant_role", TargetID: tr.Name, Outcome: OutcomeSuccess,
+			Details: changeDetails(append([]change{{"name", before.Name, tr.Name}, {"description", before.Description, tr.Description}},
+				permissionChanges(before.Permissions, tr.Permissions)...)...)})
+	})
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &tr, nil
+}
+
+// DeleteTenantRole removes a tenant role no tenant holds.
+func (s *Store) DeleteTenantRole(ctx context.Context, id uint64) error {
+	if err := requireMaster(ctx, FeatureRoles, LevelFull); err != nil {
+		return err
+	}
+	master, err := s.MasterTenant(ctx)
+	if err != nil {
+		return err
+	}
+	err = s.tx(AcrossTenants(ctx, "delete a tenant role"), func(tx *gorm.DB) error {
+		var tr TenantRole
+		if err := tx.Where("id = ?", id).Take(&tr).Error; err != nil {
+			return err
+		}
+		var held int64
+		if err := tx.Model(&Tenant{}).Where("tenant_role_id = ?", id).Count(&held).Error; err != nil {
+			return err
+		}
+		if held > 0 {
+			return &ValidationError{Fields: map[string]string{"role": fmt.Sprintf("%d tenant(s) have this tenant role; give them another first.", held)}}
+		}
+		if err := tx.Delete(&TenantRole{}, id).Error; err != nil {
+			return err
+		}
+		return s.record(tx, master.ID, Event{Action: ActionTenantRoleDelete, TargetType: "tenant_role", TargetID: tr.Name, Outcome: OutcomeSuccess,
+			Details: changeDetails(append(permissionChanges(tr.Permissions, Permissions{}), change{"name", tr.Name, ""})...)})
+	})
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return ErrNotFound
+	}
+	return err
+}
+
+// PreviewTenantRole counts the tenants holding tenant role id and the users
+// whose effective rights would change if its cap became perms.
+func (s *Store) PreviewTenantRole(ctx context.Context, id uint64, perms Permissions) (tenants, changed int64, err error) {
+	if err := requireMaster(ctx, FeatureRoles, LevelRead); err != nil {
+		return 0, 0, err
+	}
+	tr, err := s.TenantRole(ctx, id)
+	if err != nil {
+		return 0, 0, err
+	}
+	perms = perms.cleaned()
+	// Users are grouped by their role's stored permissions: few distinct
+	// texts, whatever the number of users.
+	var groups []struct {
+		Permissions Permissions `gorm:"type:text"`
+		N           int64
+	}
+	err = s.tx(AcrossTenants(ctx, "preview a tenant role's edit"), func(tx *gorm.DB) error {
+		if err := tx.Model(&Tenant{}).Where("tenant_role_id = ?", id).Count(&tenants).Error; err != nil {
+			return err
+		}
+		return tx.Model(&User{}).Select("roles.permissions AS permissions, count(*) AS n").
+			Joins("JOIN roles ON roles.tenant_id = users.tenant_id AND roles.id = users.role_id").
+			Joins("JOIN tenants ON tenants.id = users.tenant_id").
+			Where("tenants.tenant_role_id = ?", id).Group("roles.permissions").Scan(&groups).Error
+	})
+	for _, g := range groups {
+		if !equalPermissions(g.Permissions.Capped(tr.Permissions), g.Permissions.Capped(perms)) {
+			changed += g.N
+		}
+	}
+	return tenants, changed, err
+}
+
+// defaultTenantRole is the tenant role a tenant created without naming one
+// gets: the first one made (the install's "Standard").
+func (s *Store) defaultTenantRole(tx *gorm.DB) (uint64, error) {
+	var tr TenantRole
+	if err := tx.Order("id").Take(&tr).Error; err != nil {
+		return 0, fmt.Errorf("no tenant role to give the tenant: %w", err)
+	}
+	return tr.ID, nil
+}
+
+// UserRights returns a user of the context tenant with their role, the
+// tenant role capping it (nil in the master tenant), and their rights feature
+// by feature: what the role grants, the cap, and the lower of the two.
+func (s *Store) UserRights(ctx context.Context, userID uint64) (*User, *TenantRole, []Right, error) {
+	var u User
+	err := s.tx(ctx, func(tx *gorm.DB) error { return tx.Preload("Role").Where("id = ?", userID).Take(&u).Error })
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, nil, nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	var t Tenant
+	if err := s.db.WithContext(ctx).Where("id = ?", u.TenantID).Take(&t).Error; err != nil {
+		return nil, nil, nil, err
+	}
+	var tr *TenantRole
+	u.Capped, u.Cap = !t.IsMaster, Permissions{}
+	if u.Capped && t.TenantRoleID != nil {
+		if tr, err = s.TenantRole(ctx, *t.TenantRoleID); err != nil {
+			return nil, nil, nil, err
+		}
+		u.Cap = tr.Permissions
+	}
+	role := Permissions{}
+	if u.Role != nil {
+		role = u.Role.Permissions
+	}
+	return &u, tr, Rights(role, u.Cap, u.Capped), nil
+}
