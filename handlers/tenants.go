@@ -21,7 +21,7 @@ func Tenants(store *models.Store) echo.HandlerFunc {
 		rows := make([]views.TenantRow, len(p.Rows))
 		for i, t := range p.Rows {
 			rows[i] = views.TenantRow{
-				Subdomain: t.Subdomain, Name: t.Name, Users: t.Users, Enabled: t.Enabled, IsMaster: t.IsMaster,
+				Subdomain: t.Subdomain, Name: t.Name, TenantRole: t.TenantRole, Users: t.Users, Resources: t.Resources, Enabled: t.Enabled, IsMaster: t.IsMaster,
 				Created: t.CreatedAt.UTC().Format(time.DateOnly),
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"net/url"
+	"strconv"
 
 	"github.com/gorilla/securecookie"
 )
@@ -58,3 +59,105 @@ func (w *Wizard) Open(session, sealed string) (url.Values, error) {
 	}
 	return url.Values(values), nil
 }
+
+// WizardStep is one page of a wizard: the form fields it asks for, and the
+// check of what was typed there (field → message; nil when all is well).
+type WizardStep struct {
+	Name   string
+	Title  string
+	Fields []string
+	Check  func(values url.Values) map[string]string
+}
+
+// WizardPage is what a wizard shows next: a step (its index in the flow),
+// every value typed so far, the messages for this step, and the sealed state
+// to put in the page's hidden "_wizard" field. Done means the last step was
+// confirmed: the caller now runs the operation with Values.
+type WizardPage struct {
+	Step   int
+	Values url.Values
+	Errors map[string]string
+	Sealed string
+	Done   bool
+}
+
+// Wizard form fields: the sealed state, the step the page showed, and the
+// button pressed ("back", "next"; the last step's button is "finish").
+const (
+	WizardStateField  = "_wizard"
+	WizardStepField   = "_step"
+	WizardActionField = "_action"
+)
+
+// Advance reads a posted wizard page. The step's own fields are taken from
+// the form, the rest from the sealed state. "back" goes one step back without
+// checking; anything else checks the step and moves on only when it passes.
+// The state records the furthest step whose check passed, so a page cannot
+// skip a check by posting a later step number.
+func (w *Wizard) Advance(session string, form url.Values, steps []WizardStep) (WizardPage, error) {
+	values, err := w.Open(session, form.Get(WizardStateField))
+	if err != nil {
+		return WizardPage{}, err
+	}
+	reached := atoi(values.Get("_reached"))
+	step := min(max(atoi(form.Get(WizardStepField)), 0), reached, len(steps)-1)
+	for _, f := range steps[step].Fields {
+		values[f] = form[f]
+		if values[f] == nil {
+			values.Del(f) // an unticked box or an absent field is no value
+		}
+	}
+	page := WizardPage{Step: step, Values: values}
+	back := form.Get(WizardActionField) == "back"
+	if !back && steps[step].Check != nil {
+		page.Errors = steps[step].Check(values)
+	}
+	switch {
+	case back:
+		page.Step = max(step-1, 0)
+	case len(page.Errors) > 0:
+	case step == len(steps)-1:
+		page.Done = true
+	default:
+		page.Step = step + 1
+		values.Set("_reached", itoa(max(reached, step+1)))
+	}
+	page.Sealed, err = w.Seal(session, values)
+	return page, err
+}
+
+// Start is the first page of a wizard, with nothing typed yet.
+func (w *Wizard) Start(session string, initial url.Values) (WizardPage, error) {
+	if initial == nil {
+		initial = url.Values{}
+	}
+	initial.Set("_reached", "0")
+	sealed, err := w.Seal(session, initial)
+	return WizardPage{Values: initial, Sealed: sealed}, err
+}
+
+// Revisit shows the step owning the first field an operation refused (the
+// wizard's last check is the operation's own, at commit), with its messages.
+func (w *Wizard) Revisit(session string, page WizardPage, steps []WizardStep, fields map[string]string) (WizardPage, error) {
+	page.Done, page.Errors, page.Step = false, fields, len(steps)-1
+	for i, s := range steps {
+		for _, f := range s.Fields {
+			if _, ok := fields[f]; ok && i < page.Step {
+				page.Step = i
+			}
+		}
+	}
+	var err error
+	page.Sealed, err = w.Seal(session, page.Values)
+	return page, err
+}
+
+func atoi(s string) int {
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 {
+		return 0
+	}
+	return n
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

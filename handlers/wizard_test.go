@@ -53,3 +53,67 @@ func mustSeal(t *testing.T, w *handlers.Wizard, session string) string {
 	}
 	return s
 }
+
+func TestWizardStepsCheckForwardKeepValuesBackAndCannotBeSkipped(t *testing.T) {
+	w := handlers.NewWizard([]byte(strings.Repeat("s", 32)))
+	need := func(field string) func(url.Values) map[string]string {
+		return func(v url.Values) map[string]string {
+			if v.Get(field) == "" {
+				return map[string]string{field: "Enter it."}
+			}
+			return nil
+		}
+	}
+	steps := []handlers.WizardStep{
+		{Name: "details", Fields: []string{"name"}, Check: need("name")},
+		{Name: "limits", Fields: []string{"max"}, Check: need("max")},
+		{Name: "review"},
+	}
+	post := func(sealed string, step, action string, fields url.Values) handlers.WizardPage {
+		t.Helper()
+		form := url.Values{handlers.WizardStateField: {sealed}, handlers.WizardStepField: {step}, handlers.WizardActionField: {action}}
+		for k, v := range fields {
+			form[k] = v
+		}
+		p, err := w.Advance("s1", form, steps)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	start, err := w.Start("s1", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Posting the last step straight away is held at the first step's check.
+	if p := post(start.Sealed, "2", "next", nil); p.Step != 0 || p.Done || p.Errors["name"] == "" {
+		t.Fatalf("skipping ahead: %+v", p)
+	}
+	p := post(start.Sealed, "0", "next", url.Values{"name": {"Acme"}})
+	if p.Step != 1 || len(p.Errors) != 0 {
+		t.Fatalf("step one: %+v", p)
+	}
+	// Back from step two keeps what was typed on it, unchecked.
+	back := post(p.Sealed, "1", "back", url.Values{"max": {""}})
+	if back.Step != 0 || back.Values.Get("name") != "Acme" || len(back.Errors) != 0 {
+		t.Fatalf("back: %+v", back)
+	}
+	p = post(p.Sealed, "1", "next", url.Values{"max": {""}})
+	if p.Step != 1 || p.Errors["max"] == "" {
+		t.Fatalf("an empty limit went through: %+v", p)
+	}
+	p = post(p.Sealed, "1", "next", url.Values{"max": {"50"}})
+	p = post(p.Sealed, "2", "finish", nil)
+	if !p.Done || p.Values.Get("name") != "Acme" || p.Values.Get("max") != "50" {
+		t.Fatalf("finish: %+v", p)
+	}
+	// A refusal at commit shows the step that owns the field.
+	again, err := w.Revisit("s1", p, steps, map[string]string{"max": "Too many."})
+	if err != nil || again.Step != 1 || again.Done || again.Errors["max"] != "Too many." {
+		t.Fatalf("revisit: %+v %v", again, err)
+	}
+	// Another session's state is refused.
+	if _, err := w.Advance("s2", url.Values{handlers.WizardStateField: {p.Sealed}}, steps); err == nil {
+		t.Fatal("another session's wizard state was accepted")
+	}
+}

@@ -33,19 +33,23 @@ func (TenantUsage) TableName() string { return "tenant_usage" }
 // TenantRow is one line of the tenant list.
 type TenantRow struct {
 	Tenant
-	Users int64
+	TenantRole string
+	Users      int64
+	Resources  int64
 }
 
 var tenantSorts = sortColumns{def: "name", columns: map[string]string{
 	"name":      "lower(tenants.name)",
 	"subdomain": "tenants.subdomain",
+	"role":      "lower(tenant_roles.name)",
 	"users":     "tenant_usage.users",
+	"resources": "tenant_usage.resources",
 	"created":   "tenants.created_at",
 	"status":    "tenants.enabled",
 }}
 
 // TenantsPage is one page of every tenant, searched by name or subdomain, with
-// each tenant's user count from the stored counters: two statements (total,
+// each tenant's tenant role and its user and resource counts from the stored counters: two statements (total,
 // rows) whatever the page or the number of tenants. Master-tenant users with
 // tenants: read only.
 func (s *Store) TenantsPage(ctx context.Context, q ListQuery) (Page[TenantRow], error) {
@@ -66,8 +70,10 @@ func (s *Store) TenantsPage(ctx context.Context, q ListQuery) (Page[TenantRow], 
 			return err
 		}
 		return tx.Model(&Tenant{}).Scopes(where).
-			Select("tenants.*, COALESCE(tenant_usage.users, 0) AS users").
+			Select("tenants.*, COALESCE(tenant_usage.users, 0) AS users, COALESCE(tenant_usage.resources, 0) AS resources, " +
+				"COALESCE(tenant_roles.name, '') AS tenant_role").
 			Joins("LEFT JOIN tenant_usage ON tenant_usage.tenant_id = tenants.id").
+			Joins("LEFT JOIN tenant_roles ON tenant_roles.id = tenants.tenant_role_id").
 			Order(q.orderBy(tenantSorts, "tenants.id")).Limit(q.PerPage).Offset(q.offset()).
 			Scan(&page.Rows).Error
 	})

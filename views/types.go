@@ -67,6 +67,8 @@ type ListState struct {
 
 // TenantRow is one line of the master's tenant list.
 type TenantRow struct {
+	TenantRole        string
+	Resources         int64
 	Subdomain, Name   string
 	Users             int64
 	Enabled, IsMaster bool
