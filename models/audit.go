@@ -2,12 +2,16 @@ package models
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // Audit actions: what an event says happened.
@@ -55,6 +59,42 @@ type AuditEvent struct {
 	IP          string
 	UserAgent   string
 	Details     string
+	// ImpersonatorUserID and ImpersonatorName are the master user acting as
+	// the actor, if any.
+	ImpersonatorUserID *uint64
+	ImpersonatorName   string
+	// PrevHash is the hash of the tenant's previous event in the chain; Hash
+	// covers this event's content and PrevHash.
+	PrevHash string
+	Hash     string
+}
+
+// AuditChain is the head of a tenant's chain of events: the last event's id
+// and hash. Writers lock it, so a tenant's events form one line, never a fork.
+// Events up to StartAfterID are outside the chain (written before it began,
+// or archived); the first event after it links to StartHash.
+type AuditChain struct {
+	TenantID     uint64 `gorm:"primaryKey"`
+	HeadID       uint64
+	HeadHash     string
+	StartAfterID uint64
+	StartHash    string
+}
+
+// chainHash is the hash of an event's canonical content: its fields in a
+// fixed order as a JSON array, the time in UTC to the microsecond.
+func chainHash(e *AuditEvent) string {
+	var actor, imp any
+	if e.ActorUserID != nil {
+		actor = *e.ActorUserID
+	}
+	if e.ImpersonatorUserID != nil {
+		imp = *e.ImpersonatorUserID
+	}
+	b, _ := json.Marshal([]any{e.TenantID, e.OccurredAt.UTC().Format("2006-01-02T15:04:05.000000Z"), actor, e.ActorName, imp, e.ImpersonatorName,
+		e.Action, e.TargetType, e.TargetID, e.Outcome, e.IP, e.UserAgent, e.Details, e.PrevHash})
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
 }
 
 // Event is what a domain operation says about itself; the rest comes from context.
@@ -96,12 +136,83 @@ func (s *Store) record(tx *gorm.DB, tenantID uint64, e Event) error {
 	if e.ActorName == "" {
 		e.ActorName = "system"
 	}
-	return tx.Create(&AuditEvent{
-		TenantID: tenantID, OccurredAt: s.now(),
+	ev := &AuditEvent{
+		TenantID: tenantID, OccurredAt: s.now().UTC().Truncate(time.Microsecond),
 		ActorUserID: e.ActorUserID, ActorName: e.ActorName,
 		Action: e.Action, TargetType: e.TargetType, TargetID: e.TargetID, Outcome: e.Outcome,
 		IP: client.IP, UserAgent: truncate(client.UserAgent, 512), Details: e.Details,
-	}).Error
+	}
+	if a, ok := ActorFrom(ctx); ok && a.Impersonator != nil {
+		id := a.Impersonator.UserID
+		ev.ImpersonatorUserID, ev.ImpersonatorName = &id, a.Impersonator.Name
+	}
+	// The head is locked before the event takes its id, so ids follow the chain.
+	var head AuditChain
+	lock := tx.Where("tenant_id = ?", tenantID)
+	if s.postgres {
+		lock = lock.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
+	if err := lock.Take(&head).Error; err != nil {
+		return fmt.Errorf("audit chain of tenant %d: %w", tenantID, err)
+	}
+	ev.PrevHash = head.HeadHash
+	if head.HeadID == head.StartAfterID {
+		ev.PrevHash = head.StartHash
+	}
+	ev.Hash = chainHash(ev)
+	if err := tx.Create(ev).Error; err != nil {
+		return err
+	}
+	return tx.Model(&AuditChain{}).Where("tenant_id = ?", tenantID).Updates(map[string]any{"head_id": ev.ID, "head_hash": ev.Hash}).Error
+}
+
+// ChainCheck is what verifying a tenant's audit chain found: how many events
+// were checked, and the first broken one (0 when the chain holds) with why.
+type ChainCheck struct {
+	Checked  int64
+	BrokenID uint64
+	Reason   string
+}
+
+// VerifyAuditChain walks the context tenant's events in order, recomputing
+// each hash and link, and names the first event that does not match.
+func (s *Store) VerifyAuditChain(ctx context.Context) (ChainCheck, error) {
+	var out ChainCheck
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		var head AuditChain
+		if err := tx.Take(&head).Error; err != nil {
+			return err
+		}
+		prev, after := head.StartHash, head.StartAfterID
+		for {
+			var batch []AuditEvent
+			if err := tx.Where("id > ?", after).Order("id").Limit(1000).Find(&batch).Error; err != nil {
+				return err
+			}
+			for i := range batch {
+				e := &batch[i]
+				switch {
+				case e.PrevHash != prev:
+					out.BrokenID, out.Reason = e.ID, "it does not link to the event before it (an event was removed or changed before it)"
+				case chainHash(e) != e.Hash:
+					out.BrokenID, out.Reason = e.ID, "its content does not match its hash (it was changed)"
+				}
+				if out.BrokenID != 0 {
+					return nil
+				}
+				out.Checked++
+				prev, after = e.Hash, e.ID
+			}
+			if len(batch) < 1000 {
+				break
+			}
+		}
+		if after != head.HeadID || (after != head.StartAfterID && prev != head.HeadHash) {
+			out.BrokenID, out.Reason = head.HeadID, "the newest events are missing: the chain ends before its recorded head"
+		}
+		return nil
+	})
+	return out, err
 }
 
 // AuditEvents returns the newest events of the context's tenant, newest first.
