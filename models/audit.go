@@ -39,6 +39,12 @@ const (
 	ActionUserDelete        = "user.delete"
 )
 
+// AuditActions lists every action, for the audit log's filter.
+var AuditActions = []string{ActionLogin, ActionLoginFailed, ActionLogout, ActionTenantCreate, ActionTenantUpdate, ActionTenantEnable,
+	ActionTenantDisable, ActionTenantDelete, ActionUserCreate, ActionUserUpdate, ActionUserEnable, ActionUserDisable, ActionUserDelete,
+	ActionUserPasswordReset, ActionRoleCreate, ActionRoleUpdate, ActionRoleDelete, ActionTenantRoleCreate, ActionTenantRoleUpdate,
+	ActionTenantRoleDelete}
+
 // Outcomes of an audited action.
 const (
 	OutcomeSuccess = "success"
@@ -47,26 +53,26 @@ const (
 
 // AuditEvent records who did what, when, from where, and how it went.
 type AuditEvent struct {
-	ID          uint64 `gorm:"primaryKey"`
-	TenantID    uint64
-	OccurredAt  time.Time
-	ActorUserID *uint64
-	ActorName   string
-	Action      string
-	TargetType  string
-	TargetID    string
-	Outcome     string
-	IP          string
-	UserAgent   string
-	Details     string
+	ID          uint64    `gorm:"primaryKey" json:"id"`
+	TenantID    uint64    `json:"tenant_id"`
+	OccurredAt  time.Time `json:"occurred_at"`
+	ActorUserID *uint64   `json:"actor_user_id"`
+	ActorName   string    `json:"actor"`
+	Action      string    `json:"action"`
+	TargetType  string    `json:"target_type"`
+	TargetID    string    `json:"target_id"`
+	Outcome     string    `json:"outcome"`
+	IP          string    `json:"ip"`
+	UserAgent   string    `json:"user_agent"`
+	Details     string    `json:"details"`
 	// ImpersonatorUserID and ImpersonatorName are the master user acting as
 	// the actor, if any.
-	ImpersonatorUserID *uint64
-	ImpersonatorName   string
+	ImpersonatorUserID *uint64 `json:"impersonator_user_id"`
+	ImpersonatorName   string  `json:"impersonator"`
 	// PrevHash is the hash of the tenant's previous event in the chain; Hash
 	// covers this event's content and PrevHash.
-	PrevHash string
-	Hash     string
+	PrevHash string `json:"prev_hash"`
+	Hash     string `json:"hash"`
 }
 
 // AuditChain is the head of a tenant's chain of events: the last event's id

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -35,6 +36,33 @@ func (c *console) limitedUser(sub, username string, perms models.Permissions) {
 	if _, err := c.store.CreateUser(ctx, models.NewUser{Username: username, Password: password, RoleID: role.ID}); err != nil {
 		c.t.Fatal(err)
 	}
+}
+
+// ownPath fills a route's ":id" with the id of a record of tenant sub that
+// the route's part before ":id" names, so its owner's visit finds it.
+func (c *console) ownPath(path, sub string) string {
+	c.t.Helper()
+	prefix, rest, ok := strings.Cut(path, ":id")
+	if !ok {
+		return path
+	}
+	tn, err := c.store.TenantBySubdomain(context.Background(), sub)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	ctx := models.WithTenant(context.Background(), tn.ID)
+	var id uint64
+	switch prefix {
+	case "/audit/":
+		evs, _, err := c.store.AuditPage(ctx, models.AuditFilter{})
+		if err != nil || len(evs) == 0 {
+			c.t.Fatalf("no audit event in %s: %v", sub, err)
+		}
+		id = evs[0].ID
+	default:
+		c.t.Fatalf("%s: no record of %s to fill its :id with; add one to ownPath", path, sub)
+	}
+	return prefix + strconv.FormatUint(id, 10) + rest
 }
 
 // csrfOf reads the CSRF token of the signed-in session on host from its dashboard.
@@ -82,11 +110,19 @@ func TestEveryRouteRefusesWhoItDoesNotDeclare(t *testing.T) {
 				continue
 			}
 			walked++
-			path := strings.ReplaceAll(r.Path, ":subdomain", "acme")
 			host, owner, other := "acme.localhost", acmeAdmin, betaAdmin
 			if a.Master {
 				host, owner, other = "localhost", masterAdmin, acmeAdmin
 			}
+			// The record a path names belongs to the tenant it names, else to the host's.
+			data := strings.TrimSuffix(host, ".localhost")
+			if host == "localhost" {
+				data = "master"
+			}
+			if strings.Contains(r.Path, ":subdomain") {
+				data = "acme"
+			}
+			path := c.ownPath(strings.ReplaceAll(r.Path, ":subdomain", "acme"), data)
 			name := r.Method + " " + r.Path
 
 			// No session at all.
@@ -184,8 +220,8 @@ func TestNavigationShowsOnlyLinksThePersonMayOpen(t *testing.T) {
 			host string
 			want string
 		}{
-			{"master admin", master, "localhost", "/ /tenants /users"},
-			{"tenant admin", admin, "acme.localhost", "/ /users"},
+			{"master admin", master, "localhost", "/ /tenants /users /audit"},
+			{"tenant admin", admin, "acme.localhost", "/ /users /audit"},
 			{"user reader", reader, "acme.localhost", "/ /users"},
 		} {
 			if got := links(tc.b, tc.host); got != tc.want {

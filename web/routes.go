@@ -90,6 +90,10 @@ func (s *Server) pageRoutes() []route {
 		{post, "/tenants/:subdomain/edit", masterNeeds(models.FeatureTenants, models.LevelFull), handlers.TenantUpdate(s.store, s.sessions), "", nil},
 		{get, "/users", need(models.FeatureUsers, models.LevelRead), handlers.Users(s.store), "Users", nil},
 		{get, "/users/export", need(models.FeatureExport, models.LevelRead), handlers.UsersExport(s.store), "", nil},
+		{get, "/audit", need(models.FeatureAudit, models.LevelRead), handlers.Audit(s.store), "Audit log", nil},
+		{get, "/audit/verify", need(models.FeatureAudit, models.LevelRead), handlers.AuditVerify(s.store), "", nil},
+		{get, "/audit/export", need(models.FeatureExport, models.LevelRead), handlers.AuditExport(s.store), "", nil},
+		{get, "/audit/:id", need(models.FeatureAudit, models.LevelRead), handlers.AuditEvent(s.store), "", nil},
 	}
 }
 
