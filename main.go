@@ -12,6 +12,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
 
@@ -38,6 +39,10 @@ commands:
   tenants list                                  print every tenant as JSON
   tenants create --subdomain S --name N         create a subtenant
   tenants disable S | tenants enable S          disable (ending its sessions) or enable a subtenant
+  audit archive --before DATE [--tenant S] [--dir D]
+                                                move events from before DATE (YYYY-MM-DD, UTC) into
+                                                one JSON lines file per tenant, ending on its chain head
+  audit verify [--tenant S]                     check each tenant's chain of audit events
 `
 
 // run is the whole program, with its environment passed in so tests can run it.
@@ -53,7 +58,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	logger := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
 
 	switch args[0] {
-	case "serve", "migrate", "set-admin-password", "tenants":
+	case "serve", "migrate", "set-admin-password", "tenants", "audit":
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -93,9 +98,99 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 		fmt.Fprintf(stdout, "admin %s of tenant %s is ready; sign in with the email\n", u.Email, args[1])
 		return nil
+	case "audit":
+		return auditCommand(ctx, store, args[1:], stdout)
 	default:
 		return tenantsCommand(ctx, store, args[1:], stdout)
 	}
+}
+
+// auditCommand archives or verifies tenants' audit logs: the one named, or
+// every tenant.
+func auditCommand(ctx context.Context, store *models.Store, args []string, stdout io.Writer) error {
+	const use = "usage: landlord audit archive --before YYYY-MM-DD [--tenant S] [--dir D] | audit verify [--tenant S]"
+	if len(args) == 0 || (args[0] != "archive" && args[0] != "verify") {
+		return errors.New(use)
+	}
+	fs := flag.NewFlagSet("audit "+args[0], flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	tenant := fs.String("tenant", "", "one tenant's subdomain (default: every tenant)")
+	before := fs.String("before", "", "archive events from before this day (UTC)")
+	dir := fs.String("dir", ".", "where archive files go")
+	if err := fs.Parse(args[1:]); err != nil {
+		return fmt.Errorf("audit %s: %w; %s", args[0], err, use)
+	}
+	subs := []string{*tenant}
+	if *tenant == "" {
+		ts, err := store.ListTenants(ctx)
+		if err != nil {
+			return err
+		}
+		subs = subs[:0]
+		for _, t := range ts {
+			subs = append(subs, t.Subdomain)
+		}
+	}
+	if args[0] == "verify" {
+		broken := 0
+		for _, sub := range subs {
+			t, err := store.TenantBySubdomain(ctx, sub)
+			if err != nil {
+				return fmt.Errorf("tenant %q: %w", sub, err)
+			}
+			check, err := store.VerifyAuditChain(models.WithTenant(ctx, t.ID))
+			if err != nil {
+				return err
+			}
+			if check.BrokenID != 0 {
+				broken++
+				fmt.Fprintf(stdout, "%s: broken at event %d: %s (%d events before it hold)\n", sub, check.BrokenID, check.Reason, check.Checked)
+			} else {
+				fmt.Fprintf(stdout, "%s: %d events, chain holds\n", sub, check.Checked)
+			}
+		}
+		if broken > 0 {
+			return fmt.Errorf("%d tenant(s) have a broken audit chain", broken)
+		}
+		return nil
+	}
+	day, err := time.Parse(time.DateOnly, *before)
+	if err != nil {
+		return fmt.Errorf("audit archive: --before %q: give a day as YYYY-MM-DD", *before)
+	}
+	for _, sub := range subs {
+		if err := archiveTenant(ctx, store, sub, day, *dir, stdout); err != nil {
+			return fmt.Errorf("audit archive %s: %w", sub, err)
+		}
+	}
+	return nil
+}
+
+// archiveTenant writes the archive to a temporary file and gives it its name
+// only once the events are gone from the database, so a file under the final
+// name always matches what was removed.
+func archiveTenant(ctx context.Context, store *models.Store, sub string, before time.Time, dir string, stdout io.Writer) error {
+	f, err := os.CreateTemp(dir, "."+sub+"-audit-*.jsonl")
+	if err != nil {
+		return err
+	}
+	h, err := store.ArchiveAudit(ctx, sub, before, f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil || h.Events == 0 {
+		os.Remove(f.Name()) // nothing was removed from the database
+		if err == nil {
+			fmt.Fprintf(stdout, "%s: no events from before %s\n", sub, before.Format(time.DateOnly))
+		}
+		return err
+	}
+	name := filepath.Join(dir, fmt.Sprintf("%s-audit-through-%d.jsonl", sub, h.ThroughID))
+	if err := os.Rename(f.Name(), name); err != nil {
+		return fmt.Errorf("the events are archived in %s, which could not be renamed: %w", f.Name(), err)
+	}
+	fmt.Fprintf(stdout, "%s: %d events through %d archived to %s; the chain now starts after %s\n", sub, h.Events, h.ThroughID, name, h.EndsOnHash)
+	return nil
 }
 
 func serve(ctx context.Context, cfg config.Config, store *models.Store, logger *slog.Logger) error {

@@ -186,3 +186,34 @@ func TestCLIRefusesBadInputWithAMessage(t *testing.T) {
 func (in *instance) url(host, path string) string {
 	return fmt.Sprintf("http://%s:%s%s", host, in.port, path)
 }
+
+func TestAuditArchiveAndVerifyFromTheCommandLine(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(d, func(t *testing.T) {
+			in := newInstance(t, d)
+			in.cli("migrate")
+			in.cli("tenants", "create", "--subdomain", "acme", "--name", "Acme Corp")
+			dir := t.TempDir()
+			tomorrow := time.Now().UTC().AddDate(0, 0, 1).Format(time.DateOnly)
+			out := in.cli("audit", "archive", "--before", tomorrow, "--tenant", "master", "--dir", dir)
+			files, _ := filepath.Glob(filepath.Join(dir, "master-audit-through-*.jsonl"))
+			if len(files) != 1 || !strings.Contains(out, "events through") {
+				t.Fatalf("archive said %q and wrote %v", out, files)
+			}
+			body, _ := os.ReadFile(files[0])
+			if !strings.Contains(string(body), `"action":"tenant.create"`) || !strings.Contains(string(body), `"chain_head"`) {
+				t.Errorf("archive file: %s", body)
+			}
+			if leftovers, _ := filepath.Glob(filepath.Join(dir, ".*")); len(leftovers) != 0 {
+				t.Errorf("temporary files left: %v", leftovers)
+			}
+			if out := in.cli("audit", "verify"); !strings.Contains(out, "master: ") || !strings.Contains(out, "acme: ") || strings.Contains(out, "broken") {
+				t.Errorf("verify after archiving: %q", out)
+			}
+			err := run(context.Background(), []string{"audit", "archive", "--before", "last week"}, in.getenv, &bytes.Buffer{}, &bytes.Buffer{})
+			if err == nil || !strings.Contains(err.Error(), "YYYY-MM-DD") {
+				t.Errorf("a bad day: %v", err)
+			}
+		})
+	}
+}

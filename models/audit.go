@@ -37,13 +37,14 @@ const (
 	ActionTenantDelete      = "tenant.delete"
 	ActionUserUpdate        = "user.update"
 	ActionUserDelete        = "user.delete"
+	ActionAuditArchive      = "audit.archive"
 )
 
 // AuditActions lists every action, for the audit log's filter.
 var AuditActions = []string{ActionLogin, ActionLoginFailed, ActionLogout, ActionTenantCreate, ActionTenantUpdate, ActionTenantEnable,
 	ActionTenantDisable, ActionTenantDelete, ActionUserCreate, ActionUserUpdate, ActionUserEnable, ActionUserDisable, ActionUserDelete,
 	ActionUserPasswordReset, ActionRoleCreate, ActionRoleUpdate, ActionRoleDelete, ActionTenantRoleCreate, ActionTenantRoleUpdate,
-	ActionTenantRoleDelete}
+	ActionTenantRoleDelete, ActionAuditArchive}
 
 // Outcomes of an audited action.
 const (
