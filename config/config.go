@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Config holds every setting, read once from the environment at start.
@@ -32,6 +33,9 @@ type Config struct {
 	// IPs) are the peers whose X-Forwarded-For and X-Forwarded-Proto count.
 	// Empty by default: no peer, not even loopback, speaks for the client.
 	TrustedProxies []*net.IPNet
+	// ImpersonationLimit (LANDLORD_IMPERSONATION_MINUTES, default 30) is how
+	// long an impersonation lasts before it ends by itself.
+	ImpersonationLimit time.Duration
 }
 
 // MinSecretLength is the shortest session secret accepted, in bytes.
@@ -110,6 +114,13 @@ func Load(getenv func(string) string) (Config, error) {
 		bad("LANDLORD_TRUSTED_PROXIES", rawProxies, fmt.Sprintf("IP addresses or CIDR ranges separated by commas, like 10.0.0.0/8,192.0.2.7 (%q is neither)", badEntry))
 	}
 	c.TrustedProxies = proxies
+
+	rawMinutes := get("LANDLORD_IMPERSONATION_MINUTES", "30")
+	minutes, err := strconv.Atoi(rawMinutes)
+	if err != nil || minutes < 1 || minutes > 24*60 || strings.ContainsAny(rawMinutes, "+-") {
+		bad("LANDLORD_IMPERSONATION_MINUTES", rawMinutes, "a whole number of minutes from 1 to 1440")
+	}
+	c.ImpersonationLimit = time.Duration(minutes) * time.Minute
 
 	return c, errors.Join(errs...)
 }

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // env turns a map into a getenv function.
@@ -33,6 +34,7 @@ func TestLoadGivesDefaultsForEmptyEnvironment(t *testing.T) {
 		{"SessionSecret", len(c.SessionSecret), 0},
 		{"LogLevel", c.LogLevel, slog.LevelInfo},
 		{"TrustedProxies", len(c.TrustedProxies), 0},
+		{"ImpersonationLimit", c.ImpersonationLimit, 30 * time.Minute},
 	}
 	for _, ch := range checks {
 		if ch.got != ch.want {
@@ -61,6 +63,7 @@ func TestLoadAcceptsGoodValues(t *testing.T) {
 		{"log level debug", map[string]string{"LANDLORD_LOG_LEVEL": "debug"}, func(c Config) bool { return c.LogLevel == slog.LevelDebug }},
 		{"log level WARN", map[string]string{"LANDLORD_LOG_LEVEL": "WARN"}, func(c Config) bool { return c.LogLevel == slog.LevelWarn }},
 		{"log level error", map[string]string{"LANDLORD_LOG_LEVEL": "error"}, func(c Config) bool { return c.LogLevel == slog.LevelError }},
+		{"impersonation of 5 minutes", map[string]string{"LANDLORD_IMPERSONATION_MINUTES": "5"}, func(c Config) bool { return c.ImpersonationLimit == 5*time.Minute }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -134,6 +137,9 @@ func TestLoadRejectsEachBadValueNamingItsVariable(t *testing.T) {
 		want            string // the whole message: the variable, the value as typed in quotes, what is expected
 	}{
 		{"LANDLORD_ADDR", ":80x", `LANDLORD_ADDR ":80x"` + addr},
+		{"LANDLORD_IMPERSONATION_MINUTES", "0", `LANDLORD_IMPERSONATION_MINUTES "0": expected a whole number of minutes from 1 to 1440`},
+		{"LANDLORD_IMPERSONATION_MINUTES", "+5", `LANDLORD_IMPERSONATION_MINUTES "+5": expected a whole number of minutes from 1 to 1440`},
+		{"LANDLORD_IMPERSONATION_MINUTES", "half an hour", `LANDLORD_IMPERSONATION_MINUTES "half an hour": expected a whole number of minutes from 1 to 1440`},
 		{"LANDLORD_ADDR", "8080", `LANDLORD_ADDR "8080"` + addr},
 		{"LANDLORD_ADDR", "localhost:", `LANDLORD_ADDR "localhost:"` + addr},
 		{"LANDLORD_ADDR", ":65536", `LANDLORD_ADDR ":65536"` + addr},

@@ -20,8 +20,10 @@ type Actor struct {
 	// as the request's session check loaded them.
 	Master      bool
 	Permissions Permissions
-	// Impersonator is the master user acting as this user, if any.
-	Impersonator *Actor
+	// Impersonator is the master user acting as this user, if any, in the
+	// impersonation ImpersonationID.
+	Impersonator    *Actor
+	ImpersonationID uint64
 }
 
 // SystemActor is the command line or the server acting on its own, named for

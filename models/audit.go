@@ -44,7 +44,8 @@ const (
 var AuditActions = []string{ActionLogin, ActionLoginFailed, ActionLogout, ActionTenantCreate, ActionTenantUpdate, ActionTenantEnable,
 	ActionTenantDisable, ActionTenantDelete, ActionUserCreate, ActionUserUpdate, ActionUserEnable, ActionUserDisable, ActionUserDelete,
 	ActionUserPasswordReset, ActionRoleCreate, ActionRoleUpdate, ActionRoleDelete, ActionTenantRoleCreate, ActionTenantRoleUpdate,
-	ActionTenantRoleDelete, ActionAuditArchive}
+	ActionTenantRoleDelete, ActionAuditArchive, ActionImpersonationStart, ActionImpersonationEnd, ActionImpersonationRefused,
+	ActionSettingsUpdate}
 
 // Outcomes of an audited action.
 const (

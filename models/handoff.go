@@ -22,6 +22,8 @@ type LoginHandoff struct {
 	ExpiresAt time.Time
 	UsedAt    *time.Time
 	CreatedAt time.Time
+	// ImpersonationID makes the session it opens an impersonation.
+	ImpersonationID *uint64
 }
 
 // IssueHandoff creates a one-time token for user u in u's tenant.
@@ -53,8 +55,15 @@ func (s *Store) RedeemHandoff(ctx context.Context, token string) (*User, error) 
 			return ErrInvalidCredentials
 		}
 		var err error
-		u, err = tokenUser(tx, h.UserID)
-		return err
+		if u, err = tokenUser(tx, h.UserID); err != nil || h.ImpersonationID == nil {
+			return err
+		}
+		var imp Impersonation
+		if err := tx.Where("id = ? AND ended_at IS NULL AND expires_at > ?", *h.ImpersonationID, now).Take(&imp).Error; err != nil {
+			return err
+		}
+		u.Impersonation = &imp
+		return nil
 	})
 	if errors.Is(err, gorm.ErrRecordNotFound) || errors.Is(err, ErrInvalidCredentials) {
 		return nil, ErrInvalidCredentials

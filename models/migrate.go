@@ -326,6 +326,58 @@ CREATE INDEX audit_events_outcome ON audit_events (tenant_id, outcome, id);
 CREATE INDEX audit_events_time ON audit_events (tenant_id, occurred_at, id);
 `,
 	},
+	{
+		version: 13,
+		name:    "impersonation by master users, and each tenant's say in it",
+		// An impersonation lives in the target's tenant, so the tenant can
+		// read its own support-access history; it hangs on the impersonator's
+		// master session, and the session check ends it with that session.
+		sql: `
+CREATE TABLE impersonations (
+	id {{id}},
+	tenant_id {{ref}} NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+	user_id {{ref}} NOT NULL,
+	user_name TEXT NOT NULL,
+	impersonator_tenant_id {{ref}} NOT NULL,
+	impersonator_user_id {{ref}} NOT NULL,
+	impersonator_name TEXT NOT NULL,
+	impersonator_session_hash TEXT NOT NULL,
+	reason TEXT NOT NULL,
+	started_at {{time}} NOT NULL,
+	expires_at {{time}} NOT NULL,
+	ended_at {{time}},
+	end_reason TEXT NOT NULL DEFAULT '',
+	UNIQUE (tenant_id, id),
+	FOREIGN KEY (tenant_id, user_id) REFERENCES users (tenant_id, id) ON DELETE CASCADE
+);
+CREATE INDEX impersonations_tenant ON impersonations (tenant_id, id);
+CREATE INDEX impersonations_user ON impersonations (tenant_id, user_id, started_at);
+CREATE INDEX impersonations_session ON impersonations (impersonator_session_hash);
+ALTER TABLE user_sessions ADD COLUMN impersonation_id {{ref}};
+ALTER TABLE login_handoffs ADD COLUMN impersonation_id {{ref}};
+CREATE TABLE tenant_settings (
+	tenant_id {{ref}} PRIMARY KEY REFERENCES tenants(id) ON DELETE CASCADE,
+	allow_impersonation BOOLEAN NOT NULL DEFAULT TRUE,
+	version INTEGER NOT NULL DEFAULT 1
+);
+INSERT INTO tenant_settings (tenant_id) SELECT id FROM tenants;
+`,
+		sqlite: `
+CREATE TRIGGER tenant_settings_new AFTER INSERT ON tenants BEGIN
+	INSERT INTO tenant_settings (tenant_id) VALUES (NEW.id);
+END;
+`,
+		postgres: `GRANT SELECT, INSERT, UPDATE, DELETE ON impersonations TO ` + AppRole + `;
+GRANT SELECT, INSERT, UPDATE ON tenant_settings TO ` + AppRole + `;
+GRANT USAGE, SELECT ON SEQUENCE impersonations_id_seq TO ` + AppRole + `;` + rlsSQL("impersonations", "tenant_settings") + `
+CREATE FUNCTION tenant_settings_new() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	INSERT INTO tenant_settings (tenant_id) VALUES (NEW.id);
+	RETURN NULL;
+END $$;
+CREATE TRIGGER tenant_settings_new AFTER INSERT ON tenants FOR EACH ROW EXECUTE FUNCTION tenant_settings_new();
+`,
+	},
 }
 
 // fullPermissionsJSON is FullPermissions as stored, for migrations.

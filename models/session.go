@@ -21,6 +21,8 @@ type UserSession struct {
 	SessionVersion int
 	CreatedAt      time.Time
 	ExpiresAt      time.Time
+	// ImpersonationID makes this a master user's impersonation of UserID.
+	ImpersonationID *uint64
 }
 
 // OpenSession starts a session for u, in u's tenant, lasting ttl, and returns
@@ -32,7 +34,14 @@ func (s *Store) OpenSession(ctx context.Context, u *User, ttl time.Duration) (st
 		if err := tx.Where("user_id = ? AND expires_at < ?", u.ID, now).Delete(&UserSession{}).Error; err != nil {
 			return err
 		}
-		return tx.Create(&UserSession{UserID: u.ID, TokenHash: hashToken(id), SessionVersion: u.SessionVersion, CreatedAt: now, ExpiresAt: now.Add(ttl)}).Error
+		sess := &UserSession{UserID: u.ID, TokenHash: hashToken(id), SessionVersion: u.SessionVersion, CreatedAt: now, ExpiresAt: now.Add(ttl)}
+		if imp := u.Impersonation; imp != nil {
+			sess.ImpersonationID = &imp.ID
+			if imp.ExpiresAt.Before(sess.ExpiresAt) {
+				sess.ExpiresAt = imp.ExpiresAt
+			}
+		}
+		return tx.Create(sess).Error
 	})
 	return id, err
 }
@@ -48,14 +57,22 @@ const sessionCheckSQL = `
 SELECT t.id, t.subdomain, t.name, t.is_master, t.tenant_role_id, t.version,
 	u.id, u.username, u.email, u.first_name, u.last_name, u.role_id,
 	u.identity_source, u.session_version, u.last_login_at, u.version,
-	r.name, r.permissions, tr.permissions
+	r.name, r.permissions, tr.permissions,
+	i.id, i.impersonator_tenant_id, i.impersonator_user_id, i.impersonator_name, i.started_at, i.expires_at, ir.permissions
 FROM {{schema}}tenants t
 JOIN {{schema}}user_sessions s ON s.tenant_id = t.id
 JOIN {{schema}}users u ON u.tenant_id = s.tenant_id AND u.id = s.user_id
 	AND u.enabled AND u.session_version = s.session_version
 LEFT JOIN {{schema}}roles r ON r.tenant_id = u.tenant_id AND r.id = u.role_id
 LEFT JOIN {{schema}}tenant_roles tr ON tr.id = t.tenant_role_id
-WHERE t.subdomain = {{sub}} AND t.enabled AND s.token_hash = {{hash}} AND s.expires_at > {{now}}`
+LEFT JOIN {{schema}}impersonations i ON i.tenant_id = s.tenant_id AND i.id = s.impersonation_id
+	AND i.ended_at IS NULL AND i.expires_at > {{now}}
+LEFT JOIN {{schema}}user_sessions ms ON ms.token_hash = i.impersonator_session_hash AND ms.expires_at > {{now}}
+LEFT JOIN {{schema}}users iu ON iu.tenant_id = ms.tenant_id AND iu.id = ms.user_id AND iu.id = i.impersonator_user_id
+	AND iu.enabled AND iu.session_version = ms.session_version
+LEFT JOIN {{schema}}roles ir ON ir.tenant_id = iu.tenant_id AND ir.id = iu.role_id
+WHERE t.subdomain = {{sub}} AND t.enabled AND s.token_hash = {{hash}} AND s.expires_at > {{now}}
+	AND (s.impersonation_id IS NULL OR iu.id IS NOT NULL)`
 
 // sessionCheckFunction wraps sessionCheckSQL for PostgreSQL. Outside a store
 // transaction no tenant is entered and row-level security shows no rows, so
@@ -83,7 +100,9 @@ CREATE FUNCTION landlord_session_check(p_subdomain text, p_token_hash text, p_no
 RETURNS TABLE (t_id bigint, t_subdomain text, t_name text, t_is_master boolean, t_tenant_role_id bigint, t_version integer,
 	u_id bigint, u_username text, u_email text, u_first_name text, u_last_name text, u_role_id bigint,
 	u_identity_source text, u_session_version integer, u_last_login_at timestamptz, u_version integer,
-	r_name text, r_permissions text, tr_permissions text)
+	r_name text, r_permissions text, tr_permissions text,
+	i_id bigint, i_impersonator_tenant_id bigint, i_impersonator_user_id bigint, i_impersonator_name text,
+	i_started_at timestamptz, i_expires_at timestamptz, ir_permissions text)
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 AS $fn$` + declare + `
 BEGIN` + enter + `
@@ -114,12 +133,21 @@ func (s *Store) SessionUser(ctx context.Context, subdomain, id string) (*Tenant,
 		roleName sql.NullString
 		perms    sql.NullString
 		cap      sql.NullString
+		impID    sql.NullInt64
+		imp      Impersonation
+		impPerms sql.NullString
+		impFrom  sql.NullInt64
+		impUser  sql.NullInt64
+		impName  sql.NullString
+		impStart sql.NullTime
+		impUntil sql.NullTime
 	)
 	err := s.sqlDB.QueryRowContext(ctx, query, args...).Scan(
 		&t.ID, &t.Subdomain, &t.Name, &t.IsMaster, &t.TenantRoleID, &t.Version,
 		&u.ID, &u.Username, &u.Email, &u.FirstName, &u.LastName, &u.RoleID,
 		&u.IdentitySource, &u.SessionVersion, &u.LastLoginAt, &u.Version,
-		&roleName, &perms, &cap)
+		&roleName, &perms, &cap,
+		&impID, &impFrom, &impUser, &impName, &impStart, &impUntil, &impPerms)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, ErrNotFound
 	}
@@ -140,6 +168,18 @@ func (s *Store) SessionUser(ctx context.Context, subdomain, id string) (*Tenant,
 		if err := u.Cap.Scan(cap.String); err != nil {
 			return nil, nil, err
 		}
+	}
+	if impID.Valid {
+		// An impersonation lasts only while its impersonator still holds
+		// impersonation: full; the join has checked the rest.
+		var p Permissions
+		if err := p.Scan(impPerms.String); err != nil || !impPerms.Valid || p.Level(FeatureImpersonation) < LevelFull {
+			return nil, nil, ErrNotFound
+		}
+		imp = Impersonation{ID: uint64(impID.Int64), TenantID: t.ID, UserID: u.ID, UserName: u.Username,
+			ImpersonatorTenantID: uint64(impFrom.Int64), ImpersonatorUserID: uint64(impUser.Int64), ImpersonatorName: impName.String,
+			StartedAt: impStart.Time, ExpiresAt: impUntil.Time}
+		u.Impersonation = &imp
 	}
 	return &t, &u, nil
 }

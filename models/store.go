@@ -49,7 +49,7 @@ type Options struct {
 }
 
 // tenantModels are the tenant-owned tables the scoping callbacks guard.
-var tenantModels = []any{&User{}, &Role{}, &AuditEvent{}, &LoginHandoff{}, &UserSession{}, &TenantUsage{}, &Resource{}, &AuditChain{}}
+var tenantModels = []any{&User{}, &Role{}, &AuditEvent{}, &LoginHandoff{}, &UserSession{}, &TenantUsage{}, &Resource{}, &AuditChain{}, &Impersonation{}, &TenantSettings{}}
 
 // Open connects to the database and installs tenant scoping. It does not migrate.
 func Open(opts Options) (*Store, error) {

@@ -54,6 +54,9 @@ type User struct {
 	// user where rights are checked; Capped is false in the master tenant only.
 	Cap    Permissions `gorm:"-"`
 	Capped bool        `gorm:"-"`
+	// Impersonation is set when a master user is acting as this user in the
+	// session at hand.
+	Impersonation *Impersonation `gorm:"-"`
 }
 
 // DisplayName is the user's full name, or the username when none is set.

@@ -1,0 +1,327 @@
+package models
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Impersonation actions, recorded in both the master's and the tenant's log.
+const (
+	ActionImpersonationStart   = "impersonation.start"
+	ActionImpersonationEnd     = "impersonation.end"
+	ActionImpersonationRefused = "impersonation.refused"
+	ActionSettingsUpdate       = "tenant.settings_update"
+)
+
+// Impersonation is a master user acting as a subtenant's user: openly (the
+// tenant keeps the record), briefly (it expires) and on the record (every
+// event carries both names). It lives in the target's tenant.
+type Impersonation struct {
+	ID                      uint64 `gorm:"primaryKey"`
+	TenantID                uint64
+	UserID                  uint64
+	UserName                string
+	ImpersonatorTenantID    uint64
+	ImpersonatorUserID      uint64
+	ImpersonatorName        string
+	ImpersonatorSessionHash string
+	Reason                  string
+	StartedAt               time.Time
+	ExpiresAt               time.Time
+	EndedAt                 *time.Time
+	EndReason               string
+}
+
+// Until is when the impersonation ended, or ends if still running.
+func (i *Impersonation) Until() time.Time {
+	if i.EndedAt != nil {
+		return *i.EndedAt
+	}
+	return i.ExpiresAt
+}
+
+// TenantSettings are what a tenant's own admins decide.
+type TenantSettings struct {
+	TenantID           uint64 `gorm:"primaryKey"`
+	AllowImpersonation bool
+	Version            int
+}
+
+// MaxReasonLength bounds the reason an impersonator gives.
+const MaxReasonLength = 500
+
+// StartImpersonation is what starting an impersonation needs: the target
+// (tenant and user), the reason the tenant will read, the impersonator's own
+// master session (the impersonation ends with it) and how long it may last.
+type StartImpersonation struct {
+	Subdomain     string
+	UserID        uint64
+	Reason        string
+	MasterSession string
+	Limit         time.Duration
+}
+
+// refusal is a refused impersonation: a message for the person, recorded.
+func refusal(msg string) error { return &ValidationError{Fields: map[string]string{"": msg}} }
+
+// StartImpersonation checks that the context's master user may impersonate
+// the target, then records the impersonation in both logs and returns a
+// one-time handoff token that opens it on the tenant's host. A refusal is a
+// ValidationError whose "" message says why, and is recorded in the
+// master's log.
+func (s *Store) StartImpersonation(ctx context.Context, in StartImpersonation) (string, *Impersonation, error) {
+	in.Reason = strings.TrimSpace(in.Reason)
+	f := fieldErrors{}
+	f.text("reason", in.Reason, "Say why: the tenant will read it.", MaxReasonLength)
+	if err := f.err(); err != nil {
+		return "", nil, err
+	}
+	a, ok := ActorFrom(ctx)
+	if !ok || a.System || !a.Master {
+		return "", nil, fmt.Errorf("%w: only a master user impersonates", ErrForbidden)
+	}
+	master, err := s.MasterTenant(ctx)
+	if err != nil {
+		return "", nil, err
+	}
+	refuse := func(target, msg string) (string, *Impersonation, error) {
+		err := s.inTenant(ctx, master.ID, func(tx *gorm.DB) error {
+			return s.record(tx, master.ID, Event{Action: ActionImpersonationRefused, TargetType: "user", TargetID: target, Outcome: OutcomeFailure,
+				Details: fmt.Sprintf(`{"reason":%q,"refused":%q}`, in.Reason, msg)})
+		})
+		if err != nil {
+			return "", nil, err
+		}
+		return "", nil, refusal(msg)
+	}
+	if a.Impersonator != nil {
+		return refuse(in.Subdomain, "You are impersonating someone already; end that first.")
+	}
+	if a.Permissions.Level(FeatureImpersonation) < LevelFull {
+		return "", nil, fmt.Errorf("%w: %s needs impersonation: full", ErrForbidden, a.Name)
+	}
+	t, err := s.TenantBySubdomain(ctx, in.Subdomain)
+	if err != nil {
+		return "", nil, err
+	}
+	var u User
+	err = s.inTenant(ctx, t.ID, func(tx *gorm.DB) error {
+		return tx.Preload("Role").Where("id = ?", in.UserID).Take(&u).Error
+	})
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return "", nil, ErrNotFound
+	}
+	if err != nil {
+		return "", nil, err
+	}
+	target := t.Subdomain + `\` + u.Username
+	var settings TenantSettings
+	if err := s.inTenant(ctx, t.ID, func(tx *gorm.DB) error { return tx.Take(&settings).Error }); err != nil {
+		return "", nil, err
+	}
+	switch {
+	case t.IsMaster:
+		return refuse(target, "Users of the master tenant cannot be impersonated.")
+	case !t.Enabled:
+		return refuse(target, fmt.Sprintf("%s is disabled; its users cannot be impersonated.", t.Name))
+	case !u.Enabled:
+		return refuse(target, fmt.Sprintf("%s is disabled and cannot be impersonated.", u.Username))
+	case !settings.AllowImpersonation:
+		return refuse(target, fmt.Sprintf("%s's administrators have turned impersonation off.", t.Name))
+	}
+	capped, cap, err := s.tenantCap(ctx, t.ID)
+	if err != nil {
+		return "", nil, err
+	}
+	u.Capped, u.Cap = capped, cap
+	for _, feat := range Features {
+		if u.Level(feat) > a.Permissions.Level(feat) {
+			return refuse(target, fmt.Sprintf("%s has more rights than you (%s: %s; you have %s), so you cannot act as them.",
+				u.Username, feat, u.Level(feat), a.Permissions.Level(feat)))
+		}
+	}
+
+	token := rand.Text()
+	now := s.now()
+	imp := &Impersonation{UserID: u.ID, UserName: u.Username, ImpersonatorTenantID: master.ID, ImpersonatorUserID: a.UserID,
+		ImpersonatorName: a.Name, ImpersonatorSessionHash: hashToken(in.MasterSession), Reason: in.Reason,
+		StartedAt: now, ExpiresAt: now.Add(in.Limit)}
+	err = s.inTenant(ctx, t.ID, func(tx *gorm.DB) error {
+		if err := tx.Create(imp).Error; err != nil {
+			return err
+		}
+		id := imp.ID
+		if err := tx.Create(&LoginHandoff{UserID: u.ID, TokenHash: hashToken(token), ExpiresAt: now.Add(HandoffTTL), CreatedAt: now, ImpersonationID: &id}).Error; err != nil {
+			return err
+		}
+		return s.recordBoth(tx, master.ID, t.ID, Event{Action: ActionImpersonationStart, TargetType: "user", TargetID: target, Outcome: OutcomeSuccess,
+			Details: fmt.Sprintf(`{"impersonation":%d,"reason":%q,"until":%q}`, imp.ID, imp.Reason, imp.ExpiresAt.Format(time.RFC3339))})
+	})
+	if err != nil {
+		return "", nil, err
+	}
+	return token, imp, nil
+}
+
+// recordBoth records e in tenant's log (tx's own tenant) and in the master's.
+func (s *Store) recordBoth(tx *gorm.DB, masterID, tenantID uint64, e Event) error {
+	if err := s.record(tx, tenantID, e); err != nil {
+		return err
+	}
+	return s.acrossIn(tx, "record an impersonation in the master's log too", func(tx *gorm.DB) error {
+		return s.record(tx, masterID, e)
+	})
+}
+
+// EndImpersonation ends the context's impersonation (the actor's), saying why.
+func (s *Store) EndImpersonation(ctx context.Context, why string) (*Impersonation, error) {
+	a, ok := ActorFrom(ctx)
+	if !ok || a.Impersonator == nil || a.ImpersonationID == 0 {
+		return nil, fmt.Errorf("%w: not impersonating", ErrForbidden)
+	}
+	var imp Impersonation
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Where("id = ?", a.ImpersonationID).Take(&imp).Error; err != nil {
+			return err
+		}
+		return s.endImpersonation(tx, &imp, why)
+	})
+	return &imp, err
+}
+
+// endImpersonation marks imp ended (if it was not), ends its sessions, and
+// records the end in both logs. tx is confined to imp's tenant.
+func (s *Store) endImpersonation(tx *gorm.DB, imp *Impersonation, why string) error {
+	now := s.now()
+	res := tx.Model(&Impersonation{}).Where("id = ? AND ended_at IS NULL", imp.ID).Updates(map[string]any{"ended_at": now, "end_reason": why})
+	if res.Error != nil || res.RowsAffected == 0 {
+		return res.Error
+	}
+	imp.EndedAt, imp.EndReason = &now, why
+	if err := tx.Where("impersonation_id = ?", imp.ID).Delete(&UserSession{}).Error; err != nil {
+		return err
+	}
+	var tn Tenant
+	if err := tx.Where("id = ?", imp.TenantID).Take(&tn).Error; err != nil {
+		return err
+	}
+	return s.recordBoth(tx, imp.ImpersonatorTenantID, imp.TenantID, Event{ActorName: imp.ImpersonatorName, ActorUserID: &imp.ImpersonatorUserID,
+		Action: ActionImpersonationEnd, TargetType: "user", TargetID: tn.Subdomain + `\` + imp.UserName, Outcome: OutcomeSuccess,
+		Details: fmt.Sprintf(`{"impersonation":%d,"ended":%q,"minutes":%d}`, imp.ID, why, int(now.Sub(imp.StartedAt).Minutes()))})
+}
+
+// EndImpersonationsOfSession ends every impersonation hanging on master
+// session id: the impersonator signed out of the master console.
+func (s *Store) EndImpersonationsOfSession(ctx context.Context, id string) error {
+	var open []Impersonation
+	err := s.tx(AcrossTenants(ctx, "find the impersonations a master session started"), func(tx *gorm.DB) error {
+		return tx.Where("impersonator_session_hash = ? AND ended_at IS NULL", hashToken(id)).Find(&open).Error
+	})
+	if err != nil {
+		return err
+	}
+	for i := range open {
+		if err := s.inTenant(ctx, open[i].TenantID, func(tx *gorm.DB) error {
+			return s.endImpersonation(tx, &open[i], "the impersonator signed out")
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// SupportAccess is one impersonation as the tenant sees it, with the events
+// recorded while it ran.
+type SupportAccess struct {
+	Impersonation
+	Changes []AuditEvent
+}
+
+// SupportAccessLog lists the context tenant's impersonations, newest first,
+// each with what was done meanwhile (events carrying the impersonator).
+func (s *Store) SupportAccessLog(ctx context.Context, limit int) ([]SupportAccess, error) {
+	var out []SupportAccess
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		var imps []Impersonation
+		if err := tx.Order("id DESC").Limit(limit).Find(&imps).Error; err != nil {
+			return err
+		}
+		for _, imp := range imps {
+			sa := SupportAccess{Impersonation: imp}
+			if err := tx.Where("impersonator_user_id = ? AND occurred_at >= ? AND occurred_at <= ? AND action NOT IN ?",
+				imp.ImpersonatorUserID, imp.StartedAt, imp.Until(), []string{ActionImpersonationStart, ActionImpersonationEnd}).
+				Order("id").Limit(200).Find(&sa.Changes).Error; err != nil {
+				return err
+			}
+			out = append(out, sa)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// LastImpersonationOf is the newest impersonation of user userID started
+// after since (any, when since is nil): what the user is told at sign-in.
+func (s *Store) LastImpersonationOf(ctx context.Context, userID uint64, since *time.Time) (*Impersonation, error) {
+	var imp Impersonation
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		q := tx.Where("user_id = ?", userID)
+		if since != nil {
+			q = q.Where("started_at > ?", *since)
+		}
+		return q.Order("id DESC").Take(&imp).Error
+	})
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, nil
+	}
+	return &imp, err
+}
+
+// Settings returns the context tenant's settings.
+func (s *Store) Settings(ctx context.Context) (*TenantSettings, error) {
+	var st TenantSettings
+	err := s.tx(ctx, func(tx *gorm.DB) error { return tx.Take(&st).Error })
+	return &st, err
+}
+
+// SetImpersonationAllowed turns impersonation of the context tenant's users
+// on or off, at version. Off ends every running impersonation at once. Not
+// while impersonating: the tenant's say is its own admins'.
+func (s *Store) SetImpersonationAllowed(ctx context.Context, version int, allowed bool) error {
+	if a, ok := ActorFrom(ctx); ok && a.Impersonator != nil {
+		return refusal("Only the tenant's own administrators can change this, not an impersonator.")
+	}
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		var st TenantSettings
+		if err := tx.Take(&st).Error; err != nil {
+			return err
+		}
+		res := tx.Model(&TenantSettings{}).Where("tenant_id = ? AND version = ?", st.TenantID, version).
+			Updates(map[string]any{"allow_impersonation": allowed, "version": gorm.Expr("version + 1")})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected != 1 {
+			return ErrConflict
+		}
+		if !allowed {
+			var open []Impersonation
+			if err := tx.Where("ended_at IS NULL AND expires_at > ?", s.now()).Find(&open).Error; err != nil {
+				return err
+			}
+			for i := range open {
+				if err := s.endImpersonation(tx, &open[i], "the tenant turned impersonation off"); err != nil {
+					return err
+				}
+			}
+		}
+		return s.record(tx, st.TenantID, Event{Action: ActionSettingsUpdate, TargetType: "tenant", TargetID: "settings", Outcome: OutcomeSuccess,
+			Details: changeDetails(change{"allow_impersonation", st.AllowImpersonation, allowed})})
+	})
+}
