@@ -38,6 +38,10 @@ type Config struct {
 	ImpersonationLimit time.Duration
 }
 
+// DefaultImpersonationLimit is how long an impersonation lasts unless
+// LANDLORD_IMPERSONATION_MINUTES says otherwise.
+const DefaultImpersonationLimit = 30 * time.Minute
+
 // MinSecretLength is the shortest session secret accepted, in bytes.
 const MinSecretLength = 32
 
@@ -115,7 +119,7 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	c.TrustedProxies = proxies
 
-	rawMinutes := get("LANDLORD_IMPERSONATION_MINUTES", "30")
+	rawMinutes := get("LANDLORD_IMPERSONATION_MINUTES", strconv.Itoa(int(DefaultImpersonationLimit.Minutes())))
 	minutes, err := strconv.Atoi(rawMinutes)
 	if err != nil || minutes < 1 || minutes > 24*60 || strings.ContainsAny(rawMinutes, "+-") {
 		bad("LANDLORD_IMPERSONATION_MINUTES", rawMinutes, "a whole number of minutes from 1 to 1440")

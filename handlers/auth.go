@@ -77,7 +77,11 @@ func Login(store *models.Store, sessions Sessions) echo.HandlerFunc {
 // tenantURL is the address of path on a tenant's host, keeping this request's
 // scheme and port.
 func tenantURL(c echo.Context, base, subdomain, path string) string {
-	host := subdomain + "." + base
+	return hostURL(c, subdomain+"."+base, path)
+}
+
+// hostURL is the address of path on host, keeping this request's scheme and port.
+func hostURL(c echo.Context, host, path string) string {
 	if _, port, err := net.SplitHostPort(c.Request().Host); err == nil && port != "" {
 		host = net.JoinHostPort(host, port)
 	}

@@ -17,6 +17,7 @@ func Dashboard() echo.HandlerFunc {
 		d := views.Dashboard{
 			TenantName: t.Name, Subdomain: t.Subdomain, Host: c.Request().Host, IsMaster: t.IsMaster,
 			UserDisplay: u.DisplayName(), Username: u.Username,
+			SupportAccess: !t.IsMaster && u.Level(models.FeatureAudit) >= models.LevelRead,
 		}
 		if u.Role != nil {
 			d.RoleName = u.Role.Name

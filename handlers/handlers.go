@@ -56,6 +56,8 @@ type Sessions interface {
 	LogOut(c echo.Context) error
 	// Flash keeps a message for the next page shown.
 	Flash(c echo.Context, f views.Flash) error
+	// ID is the signed-in session's id ("" when none).
+	ID(c echo.Context) string
 }
 
 // PageFor builds the layout's data for the visitor.
@@ -66,6 +68,11 @@ func PageFor(v *Visitor, title string) views.Page {
 	}
 	if v.User != nil {
 		p.UserDisplay = v.User.DisplayName()
+		if imp := v.User.Impersonation; imp != nil {
+			p.Impersonation = &views.ImpersonationBanner{Impersonator: imp.ImpersonatorName, Target: v.User.Username,
+				Since: imp.StartedAt.UTC().Format("15:04"), Until: imp.ExpiresAt.UTC().Format("15:04"),
+				MinutesLeft: max(0, int(time.Until(imp.ExpiresAt).Minutes()+0.5))}
+		}
 		for _, l := range v.Nav {
 			l.Active = l.Href == v.Path
 			p.Nav = append(p.Nav, l)

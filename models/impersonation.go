@@ -266,23 +266,6 @@ func (s *Store) SupportAccessLog(ctx context.Context, limit int) ([]SupportAcces
 	return out, err
 }
 
-// LastImpersonationOf is the newest impersonation of user userID started
-// after since (any, when since is nil): what the user is told at sign-in.
-func (s *Store) LastImpersonationOf(ctx context.Context, userID uint64, since *time.Time) (*Impersonation, error) {
-	var imp Impersonation
-	err := s.tx(ctx, func(tx *gorm.DB) error {
-		q := tx.Where("user_id = ?", userID)
-		if since != nil {
-			q = q.Where("started_at > ?", *since)
-		}
-		return q.Order("id DESC").Take(&imp).Error
-	})
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, nil
-	}
-	return &imp, err
-}
-
 // Settings returns the context tenant's settings.
 func (s *Store) Settings(ctx context.Context) (*TenantSettings, error) {
 	var st TenantSettings
@@ -324,4 +307,48 @@ func (s *Store) SetImpersonationAllowed(ctx context.Context, version int, allowe
 		return s.record(tx, st.TenantID, Event{Action: ActionSettingsUpdate, TargetType: "tenant", TargetID: "settings", Outcome: OutcomeSuccess,
 			Details: changeDetails(change{"allow_impersonation", st.AllowImpersonation, allowed})})
 	})
+}
+
+// ImpersonationNotice is the newest impersonation of u the user has not been
+// told about, marked as told; nil when there is none. A person signing in
+// hears of it once.
+func (s *Store) ImpersonationNotice(ctx context.Context, u *User) (*Impersonation, error) {
+	var imp Impersonation
+	err := s.inTenant(ctx, u.TenantID, func(tx *gorm.DB) error {
+		var seen struct{ ImpersonationSeenID uint64 }
+		if err := tx.Model(&User{}).Select("impersonation_seen_id").Where("id = ?", u.ID).Take(&seen).Error; err != nil {
+			return err
+		}
+		if err := tx.Where("user_id = ? AND id > ?", u.ID, seen.ImpersonationSeenID).Order("id DESC").Take(&imp).Error; err != nil {
+			return err
+		}
+		return tx.Model(&User{}).Where("id = ?", u.ID).UpdateColumn("impersonation_seen_id", imp.ID).Error
+	})
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &imp, nil
+}
+
+// ImpersonationTarget returns a subtenant's user for the page that starts an
+// impersonation: master users with impersonation: full only.
+func (s *Store) ImpersonationTarget(ctx context.Context, subdomain string, userID uint64) (*Tenant, *User, error) {
+	if err := requireMaster(ctx, FeatureImpersonation, LevelFull); err != nil {
+		return nil, nil, err
+	}
+	t, err := s.TenantBySubdomain(ctx, subdomain)
+	if err != nil {
+		return nil, nil, err
+	}
+	var u User
+	err = s.inTenant(ctx, t.ID, func(tx *gorm.DB) error {
+		return tx.Preload("Role").Where("id = ?", userID).Take(&u).Error
+	})
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, nil, ErrNotFound
+	}
+	return t, &u, err
 }

@@ -355,6 +355,7 @@ CREATE INDEX impersonations_user ON impersonations (tenant_id, user_id, started_
 CREATE INDEX impersonations_session ON impersonations (impersonator_session_hash);
 ALTER TABLE user_sessions ADD COLUMN impersonation_id {{ref}};
 ALTER TABLE login_handoffs ADD COLUMN impersonation_id {{ref}};
+ALTER TABLE users ADD COLUMN impersonation_seen_id {{ref}} NOT NULL DEFAULT 0;
 CREATE TABLE tenant_settings (
 	tenant_id {{ref}} PRIMARY KEY REFERENCES tenants(id) ON DELETE CASCADE,
 	allow_impersonation BOOLEAN NOT NULL DEFAULT TRUE,

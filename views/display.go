@@ -68,3 +68,12 @@ func errorStatus(status int) string {
 	}
 	return strconv.Itoa(status)
 }
+
+// supportDuration says how long an ended impersonation lasted and why it ended.
+func supportDuration(r SupportAccessRow) string {
+	s := "for " + strconv.Itoa(r.Minutes) + " min, until " + r.Ended + " UTC"
+	if r.EndReason != "" {
+		s += " (" + r.EndReason + ")"
+	}
+	return s
+}

@@ -24,6 +24,14 @@ type Page struct {
 	CSRFToken       string
 	Nav             []NavLink
 	Flashes         []Flash
+	Impersonation   *ImpersonationBanner // set while a master user acts as this user
+}
+
+// ImpersonationBanner is what every page says while impersonating.
+type ImpersonationBanner struct {
+	Impersonator, Target string
+	Since, Until         string // UTC clock times
+	MinutesLeft          int
 }
 
 // LoginForm is the login page's state.
@@ -40,6 +48,7 @@ type Dashboard struct {
 	UserDisplay, Username       string
 	RoleName                    string
 	Features                    []FeatureLevel
+	SupportAccess               bool // a subtenant user who may read the audit log sees the support access panel
 }
 
 // FeatureLevel is one line of the user's effective permissions.

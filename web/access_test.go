@@ -59,6 +59,8 @@ func (c *console) ownPath(path, sub string) string {
 			c.t.Fatalf("no audit event in %s: %v", sub, err)
 		}
 		id = evs[0].ID
+	case "/users/", "/tenants/" + sub + "/users/":
+		id = c.userNamed(sub, "admin@"+sub+".example")
 	default:
 		c.t.Fatalf("%s: no record of %s to fill its :id with; add one to ownPath", path, sub)
 	}
@@ -220,9 +222,9 @@ func TestNavigationShowsOnlyLinksThePersonMayOpen(t *testing.T) {
 			host string
 			want string
 		}{
-			{"master admin", master, "localhost", "/ /tenants /users /audit"},
-			{"tenant admin", admin, "acme.localhost", "/ /users /audit"},
-			{"user reader", reader, "acme.localhost", "/ /users"},
+			{"master admin", master, "localhost", "/ /tenants /users /audit /settings"},
+			{"tenant admin", admin, "acme.localhost", "/ /users /audit /settings"},
+			{"user reader", reader, "acme.localhost", "/ /users /settings"},
 		} {
 			if got := links(tc.b, tc.host); got != tc.want {
 				t.Errorf("%s sees %q, want %q", tc.who, got, tc.want)

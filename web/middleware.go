@@ -126,7 +126,12 @@ func (s *Server) visit(next echo.HandlerFunc) echo.HandlerFunc {
 			RequestID: c.Response().Header().Get(echo.HeaderXRequestID),
 		}
 		if user != nil {
-			ctx = models.WithActor(ctx, models.Actor{UserID: user.ID, TenantID: tenant.ID, Name: user.Username, Master: tenant.IsMaster, Permissions: user.Permissions()})
+			a := models.Actor{UserID: user.ID, TenantID: tenant.ID, Name: user.Username, Master: tenant.IsMaster, Permissions: user.Permissions()}
+			if imp := user.Impersonation; imp != nil {
+				a.Impersonator = &models.Actor{UserID: imp.ImpersonatorUserID, TenantID: imp.ImpersonatorTenantID, Name: imp.ImpersonatorName, Master: true}
+				a.ImpersonationID = imp.ID
+			}
+			ctx = models.WithActor(ctx, a)
 			v.Nav = s.navFor(v)
 		}
 		v.CSRFToken, _ = sess.Values[keyCSRF].(string)

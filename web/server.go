@@ -30,6 +30,9 @@ type Server struct {
 // NewServer builds the whole server from its dependencies. It fails when a
 // route does not declare who may use it.
 func NewServer(cfg config.Config, store *models.Store, logger *slog.Logger) (*Server, error) {
+	if cfg.ImpersonationLimit <= 0 { // a Config not made by config.Load
+		cfg.ImpersonationLimit = config.DefaultImpersonationLimit
+	}
 	s := &Server{
 		cfg: cfg, store: store, logger: logger,
 		sessions: newSessionStore(cfg.SessionSecret, store),

@@ -3,6 +3,7 @@ package web
 import (
 	"crypto/rand"
 	"crypto/sha256"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -111,20 +112,49 @@ func (s *sessionStore) save(c echo.Context, sess *sessions.Session) error {
 // LogIn replaces the session with a new one for u: new id, new CSRF token, so
 // nothing from before the login (a planted cookie, say) carries over.
 func (s *sessionStore) LogIn(c echo.Context, u *models.User) error {
-	id, err := s.store.OpenSession(c.Request().Context(), u, sessionLifetime)
+	ctx := c.Request().Context()
+	id, err := s.store.OpenSession(ctx, u, sessionLifetime)
 	if err != nil {
 		return err
 	}
 	sess := s.fresh(c, u.TenantID)
 	sess.Values[keyID] = id
 	c.Set("session", sess)
+	// A person signing in themselves hears of the last time someone from the
+	// master tenant acted as them, once.
+	if u.Impersonation == nil {
+		imp, err := s.store.ImpersonationNotice(ctx, u)
+		if err != nil {
+			return err
+		}
+		if imp != nil {
+			sess.AddFlash("info|"+impersonationNotice(imp), keyFlashes)
+		}
+	}
 	return s.save(c, sess)
+}
+
+func impersonationNotice(imp *models.Impersonation) string {
+	return fmt.Sprintf("%s from the master tenant acted as you on %s UTC for %d min. Their reason: %q.",
+		imp.ImpersonatorName, imp.StartedAt.UTC().Format("2006-01-02 15:04"), int(imp.Until().Sub(imp.StartedAt).Minutes()+0.5), imp.Reason)
+}
+
+// ID is the signed-in session's id, or "".
+func (s *sessionStore) ID(c echo.Context) string {
+	id, _ := current(c).Values[keyID].(string)
+	return id
 }
 
 // LogOut ends the session in the database and gives the browser an anonymous one.
 func (s *sessionStore) LogOut(c echo.Context) error {
 	old := current(c)
 	if id, ok := old.Values[keyID].(string); ok {
+		// A master user signing out ends the impersonations this session started.
+		if v := handlers.VisitorFrom(c.Request().Context()); v.Tenant != nil && v.Tenant.IsMaster {
+			if err := s.store.EndImpersonationsOfSession(c.Request().Context(), id); err != nil {
+				return err
+			}
+		}
 		if err := s.store.CloseSession(c.Request().Context(), id); err != nil {
 			return err
 		}
