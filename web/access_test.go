@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -69,6 +70,13 @@ func TestEveryRouteRefusesWhoItDoesNotDeclare(t *testing.T) {
 		bystander := c.browser()
 		bystander.signedIn("localhost", "bystander")
 
+		// Ids in paths name records of the host's tenant: acme's admin, its
+		// role; on the master's host, a tenant role.
+		acmeID := c.userNamed("acme", "admin@acme.example")
+		ids := map[bool]*strings.Replacer{
+			false: strings.NewReplacer(":subdomain", "acme", "/roles/:id", "/roles/"+itoa(c.roleNamed("acme", models.AdminRoleName)), "/users/:id", "/users/"+itoa(acmeID)),
+			true:  strings.NewReplacer(":subdomain", "acme", "/tenant-roles/:id", "/tenant-roles/"+itoa(c.tenantRoleNamed("Standard"))),
+		}
 		walked := 0
 		for _, r := range routes {
 			if r.Method == echo.RouteNotFound {
@@ -82,7 +90,10 @@ func TestEveryRouteRefusesWhoItDoesNotDeclare(t *testing.T) {
 				continue
 			}
 			walked++
-			path := strings.ReplaceAll(r.Path, ":subdomain", "acme")
+			path := ids[a.Master].Replace(r.Path)
+			if strings.Contains(path, ":") {
+				t.Fatalf("%s %s: no id to walk it with", r.Method, r.Path)
+			}
 			host, owner, other := "acme.localhost", acmeAdmin, betaAdmin
 			if a.Master {
 				host, owner, other = "localhost", masterAdmin, acmeAdmin
@@ -184,8 +195,8 @@ func TestNavigationShowsOnlyLinksThePersonMayOpen(t *testing.T) {
 			host string
 			want string
 		}{
-			{"master admin", master, "localhost", "/ /tenants /users"},
-			{"tenant admin", admin, "acme.localhost", "/ /users"},
+			{"master admin", master, "localhost", "/ /tenants /users /roles"},
+			{"tenant admin", admin, "acme.localhost", "/ /users /roles"},
 			{"user reader", reader, "acme.localhost", "/ /users"},
 		} {
 			if got := links(tc.b, tc.host); got != tc.want {
@@ -305,4 +316,42 @@ func (c *console) userNamed(sub, username string) uint64 {
 		c.t.Fatalf("user %s in %s: %v (%d found)", username, sub, err, len(p.Rows))
 	}
 	return p.Rows[0].ID
+}
+
+func itoa(id uint64) string { return strconv.FormatUint(id, 10) }
+
+// roleNamed is the id of a role of tenant sub, for tests.
+func (c *console) roleNamed(sub, name string) uint64 {
+	c.t.Helper()
+	tn, err := c.store.TenantBySubdomain(context.Background(), sub)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	rows, err := c.store.Roles(models.WithTenant(context.Background(), tn.ID))
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	for _, r := range rows {
+		if r.Name == name {
+			return r.ID
+		}
+	}
+	c.t.Fatalf("no role %q in %s", name, sub)
+	return 0
+}
+
+// tenantRoleNamed is the id of a tenant role, for tests.
+func (c *console) tenantRoleNamed(name string) uint64 {
+	c.t.Helper()
+	rows, err := c.store.TenantRoles(storetest.System(context.Background()))
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	for _, r := range rows {
+		if r.Name == name {
+			return r.ID
+		}
+	}
+	c.t.Fatalf("no tenant role %q", name)
+	return 0
 }
