@@ -204,16 +204,17 @@ func (r MatrixRow) aboveCap(l string) bool {
 	return r.Cap != "" && levelRank(l) > levelRank(r.Cap)
 }
 
-// describedBy lists the ids of what describes a row: its hint, its cap, its error.
+// describedBy lists the ids of what describes a row besides its legend
+// (which holds the feature's hint): its cap and its error.
 func (r MatrixRow) describedBy() string {
-	ids := "hint-perm-" + r.Feature
+	var ids []string
 	if r.Cap != "" {
-		ids += " cap-perm-" + r.Feature
+		ids = append(ids, "cap-perm-"+r.Feature)
 	}
 	if r.Error != "" {
-		ids += " error-perm_" + r.Feature
+		ids = append(ids, "error-perm_"+r.Feature)
 	}
-	return ids
+	return strings.Join(ids, " ")
 }
 
 // capText says what the tenant's cap does to a row.

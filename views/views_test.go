@@ -157,10 +157,10 @@ func TestRoleFormWithAPreviewIsCSPSafeAndLinksEachRadioToItsLabel(t *testing.T) 
 	if got := strings.TrimSpace(doc.Find(`[data-feature="users"] [data-testid="cap-hint"]`).Text()); got != "The tenant role “Limited” allows at most read: holders of this role get read here." {
 		t.Errorf("cap hint: %q", got)
 	}
-	if d, _ := doc.Find(`fieldset[data-feature="users"]`).Attr("aria-describedby"); d != "hint-perm-users cap-perm-users" {
+	if d, _ := doc.Find(`fieldset[data-feature="users"]`).Attr("aria-describedby"); d != "cap-perm-users" {
 		t.Errorf("users row described by %q", d)
 	}
-	if d, _ := doc.Find(`fieldset[data-feature="audit"]`).Attr("aria-describedby"); d != "hint-perm-audit error-perm_audit" {
+	if d, _ := doc.Find(`fieldset[data-feature="audit"]`).Attr("aria-describedby"); d != "error-perm_audit" {
 		t.Errorf("audit row described by %q", d)
 	}
 	if a, _ := doc.Find(`[data-testid="preview"]`).Attr("formaction"); a != "/roles/7/edit#preview" {
