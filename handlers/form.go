@@ -20,7 +20,13 @@ const conflictMessage = "Someone else changed this meanwhile. Reload the page to
 // on success the next page is shown by a 303 redirect, with a message.
 // form renders the page from the messages; the values are the caller's.
 func submit(c echo.Context, sessions Sessions, op func() error, form func(fields map[string]string) templ.Component, next, done string) error {
-	err := op()
+	return submitReport(c, sessions, func() (string, error) { return done, op() }, form, next)
+}
+
+// submitReport is submit for an operation whose success message says what
+// it did.
+func submitReport(c echo.Context, sessions Sessions, op func() (done string, err error), form func(fields map[string]string) templ.Component, next string) error {
+	done, err := op()
 	var ve *models.ValidationError
 	switch {
 	case errors.As(err, &ve):

@@ -108,6 +108,29 @@ func (s *Store) nameTemplates(ctx context.Context, rows []RoleRow) error {
 	return err
 }
 
+// RoleDetail returns one of the context tenant's roles as the roles page
+// shows it: with the number of users holding it and its template's name.
+func (s *Store) RoleDetail(ctx context.Context, id uint64) (*RoleRow, error) {
+	var row RoleRow
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Where("id = ?", id).Take(&row.Role).Error; err != nil {
+			return err
+		}
+		return tx.Model(&User{}).Where("role_id = ?", id).Count(&row.Users).Error
+	})
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	rows := []RoleRow{row}
+	if err := s.nameTemplates(ctx, rows); err != nil {
+		return nil, err
+	}
+	return &rows[0], nil
+}
+
 // Role returns one of the context tenant's roles.
 func (s *Store) Role(ctx context.Context, id uint64) (*Role, error) {
 	var r Role
@@ -184,7 +207,8 @@ type RoleUpdate struct {
 // UpdateRole edits one of the context tenant's roles at version, the one the
 // editor read. Editing a linked copy detaches it for good. Editing a template
 // rewrites every still-linked copy with one statement; a new name that a
-// subtenant already uses for another role is refused, naming how many.
+// subtenant holding a linked copy already uses for another role is refused,
+// naming how many.
 func (s *Store) UpdateRole(ctx context.Context, id uint64, version int, ch RoleChanges) (*Role, RoleUpdate, error) {
 	n := NewRole{Name: ch.Name, Description: ch.Description}
 	if err := n.validate(); err != nil {
@@ -253,11 +277,16 @@ func (s *Store) UpdateRole(ctx context.Context, id uint64, version int, ch RoleC
 }
 
 // propagate rewrites every linked copy of template t in one statement, after
-// checking in one more that no subtenant holds another role of t's name.
+// checking in one more that no subtenant holding a linked copy has another
+// role of t's name.
 func (s *Store) propagate(tx *gorm.DB, t *Role) (int64, error) {
+	// Only a tenant holding a linked copy is renamed; one without (it never
+	// got a copy, or detached or deleted it) keeps its own names.
 	var clashes int64
 	err := tx.Raw(`SELECT count(*) FROM roles o WHERE lower(o.name) = lower(?) AND o.tenant_id <> ?
-		AND NOT (o.template_id IS NOT NULL AND o.template_id = ? AND o.linked)`, t.Name, t.TenantID, t.ID).Scan(&clashes).Error
+		AND NOT (o.template_id IS NOT NULL AND o.template_id = ? AND o.linked)
+		AND EXISTS (SELECT 1 FROM roles c WHERE c.tenant_id = o.tenant_id AND c.template_id = ? AND c.linked)`,
+		t.Name, t.TenantID, t.ID, t.ID).Scan(&clashes).Error
 	if err != nil {
 		return 0, err
 	}
@@ -309,13 +338,34 @@ func (s *Store) DeleteRole(ctx context.Context, id uint64) error {
 
 // RoleImpact previews an edit of one of the context tenant's roles: how many
 // users hold it, how many of them would gain or lose an effective right with
-// perms, and, for a template, how many linked copies (and their holders) follow.
+// perms, and, for a template, how many linked copies (and their holders) follow
+// and how many of those holders' effective rights change under their own
+// tenants' caps.
 type RoleImpact struct {
 	Holders       int64
 	Changed       int64 // holders whose effective rights would change
 	LinkedCopies  int64
 	CopyHolders   int64
-	ChangedLevels []change
+	CopyChanged   int64 // holders of linked copies whose effective rights would change
+	ChangedLevels []LevelChange
+}
+
+// LevelChange is one feature whose level an edit changes.
+type LevelChange struct {
+	Feature       Feature
+	Before, After Level
+}
+
+// LevelChanges lists, in catalogue order, the features whose level differs
+// between before and after.
+func LevelChanges(before, after Permissions) []LevelChange {
+	var out []LevelChange
+	for _, f := range Features {
+		if before.Level(f) != after.Level(f) {
+			out = append(out, LevelChange{f, before.Level(f), after.Level(f)})
+		}
+	}
+	return out
 }
 
 // PreviewRole computes the RoleImpact of giving role id the permissions perms.
@@ -335,7 +385,7 @@ func (s *Store) PreviewRole(ctx context.Context, id uint64, perms Permissions) (
 		return im, err
 	}
 	perms = perms.cleaned()
-	im.ChangedLevels = permissionChanges(r.Permissions, perms)
+	im.ChangedLevels = LevelChanges(r.Permissions, perms)
 	capped, cap, err := s.tenantCap(ctx, r.TenantID)
 	if err != nil {
 		return im, err
@@ -343,17 +393,34 @@ func (s *Store) PreviewRole(ctx context.Context, id uint64, perms Permissions) (
 	if !capped || !equalPermissions(r.Permissions.Capped(cap), perms.Capped(cap)) {
 		im.Changed = im.Holders
 	}
-	if r.Multitenant {
-		err = s.tx(AcrossTenants(ctx, "count a template's linked copies and their holders"), func(tx *gorm.DB) error {
-			if err := tx.Model(&Role{}).Where("template_id = ? AND linked", id).Count(&im.LinkedCopies).Error; err != nil {
-				return err
-			}
-			return tx.Model(&User{}).Joins("JOIN roles ON roles.tenant_id = users.tenant_id AND roles.id = users.role_id").
-				Where("roles.template_id = ? AND roles.linked", id).Count(&im.CopyHolders).Error
-		})
-	}
 	if !capped && len(im.ChangedLevels) == 0 {
 		im.Changed = 0
+	}
+	if !r.Multitenant {
+		return im, nil
+	}
+	// The copies' holders, grouped by their tenant's cap: few distinct caps,
+	// whatever the number of users. A tenant without a tenant role caps at
+	// nothing, so its holders never change.
+	var groups []struct {
+		Permissions Permissions `gorm:"type:text"`
+		N           int64
+	}
+	err = s.tx(AcrossTenants(ctx, "count a template's linked copies and their holders"), func(tx *gorm.DB) error {
+		if err := tx.Model(&Role{}).Where("template_id = ? AND linked", id).Count(&im.LinkedCopies).Error; err != nil {
+			return err
+		}
+		return tx.Model(&User{}).Select("tenant_roles.permissions AS permissions, count(*) AS n").
+			Joins("JOIN roles ON roles.tenant_id = users.tenant_id AND roles.id = users.role_id").
+			Joins("JOIN tenants ON tenants.id = users.tenant_id").
+			Joins("LEFT JOIN tenant_roles ON tenant_roles.id = tenants.tenant_role_id").
+			Where("roles.template_id = ? AND roles.linked", id).Group("tenant_roles.permissions").Scan(&groups).Error
+	})
+	for _, g := range groups {
+		im.CopyHolders += g.N
+		if !equalPermissions(r.Permissions.Capped(g.Permissions), perms.Capped(g.Permissions)) {
+			im.CopyChanged += g.N
+		}
 	}
 	return im, err
 }

@@ -227,3 +227,154 @@ func TestRolePreviewCountsHoldersWhoseRightsChange(t *testing.T) {
 		}
 	})
 }
+
+// A template's rename touches only the tenants holding a linked copy, so only
+// their names can clash: a tenant that detached its copy, or never got one,
+// may use the new name for a role of its own.
+func TestATemplateRenameClashesOnlyWhereALinkedCopyWouldBeRenamed(t *testing.T) {
+	storetest.ForEachDialect(t, func(t *testing.T, d string) {
+		w := newRoleWorld(t, d)
+		tpl, err := w.s.CreateRole(w.master, models.NewRole{Name: "Operator", Multitenant: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// acme detaches its copy and keeps a role named "Auditor" of its own.
+		acmeCopy := w.roleNamed(t, w.f.Acme.ID, "Operator")
+		if _, _, err := w.s.UpdateRole(w.acme, acmeCopy.ID, acmeCopy.Version, models.RoleChanges{Name: "Operator"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.s.CreateRole(w.acme, models.NewRole{Name: "Auditor"}); err != nil {
+			t.Fatal(err)
+		}
+		renamed, up, err := w.s.UpdateRole(w.master, tpl.ID, tpl.Version, models.RoleChanges{Name: "Auditor"})
+		if err != nil || up.Propagated != 1 {
+			t.Fatalf("renaming onto a name only a tenant without a linked copy uses: %+v %v", up, err)
+		}
+		if beta := w.roleNamed(t, w.f.Beta.ID, "Auditor"); beta == nil || beta.Origin() != "linked" {
+			t.Errorf("beta's linked copy was not renamed: %+v", beta)
+		}
+		// Back to its old name: acme's detached copy is named so, but is no
+		// longer renamed with the template.
+		if _, _, err := w.s.UpdateRole(w.master, tpl.ID, renamed.Version, models.RoleChanges{Name: "Operator"}); err != nil {
+			t.Fatalf("renaming back over a detached copy's name: %v", err)
+		}
+		// A beta role of the name still stops it: beta's linked copy would clash.
+		if _, err := w.s.CreateRole(w.in(w.f.Beta.ID), models.NewRole{Name: "Supervisor"}); err != nil {
+			t.Fatal(err)
+		}
+		tplNow := w.roleNamed(t, w.masterID, "Operator")
+		_, _, err = w.s.UpdateRole(w.master, tpl.ID, tplNow.Version, models.RoleChanges{Name: "Supervisor"})
+		var ve *models.ValidationError
+		if !errors.As(err, &ve) || !strings.Contains(ve.Fields["name"], "1 subtenant") {
+			t.Fatalf("rename onto beta's own role: %v", err)
+		}
+	})
+}
+
+// A template's preview counts the holders of its linked copies whose
+// effective rights change, each under their own tenant's cap.
+func TestATemplatePreviewCountsCopyHoldersUnderTheirOwnCaps(t *testing.T) {
+	storetest.ForEachDialect(t, func(t *testing.T, d string) {
+		w := newRoleWorld(t, d)
+		readOnly, err := w.s.CreateTenantRole(w.master, models.NewRole{Name: "Read only", Permissions: models.Permissions{models.FeatureUsers: models.LevelRead}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		storetest.Exec(t, w.s, "UPDATE tenants SET tenant_role_id = ? WHERE id = ?", readOnly.ID, w.f.Acme.ID)
+		tpl, err := w.s.CreateRole(w.master, models.NewRole{Name: "Operator", Multitenant: true, Permissions: models.Permissions{models.FeatureUsers: models.LevelRead}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, x := range []struct {
+			tenant uint64
+			user   string
+		}{{w.f.Acme.ID, "op1"}, {w.f.Acme.ID, "op2"}, {w.f.Beta.ID, "op3"}} {
+			cp := w.roleNamed(t, x.tenant, "Operator")
+			if _, err := w.s.CreateUser(w.in(x.tenant), models.NewUser{Username: x.user, Password: storetest.Password, RoleID: cp.ID}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// users read → full: acme caps users at read, so only beta's holder gains.
+		im, err := w.s.PreviewRole(w.master, tpl.ID, models.Permissions{models.FeatureUsers: models.LevelFull})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if im.LinkedCopies != 2 || im.CopyHolders != 3 || im.CopyChanged != 1 || im.Holders != 0 {
+			t.Errorf("users read → full: %+v, want 2 copies, 3 holders, 1 changed", im)
+		}
+		if len(im.ChangedLevels) != 1 || im.ChangedLevels[0] != (models.LevelChange{Feature: models.FeatureUsers, Before: models.LevelRead, After: models.LevelFull}) {
+			t.Errorf("changed levels: %+v", im.ChangedLevels)
+		}
+		// users read → none: every holder loses it.
+		im, err = w.s.PreviewRole(w.master, tpl.ID, models.Permissions{})
+		if err != nil || im.CopyChanged != 3 {
+			t.Errorf("users read → none: %+v %v, want all 3 changed", im, err)
+		}
+		// A detached copy's holders no longer follow.
+		acmeCopy := w.roleNamed(t, w.f.Acme.ID, "Operator")
+		if _, _, err := w.s.UpdateRole(w.in(w.f.Acme.ID), acmeCopy.ID, acmeCopy.Version, models.RoleChanges{Name: "Operator"}); err != nil {
+			t.Fatal(err)
+		}
+		im, err = w.s.PreviewRole(w.master, tpl.ID, models.Permissions{})
+		if err != nil || im.LinkedCopies != 1 || im.CopyHolders != 1 || im.CopyChanged != 1 {
+			t.Errorf("after acme detached: %+v %v", im, err)
+		}
+	})
+}
+
+func TestRoleDetailSaysWhoHoldsItAndWhereItComesFrom(t *testing.T) {
+	storetest.ForEachDialect(t, func(t *testing.T, d string) {
+		w := newRoleWorld(t, d)
+		if _, err := w.s.CreateRole(w.master, models.NewRole{Name: "Operator", Multitenant: true}); err != nil {
+			t.Fatal(err)
+		}
+		cp := w.roleNamed(t, w.f.Acme.ID, "Operator")
+		r, err := w.s.RoleDetail(w.acme, cp.ID)
+		if err != nil || r.Origin() != "linked" || r.Template != "Operator" || r.Users != 0 {
+			t.Fatalf("acme's copy: %+v %v", r, err)
+		}
+		admin, err := w.s.RoleDetail(w.acme, *w.f.AcmeAdmin.RoleID)
+		if err != nil || admin.Origin() != "own" || admin.Users != 1 {
+			t.Fatalf("acme's admin role: %+v %v", admin, err)
+		}
+		betaCopy := w.roleNamed(t, w.f.Beta.ID, "Operator")
+		if _, err := w.s.RoleDetail(w.acme, betaCopy.ID); !errors.Is(err, models.ErrNotFound) {
+			t.Errorf("acme read beta's copy by id: %v", err)
+		}
+	})
+}
+
+// New tenants get the first tenant role there is, so the last one stays.
+func TestTheLastTenantRoleCannotBeDeleted(t *testing.T) {
+	storetest.ForEachDialect(t, func(t *testing.T, d string) {
+		w := newRoleWorld(t, d)
+		spare, err := w.s.CreateTenantRole(w.master, models.NewRole{Name: "Spare"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Every tenant moves to the spare, so Standard is held by none.
+		storetest.Exec(t, w.s, "UPDATE tenants SET tenant_role_id = ? WHERE NOT is_master", spare.ID)
+		rows, err := w.s.TenantRoles(w.master)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var standard uint64
+		for _, r := range rows {
+			if r.Name == "Standard" {
+				standard = r.ID
+			}
+		}
+		if err := w.s.DeleteTenantRole(w.master, standard); err != nil {
+			t.Fatalf("deleting an unheld tenant role: %v", err)
+		}
+		storetest.Exec(t, w.s, "UPDATE tenants SET tenant_role_id = NULL")
+		err = w.s.DeleteTenantRole(w.master, spare.ID)
+		var ve *models.ValidationError
+		if !errors.As(err, &ve) || !strings.Contains(ve.Fields["role"], "only tenant role") {
+			t.Fatalf("deleting the last tenant role: %v", err)
+		}
+		if _, err := w.s.CreateTenant(storetest.System(context.Background()), models.NewTenant{Subdomain: "gamma", Name: "Gamma"}); err != nil {
+			t.Errorf("a tenant created after: %v", err)
+		}
+	})
+}

@@ -132,7 +132,8 @@ func (s *Store) UpdateTenantRole(ctx context.Context, id uint64, version int, ch
 	return &tr, nil
 }
 
-// DeleteTenantRole removes a tenant role no tenant holds.
+// DeleteTenantRole removes a tenant role no tenant holds, unless it is the
+// last one: a new tenant must get one.
 func (s *Store) DeleteTenantRole(ctx context.Context, id uint64) error {
 	if err := requireMaster(ctx, FeatureRoles, LevelFull); err != nil {
 		return err
@@ -152,6 +153,14 @@ func (s *Store) DeleteTenantRole(ctx context.Context, id uint64) error {
 		}
 		if held > 0 {
 			return &ValidationError{Fields: map[string]string{"role": fmt.Sprintf("%d tenant(s) have this tenant role; give them another first.", held)}}
+		}
+		// New tenants get the first tenant role there is: keep one.
+		var all int64
+		if err := tx.Model(&TenantRole{}).Count(&all).Error; err != nil {
+			return err
+		}
+		if all <= 1 {
+			return &ValidationError{Fields: map[string]string{"role": "This is the only tenant role, which new tenants get; create another before deleting it."}}
 		}
 		if err := tx.Delete(&TenantRole{}, id).Error; err != nil {
 			return err

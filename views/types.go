@@ -48,12 +48,15 @@ type Dashboard struct {
 	UserDisplay, Username       string
 	RoleName                    string
 	Features                    []FeatureLevel
-	SupportAccess               bool // a subtenant user who may read the audit log sees the support access panel
+	SupportAccess               bool   // a subtenant user who may read the audit log sees the support access panel
+	CapName                     string // the tenant role, where it lowers a level
 }
 
-// FeatureLevel is one line of the user's effective permissions.
+// FeatureLevel is one line of the user's effective permissions. Role is what
+// the user's role grants, set where the tenant's cap lowers it.
 type FeatureLevel struct {
 	Feature, Level string
+	Role           string
 }
 
 // ErrorInfo is what an error page may say: nothing internal.

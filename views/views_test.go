@@ -98,7 +98,7 @@ func TestDashboardSaysWhereYouAre(t *testing.T) {
 	d := Dashboard{
 		TenantName: "Acme", Subdomain: "acme", Host: "acme.localhost:8080",
 		UserDisplay: "Alice Admin", Username: "alice", RoleName: "Admin",
-		Features: []FeatureLevel{{"users", "full"}, {"audit", "read"}, {"tenants", "none"}},
+		Features: []FeatureLevel{{Feature: "users", Level: "full"}, {Feature: "audit", Level: "read"}, {Feature: "tenants", Level: "none"}},
 	}
 	doc := render(t, DashboardPage(p, d))
 
@@ -135,4 +135,42 @@ func TestErrorPageShowsRequestID(t *testing.T) {
 		t.Errorf("request id = %q", got)
 	}
 	assertCSPSafe(t, doc)
+}
+
+func TestRoleFormWithAPreviewIsCSPSafeAndLinksEachRadioToItsLabel(t *testing.T) {
+	p := Page{Title: "Edit", TenantName: "Acme", CSRFToken: "tok"}
+	f := RoleForm{ID: 7, Stored: "Support", Name: "Support", Version: 3, Origin: "linked", Template: "Operator",
+		Matrix: Matrix{CapName: "Limited", Rows: []MatrixRow{
+			{Feature: "users", Level: "full", Cap: "read"},
+			{Feature: "audit", Level: "", Error: "Choose no access, read or full."},
+		}},
+		Preview: &RolePreview{Changes: []LevelChangeView{{Feature: "users", Before: "read", After: "full"}}, Holders: 2, Detaches: true},
+	}
+	doc := render(t, RoleFormPage(p, f))
+	assertCSPSafe(t, doc)
+	doc.Find(`input[type="radio"]`).Each(func(_ int, r *goquery.Selection) {
+		id, _ := r.Attr("id")
+		if doc.Find(`label[for="`+id+`"]`).Length() != 1 {
+			t.Errorf("radio %s has no label", id)
+		}
+	})
+	if got := strings.TrimSpace(doc.Find(`[data-feature="users"] [data-testid="cap-hint"]`).Text()); got != "The tenant role “Limited” allows at most read: holders of this role get read here." {
+		t.Errorf("cap hint: %q", got)
+	}
+	if d, _ := doc.Find(`fieldset[data-feature="users"]`).Attr("aria-describedby"); d != "cap-perm-users" {
+		t.Errorf("users row described by %q", d)
+	}
+	if d, _ := doc.Find(`fieldset[data-feature="audit"]`).Attr("aria-describedby"); d != "error-perm_audit" {
+		t.Errorf("audit row described by %q", d)
+	}
+	if a, _ := doc.Find(`[data-testid="preview"]`).Attr("formaction"); a != "/roles/7/edit#preview" {
+		t.Errorf("the preview button posts to %q", a)
+	}
+	// Enter submits with the first submit button: the preview, not the save.
+	if v, _ := doc.Find(`form[data-testid="role-form"] button[type="submit"]`).First().Attr("value"); v != "preview" {
+		t.Errorf("the default button is %q, want preview", v)
+	}
+	if doc.Find(`[data-testid="linked-warning"]`).Length() != 1 || doc.Find(`#preview[data-testid="preview-panel"]`).Length() != 1 {
+		t.Error("a linked copy's preview misses its warning or its anchor")
+	}
 }

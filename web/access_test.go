@@ -61,6 +61,10 @@ func (c *console) ownPath(path, sub string) string {
 		id = evs[0].ID
 	case "/users/", "/tenants/" + sub + "/users/":
 		id = c.userNamed(sub, "admin@"+sub+".example")
+	case "/roles/":
+		id = c.roleNamed(sub, models.AdminRoleName)
+	case "/tenant-roles/":
+		id = c.tenantRoleNamed("Standard")
 	default:
 		c.t.Fatalf("%s: no record of %s to fill its :id with; add one to ownPath", path, sub)
 	}
@@ -222,8 +226,8 @@ func TestNavigationShowsOnlyLinksThePersonMayOpen(t *testing.T) {
 			host string
 			want string
 		}{
-			{"master admin", master, "localhost", "/ /tenants /users /audit /settings"},
-			{"tenant admin", admin, "acme.localhost", "/ /users /audit /settings"},
+			{"master admin", master, "localhost", "/ /tenants /users /roles /audit /settings"},
+			{"tenant admin", admin, "acme.localhost", "/ /users /roles /audit /settings"},
 			{"user reader", reader, "acme.localhost", "/ /users /settings"},
 		} {
 			if got := links(tc.b, tc.host); got != tc.want {
@@ -343,4 +347,42 @@ func (c *console) userNamed(sub, username string) uint64 {
 		c.t.Fatalf("user %s in %s: %v (%d found)", username, sub, err, len(p.Rows))
 	}
 	return p.Rows[0].ID
+}
+
+func itoa(id uint64) string { return strconv.FormatUint(id, 10) }
+
+// roleNamed is the id of a role of tenant sub, for tests.
+func (c *console) roleNamed(sub, name string) uint64 {
+	c.t.Helper()
+	tn, err := c.store.TenantBySubdomain(context.Background(), sub)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	rows, err := c.store.Roles(models.WithTenant(context.Background(), tn.ID))
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	for _, r := range rows {
+		if r.Name == name {
+			return r.ID
+		}
+	}
+	c.t.Fatalf("no role %q in %s", name, sub)
+	return 0
+}
+
+// tenantRoleNamed is the id of a tenant role, for tests.
+func (c *console) tenantRoleNamed(name string) uint64 {
+	c.t.Helper()
+	rows, err := c.store.TenantRoles(storetest.System(context.Background()))
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	for _, r := range rows {
+		if r.Name == name {
+			return r.ID
+		}
+	}
+	c.t.Fatalf("no tenant role %q", name)
+	return 0
 }

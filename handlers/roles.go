@@ -1,0 +1,255 @@
+package handlers
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/a-h/templ"
+	"github.com/labstack/echo/v4"
+
+	"landlord/models"
+	"landlord/views"
+)
+
+// Roles lists the host tenant's user roles with their origin and holders; in
+// a subtenant, with the tenant role capping them.
+func Roles(store *models.Store) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ctx := c.Request().Context()
+		v := VisitorFrom(ctx)
+		rows, err := store.Roles(ctx)
+		if err != nil {
+			return err
+		}
+		cap, err := tenantCap(ctx, store, v)
+		if err != nil {
+			return err
+		}
+		l := views.RoleList{
+			CanEdit: v.User.Level(models.FeatureRoles) >= models.LevelFull, IsMaster: v.Tenant.IsMaster,
+			CanTenantRoles: v.Tenant.IsMaster && v.User.Level(models.FeatureRoles) >= models.LevelRead,
+		}
+		capPerms := models.Permissions{}
+		if cap != nil {
+			capPerms = cap.Permissions
+			cv := &views.CapView{Name: cap.Name, Description: cap.Description}
+			if cv.Name == "" {
+				cv.Name = "no tenant role"
+			}
+			for _, f := range models.Features {
+				cv.Levels = append(cv.Levels, views.FeatureLevel{Feature: string(f), Level: cap.Permissions.Level(f).String()})
+			}
+			l.Cap = cv
+		}
+		for _, r := range rows {
+			l.Rows = append(l.Rows, views.RoleListRow{
+				ID: r.ID, Name: r.Name, Description: r.Description, Origin: r.Origin(), Template: r.Template, Users: r.Users,
+				Grants: grantsOf(r.Permissions, capPerms, cap != nil),
+			})
+		}
+		return Render(c, http.StatusOK, views.RolesPage(PageFor(v, "Roles"), l))
+	}
+}
+
+// RoleNewForm shows an empty role form; in the master it offers to make the
+// role a multi-tenant template.
+func RoleNewForm(store *models.Store) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ctx := c.Request().Context()
+		v := VisitorFrom(ctx)
+		cap, err := tenantCap(ctx, store, v)
+		if err != nil {
+			return err
+		}
+		f := views.RoleForm{CanTemplate: v.Tenant.IsMaster, Matrix: matrixOf(models.Permissions{}, nil, cap)}
+		return Render(c, http.StatusOK, views.RoleFormPage(PageFor(v, "New role"), f))
+	}
+}
+
+// RoleCreate adds a user role to the host's tenant; a template is copied
+// into every subtenant.
+func RoleCreate(store *models.Store, sessions Sessions) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ctx := c.Request().Context()
+		v := VisitorFrom(ctx)
+		cap, err := tenantCap(ctx, store, v)
+		if err != nil {
+			return err
+		}
+		form := c.Request().PostForm
+		perms, errs := parsePermissions(form)
+		f := views.RoleForm{Name: form.Get("name"), Description: form.Get("description"), Multitenant: form.Get("multitenant") != "", CanTemplate: v.Tenant.IsMaster}
+		page := func(fields map[string]string) templ.Component {
+			f.Errors, f.Matrix = fields, matrixOf(perms, fields, cap)
+			return views.RoleFormPage(PageFor(v, "New role"), f)
+		}
+		if len(errs) > 0 {
+			return Render(c, http.StatusUnprocessableEntity, page(errs))
+		}
+		op := func() (string, error) {
+			r, err := store.CreateRole(ctx, models.NewRole{Name: f.Name, Description: f.Description, Permissions: perms, Multitenant: f.Multitenant})
+			if err != nil {
+				return "", err
+			}
+			if !r.Multitenant {
+				return fmt.Sprintf("Role “%s” created.", r.Name), nil
+			}
+			im, err := store.PreviewRole(ctx, r.ID, r.Permissions)
+			if err != nil {
+				return "", err
+			}
+			return fmt.Sprintf("Template “%s” created and copied, linked, into %s.", r.Name, countOf(im.LinkedCopies, "subtenant", "subtenants")), nil
+		}
+		return submitReport(c, sessions, op, page, "/roles")
+	}
+}
+
+// roleForm is the edit form of a stored role.
+func roleForm(r *models.RoleRow) views.RoleForm {
+	return views.RoleForm{ID: r.ID, Stored: r.Name, Name: r.Name, Description: r.Description, Version: r.Version, Origin: r.Origin(), Template: r.Template}
+}
+
+// RoleEditForm shows one of the host tenant's roles for editing, at the
+// version read. Another tenant's role is not found.
+func RoleEditForm(store *models.Store) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ctx := c.Request().Context()
+		v := VisitorFrom(ctx)
+		id, err := idParam(c)
+		if err != nil {
+			return err
+		}
+		r, err := store.RoleDetail(ctx, id)
+		if err != nil {
+			return err
+		}
+		cap, err := tenantCap(ctx, store, v)
+		if err != nil {
+			return err
+		}
+		f := roleForm(r)
+		f.Matrix = matrixOf(r.Permissions, nil, cap)
+		return Render(c, http.StatusOK, views.RoleFormPage(PageFor(v, "Edit "+r.Name), f))
+	}
+}
+
+// RoleUpdate previews (_action=preview) or saves an edit of one of the host
+// tenant's roles. The preview re-renders the form, as typed, with what saving
+// would change; saving a linked copy detaches it, saving a template rewrites
+// its linked copies.
+func RoleUpdate(store *models.Store, sessions Sessions) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ctx := c.Request().Context()
+		v := VisitorFrom(ctx)
+		id, err := idParam(c)
+		if err != nil {
+			return err
+		}
+		// Read first: another tenant's id is not found, whatever the form says.
+		r, err := store.RoleDetail(ctx, id)
+		if err != nil {
+			return err
+		}
+		cap, err := tenantCap(ctx, store, v)
+		if err != nil {
+			return err
+		}
+		form := c.Request().PostForm
+		version, err := versionField(form)
+		if err != nil {
+			return err
+		}
+		perms, errs := parsePermissions(form)
+		f := roleForm(r)
+		f.Name, f.Description, f.Version = form.Get("name"), form.Get("description"), version
+		page := func(fields map[string]string) templ.Component {
+			f.Errors, f.Matrix = fields, matrixOf(perms, fields, cap)
+			return views.RoleFormPage(PageFor(v, "Edit "+r.Name), f)
+		}
+		if len(errs) > 0 {
+			return Render(c, http.StatusUnprocessableEntity, page(errs))
+		}
+		if form.Get("_action") == "preview" {
+			im, err := store.PreviewRole(ctx, id, perms)
+			if err != nil {
+				return err
+			}
+			f.Preview = &views.RolePreview{
+				Changes: levelChanges(im.ChangedLevels), Holders: im.Holders, Changed: im.Changed,
+				Template: r.Multitenant, LinkedCopies: im.LinkedCopies, CopyHolders: im.CopyHolders, CopyChanged: im.CopyChanged,
+				Detaches: r.Linked,
+			}
+			return Render(c, http.StatusOK, page(nil))
+		}
+		op := func() (string, error) {
+			saved, up, err := store.UpdateRole(ctx, id, version, models.RoleChanges{Name: f.Name, Description: f.Description, Permissions: perms})
+			if err != nil {
+				return "", err
+			}
+			done := fmt.Sprintf("Role “%s” saved.", saved.Name)
+			if up.Detached {
+				done += " It no longer follows its template."
+			}
+			if saved.Multitenant {
+				done += " " + countOf(up.Propagated, "linked copy", "linked copies") + " in subtenants rewritten."
+			}
+			return done, nil
+		}
+		return submitReport(c, sessions, op, page, "/roles")
+	}
+}
+
+// RoleDeleteForm asks to confirm deleting one of the host tenant's roles.
+func RoleDeleteForm(store *models.Store) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ctx := c.Request().Context()
+		id, err := idParam(c)
+		if err != nil {
+			return err
+		}
+		r, err := store.RoleDetail(ctx, id)
+		if err != nil {
+			return err
+		}
+		d := views.RoleDelete{ID: r.ID, Name: r.Name, Held: r.Users, Template: r.Multitenant}
+		return Render(c, http.StatusOK, views.RoleDeletePage(PageFor(VisitorFrom(ctx), "Delete "+r.Name), d))
+	}
+}
+
+// RoleDelete deletes one of the host tenant's roles; a held role is refused
+// with the model's message.
+func RoleDelete(store *models.Store, sessions Sessions) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ctx := c.Request().Context()
+		id, err := idParam(c)
+		if err != nil {
+			return err
+		}
+		r, err := store.RoleDetail(ctx, id)
+		if err != nil {
+			return err
+		}
+		err = store.DeleteRole(ctx, id)
+		var ve *models.ValidationError
+		if errors.As(err, &ve) {
+			d := views.RoleDelete{ID: r.ID, Name: r.Name, Held: r.Users, Template: r.Multitenant, Error: ve.Fields["role"]}
+			return Render(c, http.StatusUnprocessableEntity, views.RoleDeletePage(PageFor(VisitorFrom(ctx), "Delete "+r.Name), d))
+		}
+		if err != nil {
+			return err
+		}
+		if err := sessions.Flash(c, views.Flash{Kind: "success", Text: fmt.Sprintf("Role “%s” deleted.", r.Name)}); err != nil {
+			return err
+		}
+		return c.Redirect(http.StatusSeeOther, "/roles")
+	}
+}
+
+// countOf is "1 user" or "3 users".
+func countOf(n int64, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
