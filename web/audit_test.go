@@ -7,9 +7,13 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 
@@ -190,6 +194,66 @@ func TestAuditExportNeedsAuditReadAsWellAsExport(t *testing.T) {
 		csv, _ := io.ReadAll(admin.get("acme.localhost", "/audit/export?action=login").Body)
 		if !strings.HasPrefix(string(csv), "id,time,actor,impersonator,action") || strings.Count(string(csv), "\n") < 3 {
 			t.Errorf("csv export: %s", csv)
+		}
+	})
+}
+
+// TestAuditExportStreamsWithFlatMemory exports 200,000 events and watches the
+// process's heap while the body streams: it must stay far below the export's
+// own size, which holding the events or the body would exceed.
+func TestAuditExportStreamsWithFlatMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("exports 200,000 events")
+	}
+	storetest.ForEachDialect(t, func(t *testing.T, d string) {
+		c := newConsole(t, d)
+		tn, _ := c.store.TenantBySubdomain(context.Background(), "acme")
+		const n = 200000
+		rows := "SELECT generate_series AS n FROM generate_series(1, ?)"
+		if d == "sqlite" {
+			rows = "WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < ?) SELECT n FROM g"
+		}
+		storetest.Exec(t, c.store, `INSERT INTO audit_events (tenant_id, occurred_at, actor_name, action, target_type, target_id, outcome, details)
+			SELECT ?, ?, 'seed', 'user.create', 'user', 'user-' || n, 'success', '`+strings.Repeat("x", 300)+`' FROM (`+rows+`) s`,
+			tn.ID, time.Now().UTC(), n)
+		b := c.browser()
+		b.signedIn("acme.localhost", "admin@acme.example")
+
+		defer debug.SetGCPercent(debug.SetGCPercent(10))
+		runtime.GC()
+		var base runtime.MemStats
+		runtime.ReadMemStats(&base)
+		var peak atomic.Uint64
+		done := make(chan struct{})
+		go func() {
+			var m runtime.MemStats
+			for {
+				select {
+				case <-done:
+					return
+				case <-time.After(5 * time.Millisecond):
+					runtime.ReadMemStats(&m)
+					if m.HeapInuse > peak.Load() {
+						peak.Store(m.HeapInuse)
+					}
+				}
+			}
+		}()
+		res := b.get("acme.localhost", "/audit/export?format=jsonl")
+		lines, size := 0, 0
+		sc := bufio.NewScanner(res.Body)
+		for sc.Scan() {
+			lines++
+			size += len(sc.Bytes()) + 1
+		}
+		close(done)
+		if lines < n {
+			t.Fatalf("exported %d events, want at least %d", lines, n)
+		}
+		grew := int64(peak.Load()) - int64(base.HeapInuse)
+		t.Logf("%s: exported %d events (%d MB); heap grew by at most %d MB", d, lines, size>>20, grew>>20)
+		if grew > 32<<20 || grew > int64(size)/3 {
+			t.Errorf("heap grew by %d MB while streaming %d MB", grew>>20, size>>20)
 		}
 	})
 }
