@@ -68,3 +68,29 @@ func errorStatus(status int) string {
 	}
 	return strconv.Itoa(status)
 }
+
+func u64(n uint64) string { return strconv.FormatUint(n, 10) }
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+func orNever(s string) string {
+	if s == "" {
+		return "never"
+	}
+	return s
+}
+
+func fullName(first, last string) string {
+	switch {
+	case first == "":
+		return last
+	case last == "":
+		return first
+	}
+	return first + " " + last
+}
