@@ -132,19 +132,30 @@ func UserPermissions(store *models.Store) echo.HandlerFunc {
 		if tr != nil {
 			page.CapName = tr.Name
 		}
-		for _, r := range rights {
-			row := views.RightRow{Feature: string(r.Feature), Role: r.Role.String(), Cap: r.Cap.String(), Effective: r.Effective.String()}
-			switch {
-			case r.Effective == models.LevelFull:
-			case !r.Capped || r.Role < r.Cap:
-				row.LimitedBy = "role"
-			case r.Cap < r.Role:
-				row.LimitedBy = "cap"
-			default:
-				row.LimitedBy = "both"
-			}
-			page.Rows = append(page.Rows, row)
-		}
+		page.Rows = rightRows(rights)
 		return Render(c, http.StatusOK, views.UserPermissionsPage(PageFor(VisitorFrom(ctx), "Permissions of "+u.DisplayName()), page))
 	}
+}
+
+// rightRows lays out a user's rights for the pages that show them, saying
+// which of role and cap limits each.
+func rightRows(rights []models.Right) []views.RightRow {
+	rows := make([]views.RightRow, 0, len(rights))
+	for _, r := range rights {
+		row := views.RightRow{Feature: string(r.Feature), Role: r.Role.String(), Effective: r.Effective.String()}
+		if r.Capped {
+			row.Cap = r.Cap.String()
+		}
+		switch {
+		case r.Effective == models.LevelFull:
+		case !r.Capped || r.Role < r.Cap:
+			row.LimitedBy = "role"
+		case r.Cap < r.Role:
+			row.LimitedBy = "cap"
+		default:
+			row.LimitedBy = "both"
+		}
+		rows = append(rows, row)
+	}
+	return rows
 }

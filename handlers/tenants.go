@@ -25,6 +25,9 @@ func Tenants(store *models.Store) echo.HandlerFunc {
 				Created: t.CreatedAt.UTC().Format(time.DateOnly),
 			}
 		}
-		return Render(c, http.StatusOK, views.TenantsPage(PageFor(VisitorFrom(ctx), "Tenants"), views.TenantList{List: listState(c, p), Rows: rows}))
+		v := VisitorFrom(ctx)
+		return Render(c, http.StatusOK, views.TenantsPage(PageFor(v, "Tenants"), views.TenantList{
+			List: listState(c, p), Rows: rows, CanUsers: v.User.Level(models.FeatureUsers) >= models.LevelRead,
+		}))
 	}
 }

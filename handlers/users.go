@@ -11,12 +11,16 @@ import (
 	"landlord/views"
 )
 
-// Users lists the host tenant's users: search, sort, pages.
+// Users lists the host tenant's users (search, sort, pages), or, on the
+// master's /tenants/:subdomain/users, that tenant's.
 func Users(store *models.Store) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		ctx := c.Request().Context()
-		v := VisitorFrom(ctx)
-		p, err := store.UsersPage(ctx, listQuery(c))
+		s, err := scopeOf(c, store, models.LevelRead)
+		if err != nil {
+			return err
+		}
+		v := VisitorFrom(c.Request().Context())
+		p, err := store.UsersPage(s.ctx, listQuery(c))
 		if err != nil {
 			return err
 		}
@@ -24,9 +28,10 @@ func Users(store *models.Store) echo.HandlerFunc {
 		for i, u := range p.Rows {
 			rows[i] = userRow(&u)
 		}
-		page := PageFor(v, "Users")
+		page := PageFor(v, pageTitle(s, "Users"))
 		return Render(c, http.StatusOK, views.UsersPage(page, views.UserList{
-			List: listState(c, p), Rows: rows, CanExport: v.User.Level(models.FeatureExport) >= models.LevelRead,
+			Scope: s.view, List: listState(c, p), Rows: rows,
+			CanExport: !s.view.Managed && v.User.Level(models.FeatureExport) >= models.LevelRead,
 		}))
 	}
 }

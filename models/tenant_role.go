@@ -222,6 +222,9 @@ func (s *Store) defaultTenantRole(tx *gorm.DB) (uint64, error) {
 // tenant role capping it (nil in the master tenant), and their rights feature
 // by feature: what the role grants, the cap, and the lower of the two.
 func (s *Store) UserRights(ctx context.Context, userID uint64) (*User, *TenantRole, []Right, error) {
+	if _, err := userAdmin(ctx, LevelRead); err != nil {
+		return nil, nil, nil, err
+	}
 	var u User
 	err := s.tx(ctx, func(tx *gorm.DB) error { return tx.Preload("Role").Where("id = ?", userID).Take(&u).Error })
 	if errors.Is(err, gorm.ErrRecordNotFound) {

@@ -90,7 +90,10 @@ type NewUser struct {
 	RoleID                               uint64
 }
 
-func (n *NewUser) validate() error {
+// identity checks the fields that name the user: the username (required, no
+// spaces or backslashes, which the sign-in form gives meanings of their own),
+// an optional email address, and the names.
+func (n *NewUser) identity() fieldErrors {
 	n.Username, n.Email = strings.TrimSpace(n.Username), strings.TrimSpace(n.Email)
 	n.FirstName, n.LastName = strings.TrimSpace(n.FirstName), strings.TrimSpace(n.LastName)
 	f := fieldErrors{}
@@ -105,10 +108,13 @@ func (n *NewUser) validate() error {
 	}
 	f.text("first_name", n.FirstName, "", 100)
 	f.text("last_name", n.LastName, "", 100)
-	if len(n.Password) < MinPasswordLength {
-		f.add("password", fmt.Sprintf("Use at least %d characters.", MinPasswordLength))
-	} else if len(n.Password) > MaxPasswordLength {
-		f.add("password", fmt.Sprintf("Use at most %d characters.", MaxPasswordLength))
+	return f
+}
+
+func (n *NewUser) validate() error {
+	f := n.identity()
+	if msg := PasswordProblem(n.Password, n.Username, n.Email); msg != "" {
+		f.add("password", msg)
 	}
 	if n.RoleID == 0 {
 		f.add("role", "Choose a role.")
@@ -117,9 +123,17 @@ func (n *NewUser) validate() error {
 }
 
 // CreateUser adds a local user to the context's tenant, with a role of that
-// tenant. Usernames and emails are unique per tenant, whatever their case.
+// tenant. Usernames and emails are unique per tenant, whatever their case, and
+// neither may be another user's sign-in name of the other kind. The tenant's
+// user limit (tenants.max_users, 0 for none) is checked under the tenant's
+// user lock (lockUsers), so concurrent creates cannot pass it together. A
+// master actor may create a user in another tenant (see ManagedTenant); the
+// event is then in both tenants' logs.
 func (s *Store) CreateUser(ctx context.Context, n NewUser) (*User, error) {
 	if err := n.validate(); err != nil {
+		return nil, err
+	}
+	if _, err := userAdmin(ctx, LevelFull); err != nil {
 		return nil, err
 	}
 	hash, err := HashPassword(n.Password)
@@ -130,24 +144,33 @@ func (s *Store) CreateUser(ctx context.Context, n NewUser) (*User, error) {
 	u := &User{Username: n.Username, Email: n.Email, FirstName: n.FirstName, LastName: n.LastName, RoleID: &n.RoleID,
 		Enabled: true, PasswordHash: hash, IdentitySource: "local", SessionVersion: 1, Version: 1, CreatedAt: now, UpdatedAt: now}
 	err = s.tx(ctx, func(tx *gorm.DB) error {
-		// The role is looked up in this tenant only, so another tenant's role id is "no such role".
-		var n int64
-		if err := tx.Model(&Role{}).Where("id = ?", *u.RoleID).Count(&n).Error; err != nil {
+		t, users, err := s.lockUsers(tx)
+		if err != nil {
 			return err
 		}
-		if n == 0 {
-			return &ValidationError{Fields: map[string]string{"role": "Choose one of this tenant's roles."}}
+		if t.MaxUsers > 0 && users >= int64(t.MaxUsers) {
+			return &ValidationError{Fields: map[string]string{"": LimitMessage(t)}}
 		}
-		if err := tx.Create(u).Error; err != nil {
-			if isUniqueViolation(err) {
-				return &ValidationError{Fields: map[string]string{"username": "This username or email is taken in this tenant."}}
+		// The role is looked up in this tenant only, so another tenant's role id is "no such role".
+		var role Role
+		if err := tx.Where("id = ?", *u.RoleID).Take(&role).Error; err != nil {
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				return &ValidationError{Fields: map[string]string{"role": "Choose one of this tenant's roles."}}
 			}
 			return err
 		}
-		return s.record(tx, u.TenantID, Event{Action: ActionUserCreate, TargetType: "user", TargetID: u.Username, Outcome: OutcomeSuccess})
+		if err := identityClashes(tx, u.Username, u.Email, 0); err != nil {
+			return err
+		}
+		if err := tx.Create(u).Error; err != nil {
+			return err
+		}
+		return s.recordUser(tx, t, Event{Action: ActionUserCreate, TargetType: "user", TargetID: u.Username, Outcome: OutcomeSuccess,
+			Details: changeDetails(change{"username", "", u.Username}, change{"email", "", u.Email},
+				change{"first_name", "", u.FirstName}, change{"last_name", "", u.LastName}, change{"role", "", role.Name})})
 	})
 	if err != nil {
-		return nil, err
+		return nil, s.clashAfter(ctx, err, u.Username, u.Email, 0)
 	}
 	return u, nil
 }
@@ -340,31 +363,6 @@ func failureReason(t *Tenant, found, passwordOK bool, u *User) string {
 		return "user disabled"
 	}
 	return "external identity"
-}
-
-// SetUserEnabled enables or disables a user of the context's tenant. Either way
-// the user's session version moves on, so open sessions end at once.
-func (s *Store) SetUserEnabled(ctx context.Context, userID uint64, enabled bool) error {
-	action := ActionUserDisable
-	if enabled {
-		action = ActionUserEnable
-	}
-	return s.tx(ctx, func(tx *gorm.DB) error {
-		var u User
-		if err := tx.Where("id = ?", userID).Take(&u).Error; err != nil {
-			if errors.Is(err, gorm.ErrRecordNotFound) {
-				return ErrNotFound
-			}
-			return err
-		}
-		if err := tx.Model(&u).Updates(map[string]any{
-			"enabled": enabled, "updated_at": s.now(),
-			"session_version": gorm.Expr("session_version + 1"), "version": gorm.Expr("version + 1"),
-		}).Error; err != nil {
-			return err
-		}
-		return s.record(tx, u.TenantID, Event{Action: action, TargetType: "user", TargetID: u.Username, Outcome: OutcomeSuccess})
-	})
 }
 
 // RecordLogout writes the logout event into the context's tenant's log.

@@ -39,6 +39,9 @@ func listedUsers(tx *gorm.DB) *gorm.DB {
 func (s *Store) UsersPage(ctx context.Context, q ListQuery) (Page[User], error) {
 	q = q.normalize(userSorts)
 	page := Page[User]{Query: q}
+	if _, err := userAdmin(ctx, LevelRead); err != nil {
+		return page, err
+	}
 	err := s.tx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Model(&User{}).Scopes(userSearch(q)).Count(&page.Total).Error; err != nil {
 			return err
@@ -55,6 +58,9 @@ func (s *Store) UsersPage(ctx context.Context, q ListQuery) (Page[User], error) 
 // row in memory at a time. fn's error stops the walk and is returned.
 func (s *Store) EachUser(ctx context.Context, q ListQuery, fn func(*User) error) error {
 	q = q.normalize(userSorts)
+	if _, err := userAdmin(ctx, LevelRead); err != nil {
+		return err
+	}
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		rows, err := listedUsers(tx).Scopes(userSearch(q)).Order(q.orderBy(userSorts, "users.id")).Rows()
 		if err != nil {

@@ -77,3 +77,28 @@ func supportDuration(r SupportAccessRow) string {
 	}
 	return s
 }
+func u64(n uint64) string { return strconv.FormatUint(n, 10) }
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+func orNever(s string) string {
+	if s == "" {
+		return "never"
+	}
+	return s
+}
+
+func fullName(first, last string) string {
+	switch {
+	case first == "":
+		return last
+	case last == "":
+		return first
+	}
+	return first + " " + last
+}

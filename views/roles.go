@@ -125,8 +125,10 @@ type TenantRoleList struct {
 	CanEdit bool
 }
 
-// RightRow is one feature of a user's effective permissions; LimitedBy is
-// "role", "cap", "both" (they agree below full) or "" (nothing limits it).
+// RightRow is one feature of a user's effective permissions: the level the
+// user's role grants, the tenant role's cap ("" where there is none: the
+// master) and the result. LimitedBy is "role", "cap", "both" (they agree
+// below full) or "" (nothing limits it).
 type RightRow struct {
 	Feature, Role, Cap, Effective string
 	LimitedBy                     string

@@ -89,8 +89,9 @@ type TenantRow struct {
 
 // TenantList is the tenant list page.
 type TenantList struct {
-	List ListState
-	Rows []TenantRow
+	List     ListState
+	Rows     []TenantRow
+	CanUsers bool // the visitor may open each tenant's users
 }
 
 // TenantEdit is the tenant details form: the values shown or typed, the
@@ -114,6 +115,7 @@ type UserRow struct {
 
 // UserList is the user list page.
 type UserList struct {
+	Scope     UserScope
 	List      ListState
 	Rows      []UserRow
 	CanExport bool

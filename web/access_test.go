@@ -103,6 +103,7 @@ func TestEveryRouteRefusesWhoItDoesNotDeclare(t *testing.T) {
 		bystander := c.browser()
 		bystander.signedIn("localhost", "bystander")
 
+		// Routes of one user name acme's admin, whom every owner below may see.
 		walked := 0
 		for _, r := range routes {
 			if r.Method == echo.RouteNotFound {
@@ -312,6 +313,10 @@ func TestRevocationReachesEveryServerProcess(t *testing.T) {
 
 		_, cookie = signIn()
 		acme, _ := c.store.TenantBySubdomain(context.Background(), "acme")
+		// Another full-rights admin, since acme's last one cannot be disabled.
+		if _, err := c.store.SetAdminPassword(storetest.System(context.Background()), "acme", "second@acme.example", password); err != nil {
+			t.Fatal(err)
+		}
 		admin := c.userNamed("acme", "admin@acme.example")
 		if err := c.store.SetUserEnabled(models.WithTenant(context.Background(), acme.ID), admin, false); err != nil {
 			t.Fatal(err)

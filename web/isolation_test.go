@@ -83,6 +83,10 @@ func TestDisabledUserSessionEndsOnNextRequest(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// Another full-rights admin, since acme's last one cannot be disabled.
+		if _, err := c.store.SetAdminPassword(storetest.System(ctx), "acme", "second@acme.example", password); err != nil {
+			t.Fatal(err)
+		}
 		if err := c.store.SetUserEnabled(models.WithTenant(ctx, acme.ID), c.userNamed("acme", "admin@acme.example"), false); err != nil {
 			t.Fatal(err)
 		}

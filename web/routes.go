@@ -116,6 +116,32 @@ func (s *Server) pageRoutes() []route {
 		{get, "/audit/verify", need(models.FeatureAudit, models.LevelRead), handlers.AuditVerify(s.store), "", nil},
 		{get, "/audit/export", need(models.FeatureExport, models.LevelRead), handlers.AuditExport(s.store), "", nil},
 		{get, "/audit/:id", need(models.FeatureAudit, models.LevelRead), handlers.AuditEvent(s.store), "", nil},
+		// Users administration in the tenant's own console ...
+		{get, "/users/new", need(models.FeatureUsers, models.LevelFull), handlers.UserNew(s.store, s.wizard), "", nil},
+		{post, "/users/new", need(models.FeatureUsers, models.LevelFull), handlers.UserCreate(s.store, s.sessions, s.wizard), "", nil},
+		{get, "/users/:id", need(models.FeatureUsers, models.LevelRead), handlers.UserShow(s.store), "", nil},
+		{get, "/users/:id/edit", need(models.FeatureUsers, models.LevelFull), handlers.UserEditForm(s.store), "", nil},
+		{post, "/users/:id/edit", need(models.FeatureUsers, models.LevelFull), handlers.UserUpdate(s.store, s.sessions), "", nil},
+		{post, "/users/:id/disable", need(models.FeatureUsers, models.LevelFull), handlers.UserSetEnabled(s.store, s.sessions, false), "", nil},
+		{post, "/users/:id/enable", need(models.FeatureUsers, models.LevelFull), handlers.UserSetEnabled(s.store, s.sessions, true), "", nil},
+		{get, "/users/:id/delete", need(models.FeatureUsers, models.LevelFull), handlers.UserDeleteForm(s.store), "", nil},
+		{post, "/users/:id/delete", need(models.FeatureUsers, models.LevelFull), handlers.UserDelete(s.store, s.sessions), "", nil},
+		{get, "/users/:id/password", need(models.FeatureUsers, models.LevelFull), handlers.UserPasswordForm(s.store), "", nil},
+		{post, "/users/:id/password", need(models.FeatureUsers, models.LevelFull), handlers.UserPassword(s.store, s.sessions), "", nil},
+		// ... and the same pages for the master, on any subtenant's users (the
+		// handlers confine themselves to it through models.ManagedTenant).
+		{get, "/tenants/:subdomain/users", masterNeeds(models.FeatureUsers, models.LevelRead), handlers.Users(s.store), "", nil},
+		{get, "/tenants/:subdomain/users/new", masterNeeds(models.FeatureUsers, models.LevelFull), handlers.UserNew(s.store, s.wizard), "", nil},
+		{post, "/tenants/:subdomain/users/new", masterNeeds(models.FeatureUsers, models.LevelFull), handlers.UserCreate(s.store, s.sessions, s.wizard), "", nil},
+		{get, "/tenants/:subdomain/users/:id", masterNeeds(models.FeatureUsers, models.LevelRead), handlers.UserShow(s.store), "", nil},
+		{get, "/tenants/:subdomain/users/:id/edit", masterNeeds(models.FeatureUsers, models.LevelFull), handlers.UserEditForm(s.store), "", nil},
+		{post, "/tenants/:subdomain/users/:id/edit", masterNeeds(models.FeatureUsers, models.LevelFull), handlers.UserUpdate(s.store, s.sessions), "", nil},
+		{post, "/tenants/:subdomain/users/:id/disable", masterNeeds(models.FeatureUsers, models.LevelFull), handlers.UserSetEnabled(s.store, s.sessions, false), "", nil},
+		{post, "/tenants/:subdomain/users/:id/enable", masterNeeds(models.FeatureUsers, models.LevelFull), handlers.UserSetEnabled(s.store, s.sessions, true), "", nil},
+		{get, "/tenants/:subdomain/users/:id/delete", masterNeeds(models.FeatureUsers, models.LevelFull), handlers.UserDeleteForm(s.store), "", nil},
+		{post, "/tenants/:subdomain/users/:id/delete", masterNeeds(models.FeatureUsers, models.LevelFull), handlers.UserDelete(s.store, s.sessions), "", nil},
+		{get, "/tenants/:subdomain/users/:id/password", masterNeeds(models.FeatureUsers, models.LevelFull), handlers.UserPasswordForm(s.store), "", nil},
+		{post, "/tenants/:subdomain/users/:id/password", masterNeeds(models.FeatureUsers, models.LevelFull), handlers.UserPassword(s.store, s.sessions), "", nil},
 	}
 }
 

@@ -1,0 +1,478 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/a-h/templ"
+	"github.com/labstack/echo/v4"
+
+	"landlord/models"
+	"landlord/views"
+)
+
+// Users administration. Every handler here serves two routes: the tenant's
+// own (/users/...) and the master's for any subtenant
+// (/tenants/:subdomain/users/...). scopeOf tells them apart by the
+// subdomain parameter; the master's gets its context from
+// models.ManagedTenant, which checks the master's actor and confines every
+// statement to that tenant.
+
+// userScope is where a request administers users: the context its model
+// calls run with, the tenant, and the view's addresses.
+type userScope struct {
+	ctx    context.Context
+	tenant *models.Tenant
+	view   views.UserScope
+}
+
+// scopeOf resolves the request's user scope for level l.
+func scopeOf(c echo.Context, store *models.Store, l models.Level) (userScope, error) {
+	ctx := c.Request().Context()
+	v := VisitorFrom(ctx)
+	s := userScope{ctx: ctx, tenant: v.Tenant}
+	if sub := c.Param("subdomain"); sub != "" {
+		var err error
+		if s.ctx, s.tenant, err = store.ManagedTenant(ctx, sub, l); err != nil {
+			return s, err
+		}
+		s.view = views.UserScope{Prefix: "/tenants/" + s.tenant.Subdomain, Managed: true}
+	}
+	s.view.Subdomain, s.view.TenantName = s.tenant.Subdomain, s.tenant.Name
+	s.view.CanManage = v.User != nil && v.User.Level(models.FeatureUsers) >= models.LevelFull
+	return s, nil
+}
+
+// userID reads the :id parameter; anything but a positive number names no user.
+func userID(c echo.Context) (uint64, error) {
+	id, err := strconv.ParseUint(c.Param("id"), 10, 64)
+	if err != nil || id == 0 {
+		return 0, echo.ErrNotFound
+	}
+	return id, nil
+}
+
+func roleOptions(roles []models.RoleChoice) []views.RoleOption {
+	out := make([]views.RoleOption, len(roles))
+	for i, r := range roles {
+		out[i] = views.RoleOption{ID: r.ID, Name: r.Name}
+	}
+	return out
+}
+
+func pageTitle(s userScope, title string) string {
+	if s.view.Managed {
+		return title + " · " + s.tenant.Subdomain
+	}
+	return title
+}
+
+// The create wizard's steps: who, then role and password, then review.
+const (
+	stepIdentity = iota
+	stepAccess
+	stepReview
+)
+
+var userWizardSteps = []views.WizardStepInfo{{Title: "Identity"}, {Title: "Role and password"}, {Title: "Review"}}
+
+// userSteps are the wizard's steps with their checks. The first asks the
+// store (a taken username is said on that step); a database error met by a
+// check is kept in *failed, since a check can only return messages.
+func userSteps(s userScope, store *models.Store, opts models.NewUserOptions, failed *error) []WizardStep {
+	return []WizardStep{
+		{Name: "identity", Fields: []string{"first_name", "last_name", "username", "email"}, Check: func(v url.Values) map[string]string {
+			fields, err := store.CheckNewUser(s.ctx, models.NewUser{Username: first(v, "username"), Email: first(v, "email"),
+				FirstName: first(v, "first_name"), LastName: first(v, "last_name")})
+			if err != nil {
+				*failed = err
+			}
+			return fields
+		}},
+		{Name: "access", Fields: []string{"role", "password", "password_confirm"}, Check: func(v url.Values) map[string]string {
+			f := map[string]string{}
+			if roleName(opts, first(v, "role")) == "" {
+				f["role"] = "Choose one of this tenant's roles."
+			}
+			if msg := models.PasswordProblem(first(v, "password"), first(v, "username"), first(v, "email")); msg != "" {
+				f["password"] = msg
+			} else if first(v, "password_confirm") != first(v, "password") {
+				f["password_confirm"] = "The two passwords differ: type the same one twice."
+			}
+			return f
+		}},
+		{Name: "review"},
+	}
+}
+
+func first(v url.Values, k string) string { return v.Get(k) }
+
+// roleName is the name of the role with this id among the tenant's, or "".
+func roleName(opts models.NewUserOptions, id string) string {
+	for _, r := range opts.Roles {
+		if strconv.FormatUint(r.ID, 10) == id {
+			return r.Name
+		}
+	}
+	return ""
+}
+
+// wizardSession binds a wizard's state to the visitor's session (by its
+// CSRF token) and to the tenant whose users it creates, so a state sealed
+// for one tenant's wizard does not open in another's.
+func wizardSession(s userScope) string {
+	return VisitorFrom(s.ctx).CSRFToken + "|" + s.tenant.Subdomain
+}
+
+// cannotCreate says why no user can be created in the tenant now (it has
+// no role, or no room), or nil when one can.
+func cannotCreate(s userScope, opts models.NewUserOptions) *views.UserCannotCreate {
+	switch {
+	case len(opts.Roles) == 0:
+		return &views.UserCannotCreate{Scope: s.view, Reason: "no-role",
+			Message: fmt.Sprintf("%s has no role yet, and every user needs one: a user cannot be created until the tenant has a role.", s.tenant.Subdomain)}
+	case opts.AtLimit():
+		return &views.UserCannotCreate{Scope: s.view, Reason: "limit", Message: models.LimitMessage(opts.Tenant)}
+	}
+	return nil
+}
+
+func renderCannotCreate(c echo.Context, s userScope, status int, why *views.UserCannotCreate) error {
+	page := PageFor(VisitorFrom(c.Request().Context()), pageTitle(s, "New user"))
+	return Render(c, status, views.UserCannotCreatePage(page, *why))
+}
+
+func renderWizard(c echo.Context, s userScope, opts models.NewUserOptions, wp WizardPage, status int) error {
+	values := map[string]string{}
+	for k := range wp.Values {
+		if !strings.HasPrefix(k, "_") {
+			values[k] = wp.Values.Get(k)
+		}
+	}
+	w := views.UserWizard{
+		Scope: s.view, Step: wp.Step, Steps: userWizardSteps, Values: values, Errors: wp.Errors, Sealed: wp.Sealed,
+		Roles: roleOptions(opts.Roles), RoleName: roleName(opts, values["role"]), PasswordRule: models.PasswordRule,
+	}
+	if opts.Tenant.MaxUsers > 0 {
+		w.Limit = fmt.Sprintf("%d of %d users", opts.Users, opts.Tenant.MaxUsers)
+	}
+	page := PageFor(VisitorFrom(c.Request().Context()), pageTitle(s, "New user"))
+	return Render(c, status, views.UserWizardPage(page, w))
+}
+
+// UserNew starts the create-user wizard, or says why no user can be made.
+func UserNew(store *models.Store, wizard *Wizard) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		s, err := scopeOf(c, store, models.LevelFull)
+		if err != nil {
+			return err
+		}
+		opts, err := store.UserOptions(s.ctx)
+		if err != nil {
+			return err
+		}
+		if why := cannotCreate(s, opts); why != nil {
+			return renderCannotCreate(c, s, http.StatusOK, why)
+		}
+		wp, err := wizard.Start(wizardSession(s), nil)
+		if err != nil {
+			return err
+		}
+		return renderWizard(c, s, opts, wp, http.StatusOK)
+	}
+}
+
+// UserCreate moves the wizard on a step, or back; on the review's Create it
+// creates the user, and a refusal then reopens the step that owns the field.
+func UserCreate(store *models.Store, sessions Sessions, wizard *Wizard) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		s, err := scopeOf(c, store, models.LevelFull)
+		if err != nil {
+			return err
+		}
+		opts, err := store.UserOptions(s.ctx)
+		if err != nil {
+			return err
+		}
+		if why := cannotCreate(s, opts); why != nil {
+			return renderCannotCreate(c, s, http.StatusUnprocessableEntity, why)
+		}
+		session := wizardSession(s)
+		var failed error
+		steps := userSteps(s, store, opts, &failed)
+		form, err := c.FormParams()
+		if err != nil {
+			return err
+		}
+		wp, err := wizard.Advance(session, form, steps)
+		if errors.Is(err, ErrWizardState) {
+			return echo.NewHTTPError(http.StatusBadRequest, "The form's saved steps are no longer valid (too old, or from another session). Start again.")
+		}
+		if err != nil {
+			return err
+		}
+		if failed != nil {
+			return failed
+		}
+		if !wp.Done {
+			status := http.StatusOK
+			if len(wp.Errors) > 0 {
+				status = http.StatusUnprocessableEntity
+			}
+			return renderWizard(c, s, opts, wp, status)
+		}
+		roleID, _ := strconv.ParseUint(wp.Values.Get("role"), 10, 64)
+		u, err := store.CreateUser(s.ctx, models.NewUser{
+			Username: wp.Values.Get("username"), Email: wp.Values.Get("email"),
+			FirstName: wp.Values.Get("first_name"), LastName: wp.Values.Get("last_name"),
+			Password: wp.Values.Get("password"), RoleID: roleID,
+		})
+		var ve *models.ValidationError
+		if errors.As(err, &ve) {
+			if wp, err = wizard.Revisit(session, wp, steps, ve.Fields); err != nil {
+				return err
+			}
+			return renderWizard(c, s, opts, wp, http.StatusUnprocessableEntity)
+		}
+		if err != nil {
+			return err
+		}
+		if err := sessions.Flash(c, views.Flash{Kind: "success", Text: "User " + u.Username + " created."}); err != nil {
+			return err
+		}
+		return c.Redirect(http.StatusSeeOther, s.view.User(u.ID))
+	}
+}
+
+// UserShow is a user's page: details, effective permissions and, for
+// users: full, the actions.
+func UserShow(store *models.Store) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		s, err := scopeOf(c, store, models.LevelRead)
+		if err != nil {
+			return err
+		}
+		id, err := userID(c)
+		if err != nil {
+			return err
+		}
+		u, tr, rights, err := store.UserRights(s.ctx, id)
+		if err != nil {
+			return err
+		}
+		d := views.UserDetail{
+			Scope: s.view, ID: u.ID, Username: u.Username, Email: u.Email, Name: u.DisplayName(),
+			Capped: u.Capped, IdentitySource: u.IdentitySource, External: u.IdentitySource != "local", Enabled: u.Enabled,
+			FullAdmin: u.Enabled && models.IsFullRightsAdmin(u.Permissions()), Created: u.CreatedAt.UTC().Format("2006-01-02 15:04"),
+		}
+		if u.Role != nil {
+			d.Role = u.Role.Name
+		}
+		if tr != nil {
+			d.TenantRole = tr.Name
+		}
+		if u.LastLoginAt != nil {
+			d.LastLogin = u.LastLoginAt.UTC().Format("2006-01-02 15:04")
+		}
+		d.Rights = rightRows(rights)
+		return Render(c, http.StatusOK, views.UserPage(PageFor(VisitorFrom(c.Request().Context()), pageTitle(s, u.Username)), d))
+	}
+}
+
+// UserEditForm shows a user for editing, with the version read.
+func UserEditForm(store *models.Store) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		s, err := scopeOf(c, store, models.LevelFull)
+		if err != nil {
+			return err
+		}
+		id, err := userID(c)
+		if err != nil {
+			return err
+		}
+		u, err := store.User(s.ctx, id)
+		if err != nil {
+			return err
+		}
+		opts, err := store.UserOptions(s.ctx)
+		if err != nil {
+			return err
+		}
+		f := views.UserEdit{Scope: s.view, ID: u.ID, Current: u.Username, Username: u.Username, Email: u.Email, FirstName: u.FirstName, LastName: u.LastName,
+			Version: u.Version, External: u.IdentitySource != "local", IdentitySource: u.IdentitySource, Roles: roleOptions(opts.Roles)}
+		if u.RoleID != nil {
+			f.RoleID = *u.RoleID
+		}
+		return Render(c, http.StatusOK, views.UserEditPage(PageFor(VisitorFrom(c.Request().Context()), pageTitle(s, "Edit "+u.Username)), f))
+	}
+}
+
+// UserUpdate saves a user's edit.
+func UserUpdate(store *models.Store, sessions Sessions) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		s, err := scopeOf(c, store, models.LevelFull)
+		if err != nil {
+			return err
+		}
+		id, err := userID(c)
+		if err != nil {
+			return err
+		}
+		// The user is read first: another tenant's id is a 404 before anything
+		// else, and the form shows again with what it needs.
+		u, err := store.User(s.ctx, id)
+		if err != nil {
+			return err
+		}
+		version, err := strconv.Atoi(c.FormValue("version"))
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, "The form is incomplete. Reload the page and try again.")
+		}
+		roleID, _ := strconv.ParseUint(c.FormValue("role"), 10, 64)
+		f := views.UserEdit{Scope: s.view, ID: u.ID, Current: u.Username, Username: c.FormValue("username"), Email: c.FormValue("email"),
+			FirstName: c.FormValue("first_name"), LastName: c.FormValue("last_name"), RoleID: roleID, Version: version,
+			External: u.IdentitySource != "local", IdentitySource: u.IdentitySource}
+		op := func() error {
+			_, err := store.UpdateUser(s.ctx, id, version, models.UserChanges{Username: f.Username, Email: f.Email, FirstName: f.FirstName, LastName: f.LastName, RoleID: roleID})
+			return err
+		}
+		return submit(c, sessions, op, func(fields map[string]string) templ.Component {
+			opts, _ := store.UserOptions(s.ctx)
+			f.Errors, f.Roles = fields, roleOptions(opts.Roles)
+			return views.UserEditPage(PageFor(VisitorFrom(c.Request().Context()), pageTitle(s, "Edit "+u.Username)), f)
+		}, s.view.User(id), "User "+strings.TrimSpace(f.Username)+" saved.")
+	}
+}
+
+// UserSetEnabled disables or enables a user, then shows their page with what
+// happened: disabling ends their sessions at once.
+func UserSetEnabled(store *models.Store, sessions Sessions, enabled bool) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		s, err := scopeOf(c, store, models.LevelFull)
+		if err != nil {
+			return err
+		}
+		id, err := userID(c)
+		if err != nil {
+			return err
+		}
+		err = store.SetUserEnabled(s.ctx, id, enabled)
+		flash := views.Flash{Kind: "success", Text: "User enabled."}
+		if !enabled {
+			flash.Text = "User disabled; their sessions have ended."
+		}
+		var ve *models.ValidationError
+		switch {
+		case errors.As(err, &ve):
+			flash = views.Flash{Kind: "error", Text: ve.Fields[""]}
+		case err != nil:
+			return err
+		}
+		if err := sessions.Flash(c, flash); err != nil {
+			return err
+		}
+		return c.Redirect(http.StatusSeeOther, s.view.User(id))
+	}
+}
+
+// UserDeleteForm asks for the username before deleting.
+func UserDeleteForm(store *models.Store) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		s, err := scopeOf(c, store, models.LevelFull)
+		if err != nil {
+			return err
+		}
+		id, err := userID(c)
+		if err != nil {
+			return err
+		}
+		u, err := store.User(s.ctx, id)
+		if err != nil {
+			return err
+		}
+		d := views.UserDelete{Scope: s.view, ID: u.ID, Username: u.Username, Name: u.DisplayName()}
+		return Render(c, http.StatusOK, views.UserDeletePage(PageFor(VisitorFrom(c.Request().Context()), pageTitle(s, "Delete "+u.Username)), d))
+	}
+}
+
+// UserDelete deletes a user once the username was typed.
+func UserDelete(store *models.Store, sessions Sessions) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		s, err := scopeOf(c, store, models.LevelFull)
+		if err != nil {
+			return err
+		}
+		id, err := userID(c)
+		if err != nil {
+			return err
+		}
+		u, err := store.User(s.ctx, id)
+		if err != nil {
+			return err
+		}
+		d := views.UserDelete{Scope: s.view, ID: u.ID, Username: u.Username, Name: u.DisplayName(), Confirm: c.FormValue("confirm")}
+		return submit(c, sessions, func() error { return store.DeleteUser(s.ctx, id, d.Confirm) }, func(fields map[string]string) templ.Component {
+			d.Errors = fields
+			return views.UserDeletePage(PageFor(VisitorFrom(c.Request().Context()), pageTitle(s, "Delete "+u.Username)), d)
+		}, s.view.Users(), "User "+u.Username+" deleted.")
+	}
+}
+
+// UserPasswordForm asks for a user's new password, twice.
+func UserPasswordForm(store *models.Store) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		s, err := scopeOf(c, store, models.LevelFull)
+		if err != nil {
+			return err
+		}
+		id, err := userID(c)
+		if err != nil {
+			return err
+		}
+		u, err := store.User(s.ctx, id)
+		if err != nil {
+			return err
+		}
+		return Render(c, http.StatusOK, views.UserPasswordPage(PageFor(VisitorFrom(c.Request().Context()), pageTitle(s, "Set password")), passwordForm(s, u)))
+	}
+}
+
+func passwordForm(s userScope, u *models.User) views.UserPassword {
+	return views.UserPassword{Scope: s.view, ID: u.ID, Username: u.Username, Name: u.DisplayName(),
+		External: u.IdentitySource != "local", IdentitySource: u.IdentitySource, PasswordRule: models.PasswordRule}
+}
+
+// UserPassword sets a user's password; their sessions end at once.
+func UserPassword(store *models.Store, sessions Sessions) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		s, err := scopeOf(c, store, models.LevelFull)
+		if err != nil {
+			return err
+		}
+		id, err := userID(c)
+		if err != nil {
+			return err
+		}
+		u, err := store.User(s.ctx, id)
+		if err != nil {
+			return err
+		}
+		f := passwordForm(s, u)
+		password := c.FormValue("password")
+		op := func() error {
+			if msg := models.PasswordProblem(password, u.Username, u.Email); msg == "" && u.IdentitySource == "local" && c.FormValue("password_confirm") != password {
+				return &models.ValidationError{Fields: map[string]string{"password_confirm": "The two passwords differ: type the same one twice."}}
+			}
+			return store.SetUserPassword(s.ctx, id, password)
+		}
+		return submit(c, sessions, op, func(fields map[string]string) templ.Component {
+			f.Errors = fields
+			return views.UserPasswordPage(PageFor(VisitorFrom(c.Request().Context()), pageTitle(s, "Set password")), f)
+		}, s.view.User(id), "Password of "+u.Username+" set; their sessions have ended.")
+	}
+}

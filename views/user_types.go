@@ -1,0 +1,122 @@
+package views
+
+import "strconv"
+
+// UserScope says whose users a page shows and where its links go: the
+// visitor's own tenant (Prefix ""), or, for the master, a subtenant's
+// (Prefix "/tenants/<subdomain>"), where only accounts are shown.
+type UserScope struct {
+	Prefix     string
+	Subdomain  string
+	TenantName string
+	Managed    bool // the master is managing another tenant's users
+	CanManage  bool // the visitor has users: full
+}
+
+// Users is the user list's address.
+func (s UserScope) Users() string { return s.Prefix + "/users" }
+
+// New is the create wizard's address.
+func (s UserScope) New() string { return s.Prefix + "/users/new" }
+
+// User is a user page's address, or one of its actions' with a suffix.
+func (s UserScope) User(id uint64, suffix ...string) string {
+	p := s.Prefix + "/users/" + strconv.FormatUint(id, 10)
+	for _, x := range suffix {
+		p += "/" + x
+	}
+	return p
+}
+
+// RoleOption is one entry of a role select.
+type RoleOption struct {
+	ID   uint64
+	Name string
+}
+
+// WizardStepInfo names one step of a wizard for its progress list.
+type WizardStepInfo struct {
+	Title string
+}
+
+// UserWizard is the create-user wizard's page: which step, every value
+// typed so far, this step's messages (the "" key: the whole form), and the
+// sealed state for the hidden field.
+type UserWizard struct {
+	Scope        UserScope
+	Step         int
+	Steps        []WizardStepInfo
+	Values       map[string]string
+	Errors       map[string]string
+	Sealed       string
+	Roles        []RoleOption
+	RoleName     string // the chosen role's name, for the review
+	PasswordRule string
+	Limit        string // "3 of 50 users", or "" without a limit
+}
+
+// UserCannotCreate explains why no user can be created in the tenant yet.
+type UserCannotCreate struct {
+	Scope   UserScope
+	Reason  string // "no-role" or "limit"
+	Message string
+}
+
+// UserDetail is a user's page.
+type UserDetail struct {
+	Scope          UserScope
+	ID             uint64
+	Username       string
+	Email          string
+	Name           string
+	Role           string
+	TenantRole     string // the cap's name; "" in the master tenant
+	Capped         bool
+	IdentitySource string
+	External       bool
+	Enabled        bool
+	FullAdmin      bool
+	LastLogin      string
+	Created        string
+	Rights         []RightRow
+}
+
+// UserEdit is the edit form: the values shown or typed, the version read,
+// and a message per field ("" key: the whole form).
+type UserEdit struct {
+	Scope          UserScope
+	ID             uint64
+	Current        string // the username as stored, for the heading
+	Username       string
+	Email          string
+	FirstName      string
+	LastName       string
+	RoleID         uint64
+	Version        int
+	External       bool
+	IdentitySource string
+	Roles          []RoleOption
+	Errors         map[string]string
+}
+
+// UserDelete is the delete confirmation.
+type UserDelete struct {
+	Scope    UserScope
+	ID       uint64
+	Username string
+	Name     string
+	Confirm  string
+	Errors   map[string]string
+}
+
+// UserPassword is the set-password form.
+type UserPassword struct {
+	Scope          UserScope
+	ID             uint64
+	Username       string
+	Name           string
+	External       bool
+	IdentitySource string
+	PasswordRule   string
+	Errors         map[string]string
+}
