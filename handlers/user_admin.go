@@ -265,8 +265,10 @@ func UserShow(store *models.Store) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
+		v := VisitorFrom(c.Request().Context())
 		d := views.UserDetail{
-			Scope: s.view, ID: u.ID, Username: u.Username, Email: u.Email, Name: u.DisplayName(),
+			CanImpersonate: s.view.Managed && u.Enabled && v.User.Level(models.FeatureImpersonation) >= models.LevelFull,
+			Scope:          s.view, ID: u.ID, Username: u.Username, Email: u.Email, Name: u.DisplayName(),
 			Capped: u.Capped, IdentitySource: u.IdentitySource, External: u.IdentitySource != "local", Enabled: u.Enabled,
 			FullAdmin: u.Enabled && models.IsFullRightsAdmin(u.Permissions()), Created: u.CreatedAt.UTC().Format("2006-01-02 15:04"),
 		}

@@ -378,6 +378,9 @@ func (s *Store) UpdateUser(ctx context.Context, id uint64, version int, ch UserC
 		if u.Version != version {
 			return ErrConflict
 		}
+		if impersonating(ctx, u) && !strings.EqualFold(strings.TrimSpace(ch.Email), u.Email) {
+			f.add("email", "Not while impersonating: "+u.Username+"'s own email stays theirs to change.")
+		}
 		var role Role
 		if ch.RoleID == 0 {
 			f.add("role", "Choose a role.")
@@ -536,6 +539,9 @@ func (s *Store) SetUserPassword(ctx context.Context, userID uint64, password str
 		if u.IdentitySource != "local" {
 			return &ValidationError{Fields: map[string]string{"password": u.Username + " signs in through " + u.IdentitySource + ": no password is kept here."}}
 		}
+		if impersonating(ctx, u) {
+			return &ValidationError{Fields: map[string]string{"password": "Not while impersonating: " + u.Username + "'s password stays theirs to change."}}
+		}
 		if msg := PasswordProblem(password, u.Username, u.Email); msg != "" {
 			return &ValidationError{Fields: map[string]string{"password": msg}}
 		}
@@ -548,4 +554,11 @@ func (s *Store) SetUserPassword(ctx context.Context, userID uint64, password str
 		return s.recordUser(tx, t, Event{Action: ActionUserPasswordReset, TargetType: "user", TargetID: u.Username, Outcome: OutcomeSuccess,
 			Details: `{"sessions_ended":true}`})
 	})
+}
+
+// impersonating says whether the context's actor is a master user acting as
+// u: their password and email, the keys to their account, stay theirs.
+func impersonating(ctx context.Context, u *User) bool {
+	a, ok := ActorFrom(ctx)
+	return ok && a.Impersonator != nil && a.UserID == u.ID && a.TenantID == u.TenantID
 }

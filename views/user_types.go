@@ -76,6 +76,7 @@ type UserDetail struct {
 	External       bool
 	Enabled        bool
 	FullAdmin      bool
+	CanImpersonate bool // a master user with impersonation: full, looking at an enabled subtenant user
 	LastLogin      string
 	Created        string
 	Rights         []RightRow

@@ -288,3 +288,29 @@ func TestTheTenantsSettingIsItsAdminsAndAudited(t *testing.T) {
 		}
 	})
 }
+
+func TestAnImpersonatorCannotTakeTheAccountsKeys(t *testing.T) {
+	forEachDB(t, func(t *testing.T, c *console) {
+		alice := c.alice()
+		im := c.impersonate("acme", alice)
+		b := im.master
+		id := strconv.FormatUint(alice, 10)
+		res := b.post("acme.localhost", "/users/"+id+"/password", url.Values{"_csrf": {b.csrfOf("acme.localhost")},
+			"password": {"a brand new passphrase"}, "password_confirm": {"a brand new passphrase"}})
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(doc(t, res).Text(), "Not while impersonating") {
+			t.Errorf("setting alice's password while impersonating her: %d", res.StatusCode)
+		}
+		u, err := c.store.User(c.tenantCtx("acme"), alice)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res = b.post("acme.localhost", "/users/"+id+"/edit", url.Values{"_csrf": {b.csrfOf("acme.localhost")}, "version": {strconv.Itoa(u.Version)},
+			"username": {u.Username}, "email": {"attacker@evil.example"}, "role": {strconv.FormatUint(*u.RoleID, 10)}})
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(doc(t, res).Text(), "Not while impersonating") {
+			t.Errorf("changing alice's email while impersonating her: %d", res.StatusCode)
+		}
+		if after, _ := c.store.User(c.tenantCtx("acme"), alice); after.Email != u.Email || after.Version != u.Version {
+			t.Errorf("alice's account changed: %+v", after)
+		}
+	})
+}
