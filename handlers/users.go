@@ -31,7 +31,8 @@ func Users(store *models.Store) echo.HandlerFunc {
 		page := PageFor(v, pageTitle(s, "Users"))
 		return Render(c, http.StatusOK, views.UsersPage(page, views.UserList{
 			Scope: s.view, List: listState(c, p), Rows: rows,
-			CanExport: !s.view.Managed && v.User.Level(models.FeatureExport) >= models.LevelRead,
+			CanExport:      !s.view.Managed && v.User.Level(models.FeatureExport) >= models.LevelRead,
+			CanImpersonate: s.view.Managed && v.User.Level(models.FeatureImpersonation) >= models.LevelFull,
 		}))
 	}
 }

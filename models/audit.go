@@ -150,7 +150,9 @@ func (s *Store) record(tx *gorm.DB, tenantID uint64, e Event) error {
 		Action: e.Action, TargetType: e.TargetType, TargetID: e.TargetID, Outcome: e.Outcome,
 		IP: client.IP, UserAgent: truncate(client.UserAgent, 512), Details: e.Details,
 	}
-	if a, ok := ActorFrom(ctx); ok && a.Impersonator != nil {
+	// An event that names its own actor (an impersonation's start or end,
+	// told as the impersonator's) is not also told as the session's.
+	if a, ok := ActorFrom(ctx); ok && a.Impersonator != nil && e.ActorName == a.Name {
 		id := a.Impersonator.UserID
 		ev.ImpersonatorUserID, ev.ImpersonatorName = &id, a.Impersonator.Name
 	}

@@ -115,10 +115,11 @@ type UserRow struct {
 
 // UserList is the user list page.
 type UserList struct {
-	Scope     UserScope
-	List      ListState
-	Rows      []UserRow
-	CanExport bool
+	Scope          UserScope
+	List           ListState
+	Rows           []UserRow
+	CanExport      bool
+	CanImpersonate bool // the master managing a subtenant, with impersonation: full
 }
 
 // AuditFilterForm is the audit log's filter as typed.

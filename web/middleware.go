@@ -18,12 +18,13 @@ import (
 	"landlord/views"
 )
 
-// contentSecurityPolicy allows only the console's own scripts and styles. Forms
-// may post to the tenants' hosts, since a base-domain login redirects there.
+// contentSecurityPolicy allows only the console's own scripts and styles. A
+// form's post may lead to the tenants' hosts (a base-domain login redirects
+// there) and back to the base domain (ending an impersonation).
 func contentSecurityPolicy(baseDomain string) string {
 	return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 		"object-src 'none'; base-uri 'none'; frame-ancestors 'none'; " +
-		"form-action 'self' *." + baseDomain + ":*"
+		"form-action 'self' " + baseDomain + ":* *." + baseDomain + ":*"
 }
 
 func securityHeaders(baseDomain string) echo.MiddlewareFunc {
