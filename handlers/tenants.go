@@ -25,6 +25,7 @@ func Tenants(store *models.Store) echo.HandlerFunc {
 				Created: t.CreatedAt.UTC().Format(time.DateOnly),
 			}
 		}
-		return Render(c, http.StatusOK, views.TenantsPage(PageFor(VisitorFrom(ctx), "Tenants"), views.TenantList{List: listState(c, p), Rows: rows}))
+		return Render(c, http.StatusOK, views.TenantsPage(PageFor(VisitorFrom(ctx), "Tenants"), views.TenantList{List: listState(c, p), Rows: rows,
+			CanCreate: VisitorFrom(ctx).User.Level(models.FeatureTenants) >= models.LevelFull}))
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"net/url"
+	"slices"
 	"strconv"
 
 	"github.com/gorilla/securecookie"
@@ -67,6 +68,9 @@ type WizardStep struct {
 	Title  string
 	Fields []string
 	Check  func(values url.Values) map[string]string
+	// Secret fields (passwords) are never shown again, so a page posts them
+	// empty once typed: an empty one keeps the value already sealed.
+	Secret []string
 }
 
 // WizardPage is what a wizard shows next: a step (its index in the flow),
@@ -102,6 +106,9 @@ func (w *Wizard) Advance(session string, form url.Values, steps []WizardStep) (W
 	reached := atoi(values.Get("_reached"))
 	step := min(max(atoi(form.Get(WizardStepField)), 0), reached, len(steps)-1)
 	for _, f := range steps[step].Fields {
+		if slices.Contains(steps[step].Secret, f) && form.Get(f) == "" && values.Get(f) != "" {
+			continue
+		}
 		values[f] = form[f]
 		if values[f] == nil {
 			values.Del(f) // an unticked box or an absent field is no value
@@ -134,6 +141,29 @@ func (w *Wizard) Start(session string, initial url.Values) (WizardPage, error) {
 	initial.Set("_reached", "0")
 	sealed, err := w.Seal(session, initial)
 	return WizardPage{Values: initial, Sealed: sealed}, err
+}
+
+// Resume is the page a wizard's address names (see Location): its sealed
+// state shown at step, or at the furthest step reached if step is beyond it,
+// with no messages. The browser's Back and Forward land on such addresses.
+func (w *Wizard) Resume(session, sealed string, step int, steps []WizardStep) (WizardPage, error) {
+	values, err := w.Open(session, sealed)
+	if err != nil {
+		return WizardPage{}, err
+	}
+	if sealed == "" {
+		return w.Start(session, nil)
+	}
+	step = min(max(step, 0), atoi(values.Get("_reached")), len(steps)-1)
+	return WizardPage{Step: step, Values: values, Sealed: sealed}, nil
+}
+
+// Location is the address of page under path: its step and sealed state in
+// the query. A wizard answers a step that moved on with a redirect there
+// (post, redirect, get), so every page the browser keeps in its history is
+// one it can load again, instead of a form to post again.
+func (p WizardPage) Location(path string) string {
+	return path + "?" + url.Values{WizardStepField: {itoa(p.Step)}, WizardStateField: {p.Sealed}}.Encode()
 }
 
 // Revisit shows the step owning the first field an operation refused (the

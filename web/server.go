@@ -14,6 +14,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"landlord/config"
+	"landlord/handlers"
 	"landlord/models"
 )
 
@@ -23,6 +24,7 @@ type Server struct {
 	store    *models.Store
 	logger   *slog.Logger
 	sessions *sessionStore
+	wizard   *handlers.Wizard // the create-tenant wizard's sealed state
 	echo     *echo.Echo
 	nav      []route // the routes that have a navigation link, in order
 }
@@ -33,6 +35,7 @@ func NewServer(cfg config.Config, store *models.Store, logger *slog.Logger) (*Se
 	s := &Server{
 		cfg: cfg, store: store, logger: logger,
 		sessions: newSessionStore(cfg.SessionSecret, store),
+		wizard:   handlers.NewWizard(cfg.SessionSecret),
 	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
