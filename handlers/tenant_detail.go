@@ -117,11 +117,19 @@ func TenantDelete(store *models.Store, sessions Sessions) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		msg := fmt.Sprintf("Tenant %s deleted, with %d users, %d roles, %d resources and %d audit events.",
-			d.Subdomain, gone.Users, gone.Roles, gone.Resources, gone.AuditEvents)
+		msg := fmt.Sprintf("Tenant %s deleted, with %s, %s, %s and %s.", d.Subdomain, plural(gone.Users, "user"),
+			plural(gone.Roles, "role"), plural(gone.Resources, "resource"), plural(gone.AuditEvents, "audit event"))
 		if err := sessions.Flash(c, views.Flash{Kind: "success", Text: msg}); err != nil {
 			return err
 		}
 		return c.Redirect(http.StatusSeeOther, "/tenants")
 	}
+}
+
+// plural is "1 user" or "3 users".
+func plural(n int64, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
