@@ -17,11 +17,11 @@ import (
 
 // The create-tenant wizard: one step per page, at /tenants/new. GET shows a
 // step (the first, or the one its address names); POST checks the step shown
-// and answers with a redirect to the next (or previous) step's address, so
-// the browser's history holds pages it can load again; a step that fails its
-// check is shown again with its messages. The last step creates the tenant
-// with everything in one transaction; what the commit refuses reopens the
-// step that owns the field.
+// and answers with a redirect to the step to show next: the next one, the
+// previous one (Back), or the same one with its messages, so the browser's
+// history holds only pages it can load again. The last step creates the
+// tenant with everything in one transaction; what the commit refuses
+// reopens the step that owns the field.
 
 const wizardPath = "/tenants/new"
 
@@ -37,6 +37,7 @@ var (
 // subdomain and the tenant roles up.
 type tenantWizard struct {
 	store      *models.Store
+	wiz        *Wizard
 	roles      []models.TenantRole
 	defRole    uint64
 	steps      []WizardStep
@@ -44,13 +45,13 @@ type tenantWizard struct {
 	baseDomain string
 }
 
-func newTenantWizard(ctx context.Context, store *models.Store) (*tenantWizard, error) {
+func newTenantWizard(ctx context.Context, store *models.Store, wiz *Wizard) (*tenantWizard, error) {
 	roles, def, err := store.TenantRoleChoices(ctx)
 	if err != nil {
 		return nil, err
 	}
 	v := VisitorFrom(ctx)
-	w := &tenantWizard{store: store, roles: roles, defRole: def, session: v.CSRFToken, baseDomain: v.BaseDomain}
+	w := &tenantWizard{store: store, wiz: wiz, roles: roles, defRole: def, session: v.CSRFToken, baseDomain: v.BaseDomain}
 	w.steps = []WizardStep{
 		{Name: "details", Title: "Details", Fields: detailsFields, Check: func(values url.Values) map[string]string {
 			n, bad := w.tenantFrom(values)
@@ -175,7 +176,10 @@ func (w *tenantWizard) view(page WizardPage, errs map[string]string) views.Tenan
 	v.Currencies = currencyOptions("")
 	reached, _ := strconv.Atoi(page.Values.Get("_reached"))
 	for i := 0; i <= reached && i < len(w.steps); i++ {
-		v.StepLinks = append(v.StepLinks, WizardPage{Step: i, Sealed: page.Sealed}.Location(wizardPath))
+		link, err := w.wiz.Location(w.session, wizardPath, WizardPage{Step: i, Sealed: page.Sealed})
+		if err == nil {
+			v.StepLinks = append(v.StepLinks, link)
+		}
 	}
 	if v.StepName == "review" {
 		n, _ := w.tenantFrom(page.Values)
@@ -196,81 +200,83 @@ func (w *tenantWizard) view(page WizardPage, errs map[string]string) views.Tenan
 	return v
 }
 
-func (w *tenantWizard) render(c echo.Context, status int, page WizardPage, errs map[string]string) error {
+// render shows page: 422 when it carries messages, the checks' or the commit's.
+func (w *tenantWizard) render(c echo.Context, page WizardPage) error {
+	status := http.StatusOK
+	if len(page.Errors) > 0 {
+		status = http.StatusUnprocessableEntity
+	}
+	return w.renderStatus(c, status, page)
+}
+
+func (w *tenantWizard) renderStatus(c echo.Context, status int, page WizardPage) error {
+	errs := unplaced(page.Errors, w.steps[page.Step].Fields)
 	return Render(c, status, views.TenantWizardPage(PageFor(VisitorFrom(c.Request().Context()), "New tenant"), w.view(page, errs)))
 }
 
 // start is the wizard's first page, nothing typed yet but the defaults.
-func (w *tenantWizard) start(wiz *Wizard) (WizardPage, error) {
-	return wiz.Start(w.session, url.Values{"tenant_role": {strconv.FormatUint(w.defRole, 10)}, "currency": {models.DefaultCurrency}, "admin": {"create"}})
+func (w *tenantWizard) start() (WizardPage, error) {
+	return w.wiz.Start(w.session, url.Values{"tenant_role": {strconv.FormatUint(w.defRole, 10)}, "currency": {models.DefaultCurrency}, "admin": {"create"}})
 }
 
 // expired is the message of a wizard state that no longer opens.
 const expired = "The form's saved steps expired or belong to another sign-in. Start again."
 
 // TenantNew shows a step of the create-tenant wizard: the first, or the one
-// its address names, with the values it carries.
+// its address names, with the values and messages it carries.
 func TenantNew(store *models.Store, wiz *Wizard) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ctx := c.Request().Context()
-		w, err := newTenantWizard(ctx, store)
-		if err != nil {
-			return err
-		}
-		step, _ := strconv.Atoi(c.QueryParam(WizardStepField))
-		page, err := wiz.Resume(w.session, c.QueryParam(WizardStateField), step, w.steps)
-		if errors.Is(err, ErrWizardState) {
-			page, err = w.start(wiz)
-			if err != nil {
-				return err
-			}
-			return w.render(c, http.StatusOK, page, map[string]string{"": expired})
-		}
+		w, err := newTenantWizard(ctx, store, wiz)
 		if err != nil {
 			return err
 		}
 		if c.QueryParam(WizardStateField) == "" {
-			if page, err = w.start(wiz); err != nil {
+			page, err := w.start()
+			if err != nil {
 				return err
 			}
+			return w.render(c, page)
 		}
-		return w.render(c, http.StatusOK, page, nil)
+		page, err := wiz.Resume(w.session, c.QueryParams(), w.steps)
+		if errors.Is(err, ErrWizardState) {
+			return w.restart(c)
+		}
+		if err != nil {
+			return err
+		}
+		return w.render(c, page)
 	}
 }
 
 // TenantCreate takes a posted step of the wizard: back, on, or (from the
-// review) the creation itself.
+// review) the creation itself. Every answer but a broken state is a
+// redirect: to the page to show next, to the step the commit refused with
+// its messages, or to the new tenant.
 func TenantCreate(store *models.Store, sessions Sessions, wiz *Wizard) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ctx := c.Request().Context()
-		w, err := newTenantWizard(ctx, store)
+		w, err := newTenantWizard(ctx, store, wiz)
 		if err != nil {
 			return err
 		}
 		page, err := wiz.Advance(w.session, c.Request().PostForm, w.steps)
 		if errors.Is(err, ErrWizardState) {
-			if page, err = w.start(wiz); err != nil {
-				return err
-			}
-			return w.render(c, http.StatusBadRequest, page, map[string]string{"": expired})
+			return w.restart(c)
 		}
 		if err != nil {
 			return err
 		}
-		if len(page.Errors) > 0 {
-			return w.render(c, http.StatusUnprocessableEntity, page, page.Errors)
-		}
 		if !page.Done {
-			return c.Redirect(http.StatusSeeOther, page.Location(wizardPath))
+			return w.redirect(c, page)
 		}
 		n, bad := w.tenantFrom(page.Values)
 		if len(bad) > 0 {
 			// Every step checked these; a tenant role deleted meanwhile is the one way here.
-			page, err = wiz.Revisit(w.session, page, w.steps, bad)
-			if err != nil {
+			if page, err = wiz.Revisit(w.session, page, w.steps, bad); err != nil {
 				return err
 			}
-			return w.render(c, http.StatusUnprocessableEntity, page, page.Errors)
+			return w.redirect(c, page)
 		}
 		t, err := store.CreateTenant(ctx, n)
 		var ve *models.ValidationError
@@ -278,7 +284,7 @@ func TenantCreate(store *models.Store, sessions Sessions, wiz *Wizard) echo.Hand
 			if page, err = wiz.Revisit(w.session, page, w.steps, ve.Fields); err != nil {
 				return err
 			}
-			return w.render(c, http.StatusUnprocessableEntity, page, unplaced(page.Errors, w.steps[page.Step].Fields))
+			return w.redirect(c, page)
 		}
 		if err != nil {
 			return err
@@ -292,6 +298,25 @@ func TenantCreate(store *models.Store, sessions Sessions, wiz *Wizard) echo.Hand
 		}
 		return c.Redirect(http.StatusSeeOther, "/tenants/"+t.Subdomain)
 	}
+}
+
+func (w *tenantWizard) redirect(c echo.Context, page WizardPage) error {
+	loc, err := w.wiz.Location(w.session, wizardPath, page)
+	if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, loc)
+}
+
+// restart shows the first page again, saying why: the state posted or
+// linked was altered, expired, or belongs to another sign-in.
+func (w *tenantWizard) restart(c echo.Context) error {
+	page, err := w.start()
+	if err != nil {
+		return err
+	}
+	page.Errors = map[string]string{"": expired}
+	return w.renderStatus(c, http.StatusBadRequest, page)
 }
 
 // unplaced adds, under "", the messages of fields the page shown has no

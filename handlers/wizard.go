@@ -143,27 +143,58 @@ func (w *Wizard) Start(session string, initial url.Values) (WizardPage, error) {
 	return WizardPage{Values: initial, Sealed: sealed}, err
 }
 
-// Resume is the page a wizard's address names (see Location): its sealed
-// state shown at step, or at the furthest step reached if step is beyond it,
-// with no messages. The browser's Back and Forward land on such addresses.
-func (w *Wizard) Resume(session, sealed string, step int, steps []WizardStep) (WizardPage, error) {
-	values, err := w.Open(session, sealed)
+// WizardErrorsField carries a page's messages in its address, sealed like
+// the state.
+const WizardErrorsField = "_errors"
+
+// Location is the address of page under path: its step, its sealed state
+// and its messages, sealed too, in the query. A wizard answers every post
+// with a redirect to the page it shows next (post, redirect, get), a step
+// that failed its check included, so every page the browser keeps in its
+// history is one it can load again rather than a form to post again: the
+// browser's Back and Forward land on such addresses (see Resume).
+func (w *Wizard) Location(session, path string, page WizardPage) (string, error) {
+	q := url.Values{WizardStepField: {itoa(page.Step)}, WizardStateField: {page.Sealed}}
+	if len(page.Errors) > 0 {
+		msgs := url.Values{}
+		for k, v := range page.Errors {
+			msgs.Set(k, v)
+		}
+		sealed, err := w.codec.Encode("wizard-errors:"+session, map[string][]string(msgs))
+		if err != nil {
+			return "", err
+		}
+		q.Set(WizardErrorsField, sealed)
+	}
+	return path + "?" + q.Encode(), nil
+}
+
+// Resume is the page an address made by Location names: its sealed state
+// shown at its step (at most the furthest step reached), with its messages.
+// An address without a state is the first page, nothing typed yet.
+func (w *Wizard) Resume(session string, query url.Values, steps []WizardStep) (WizardPage, error) {
+	if query.Get(WizardStateField) == "" {
+		return w.Start(session, nil)
+	}
+	values, err := w.Open(session, query.Get(WizardStateField))
 	if err != nil {
 		return WizardPage{}, err
 	}
-	if sealed == "" {
-		return w.Start(session, nil)
+	step := min(max(atoi(query.Get(WizardStepField)), 0), atoi(values.Get("_reached")), len(steps)-1)
+	page := WizardPage{Step: step, Values: values, Sealed: query.Get(WizardStateField)}
+	if sealed := query.Get(WizardErrorsField); sealed != "" {
+		var msgs map[string][]string
+		if err := w.codec.Decode("wizard-errors:"+session, sealed, &msgs); err != nil {
+			return WizardPage{}, ErrWizardState
+		}
+		page.Errors = map[string]string{}
+		for k, v := range msgs {
+			if len(v) > 0 {
+				page.Errors[k] = v[0]
+			}
+		}
 	}
-	step = min(max(step, 0), atoi(values.Get("_reached")), len(steps)-1)
-	return WizardPage{Step: step, Values: values, Sealed: sealed}, nil
-}
-
-// Location is the address of page under path: its step and sealed state in
-// the query. A wizard answers a step that moved on with a redirect there
-// (post, redirect, get), so every page the browser keeps in its history is
-// one it can load again, instead of a form to post again.
-func (p WizardPage) Location(path string) string {
-	return path + "?" + url.Values{WizardStepField: {itoa(p.Step)}, WizardStateField: {p.Sealed}}.Encode()
+	return page, nil
 }
 
 // Revisit shows the step owning the first field an operation refused (the
