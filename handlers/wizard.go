@@ -69,7 +69,8 @@ type WizardStep struct {
 	Fields []string
 	Check  func(values url.Values) map[string]string
 	// Secret fields (passwords) are never shown again, so a page posts them
-	// empty once typed: an empty one keeps the value already sealed.
+	// empty once typed: an empty one keeps the value already sealed. A step
+	// that fails its check drops its secrets, to be typed again.
 	Secret []string
 }
 
@@ -123,6 +124,11 @@ func (w *Wizard) Advance(session string, form url.Values, steps []WizardStep) (W
 	case back:
 		page.Step = max(step-1, 0)
 	case len(page.Errors) > 0:
+		// A secret is kept only once its step passed: one that failed (two
+		// passwords that differ) is typed again, not kept unseen.
+		for _, f := range steps[step].Secret {
+			values.Del(f)
+		}
 	case step == len(steps)-1:
 		page.Done = true
 	default:

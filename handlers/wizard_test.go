@@ -195,4 +195,15 @@ func TestASecretFieldPostedEmptyKeepsItsValue(t *testing.T) {
 	if p.Values.Get("password") != "second secret" || p.Values.Get("user") != "" {
 		t.Fatalf("replaced: %v", p.Values)
 	}
+	// A step that fails its check drops its secrets.
+	steps[0].Check = func(v url.Values) map[string]string {
+		if v.Get("user") == "" {
+			return map[string]string{"user": "Enter it."}
+		}
+		return nil
+	}
+	p = post(p.Sealed, url.Values{"user": {""}, "password": {"third secret"}})
+	if len(p.Errors) == 0 || p.Values.Has("password") {
+		t.Fatalf("a failed step kept its secret: %v", p.Values)
+	}
 }

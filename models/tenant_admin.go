@@ -503,7 +503,9 @@ type TenantDeletion struct {
 	Sessions    int64 `json:"sessions"`
 }
 
-var errMasterUndeletable = &ValidationError{Fields: map[string]string{"confirm": "The master tenant cannot be deleted."}}
+func errMasterUndeletable() error {
+	return &ValidationError{Fields: map[string]string{"confirm": "The master tenant cannot be deleted."}}
+}
 
 func (s *Store) countTenantRows(tx *gorm.DB, tenantID uint64) (TenantDeletion, error) {
 	var d TenantDeletion
@@ -559,7 +561,7 @@ func (s *Store) DeleteTenant(ctx context.Context, subdomain string) (TenantDelet
 			return err
 		}
 		if t.IsMaster {
-			return errMasterUndeletable
+			return errMasterUndeletable()
 		}
 		if d, err = s.countTenantRows(tx, t.ID); err != nil {
 			return err

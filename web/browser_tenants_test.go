@@ -134,17 +134,18 @@ func TestBrowserCreatesATenantThroughTheWizardThenDeletesIt(t *testing.T) {
 		chromedp.SendKeys(byTestid("field-name"), "Gamma Ltd"),
 		chromedp.SendKeys(byTestid("field-subdomain"), "acme"),
 		chromedp.SendKeys(byTestid("field-description"), "Our third customer"),
-		chromedp.SetValue(byTestid("field-currency"), "EUR"),
-		chromedp.Click(byTestid("wizard-next")), onStep("details"), chromedp.WaitVisible(chromedp.CSS("#error-subdomain")))
+		chromedp.SetValue(byTestid("field-currency"), "EUR"))
+	snap(t, ctx, "tenant-wizard-details")
+	act(t, ctx, chromedp.Click(byTestid("wizard-next")), onStep("details"), chromedp.WaitVisible(chromedp.CSS("#error-subdomain")))
+	snap(t, ctx, "tenant-wizard-details-taken")
 	if msg := textOf(t, ctx, "field-error"); msg != "That subdomain is taken." {
 		t.Fatalf("taken subdomain: %q", msg)
 	}
 	if valueOf(t, ctx, "name") != "Gamma Ltd" || valueOf(t, ctx, "currency") != "EUR" {
 		t.Fatal("the refused page lost what was typed")
 	}
-	act(t, ctx, chromedp.Clear(byTestid("field-subdomain")), chromedp.SendKeys(byTestid("field-subdomain"), "gamma"))
-	snap(t, ctx, "tenant-wizard-details")
-	act(t, ctx, chromedp.Click(byTestid("wizard-next")), onStep("limits"))
+	act(t, ctx, chromedp.Clear(byTestid("field-subdomain")), chromedp.SendKeys(byTestid("field-subdomain"), "gamma"),
+		chromedp.Click(byTestid("wizard-next")), onStep("limits"))
 
 	// The browser's Back from the limits page shows the details as typed,
 	// and its Forward the limits page again.
