@@ -253,7 +253,7 @@ func TestBrowserCreatesATenantThroughTheWizardThenDeletesIt(t *testing.T) {
 		t.Fatalf("after delete: %q", msg)
 	}
 	js, _ := json.Marshal(`[data-testid="tenant-row"][data-subdomain="gamma"]`)
-	if n := get(t, ctx, chromedp.Evaluate[int]("document.querySelectorAll(" + string(js) + ").length")); n != 0 {
+	if n := get(t, ctx, chromedp.Evaluate[int]("document.querySelectorAll("+string(js)+").length")); n != 0 {
 		t.Fatal("gamma is still listed")
 	}
 }

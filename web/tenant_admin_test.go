@@ -25,7 +25,7 @@ type wizardPage struct {
 }
 
 func (p wizardPage) hidden(name string) string {
-	return p.doc.Find(`input[type="hidden"][name="` + name + `"]`).AttrOr("value", "")
+	return p.doc.Find(`input[type="hidden"][name="`+name+`"]`).AttrOr("value", "")
 }
 
 func (p wizardPage) fieldError(field string) string {
@@ -33,7 +33,7 @@ func (p wizardPage) fieldError(field string) string {
 }
 
 func (p wizardPage) value(field string) string {
-	return p.doc.Find(`[data-testid="field-` + field + `"]`).AttrOr("value", "")
+	return p.doc.Find(`[data-testid="field-`+field+`"]`).AttrOr("value", "")
 }
 
 func readWizard(t testing.TB, res *http.Response) wizardPage {
