@@ -28,6 +28,7 @@ func Tenants(store *models.Store) echo.HandlerFunc {
 		v := VisitorFrom(ctx)
 		return Render(c, http.StatusOK, views.TenantsPage(PageFor(v, "Tenants"), views.TenantList{
 			List: listState(c, p), Rows: rows, CanUsers: v.User.Level(models.FeatureUsers) >= models.LevelRead,
+			CanCreate: v.User.Level(models.FeatureTenants) >= models.LevelFull,
 		}))
 	}
 }

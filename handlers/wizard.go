@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"net/url"
+	"slices"
 	"strconv"
 
 	"github.com/gorilla/securecookie"
@@ -67,6 +68,10 @@ type WizardStep struct {
 	Title  string
 	Fields []string
 	Check  func(values url.Values) map[string]string
+	// Secret fields (passwords) are never shown again, so a page posts them
+	// empty once typed: an empty one keeps the value already sealed. A step
+	// that fails its check drops its secrets, to be typed again.
+	Secret []string
 }
 
 // WizardPage is what a wizard shows next: a step (its index in the flow),
@@ -102,6 +107,9 @@ func (w *Wizard) Advance(session string, form url.Values, steps []WizardStep) (W
 	reached := atoi(values.Get("_reached"))
 	step := min(max(atoi(form.Get(WizardStepField)), 0), reached, len(steps)-1)
 	for _, f := range steps[step].Fields {
+		if slices.Contains(steps[step].Secret, f) && form.Get(f) == "" && values.Get(f) != "" {
+			continue
+		}
 		values[f] = form[f]
 		if values[f] == nil {
 			values.Del(f) // an unticked box or an absent field is no value
@@ -116,6 +124,11 @@ func (w *Wizard) Advance(session string, form url.Values, steps []WizardStep) (W
 	case back:
 		page.Step = max(step-1, 0)
 	case len(page.Errors) > 0:
+		// A secret is kept only once its step passed: one that failed (two
+		// passwords that differ) is typed again, not kept unseen.
+		for _, f := range steps[step].Secret {
+			values.Del(f)
+		}
 	case step == len(steps)-1:
 		page.Done = true
 	default:
@@ -134,6 +147,60 @@ func (w *Wizard) Start(session string, initial url.Values) (WizardPage, error) {
 	initial.Set("_reached", "0")
 	sealed, err := w.Seal(session, initial)
 	return WizardPage{Values: initial, Sealed: sealed}, err
+}
+
+// WizardErrorsField carries a page's messages in its address, sealed like
+// the state.
+const WizardErrorsField = "_errors"
+
+// Location is the address of page under path: its step, its sealed state
+// and its messages, sealed too, in the query. A wizard answers every post
+// with a redirect to the page it shows next (post, redirect, get), a step
+// that failed its check included, so every page the browser keeps in its
+// history is one it can load again rather than a form to post again: the
+// browser's Back and Forward land on such addresses (see Resume).
+func (w *Wizard) Location(session, path string, page WizardPage) (string, error) {
+	q := url.Values{WizardStepField: {itoa(page.Step)}, WizardStateField: {page.Sealed}}
+	if len(page.Errors) > 0 {
+		msgs := url.Values{}
+		for k, v := range page.Errors {
+			msgs.Set(k, v)
+		}
+		sealed, err := w.codec.Encode("wizard-errors:"+session, map[string][]string(msgs))
+		if err != nil {
+			return "", err
+		}
+		q.Set(WizardErrorsField, sealed)
+	}
+	return path + "?" + q.Encode(), nil
+}
+
+// Resume is the page an address made by Location names: its sealed state
+// shown at its step (at most the furthest step reached), with its messages.
+// An address without a state is the first page, nothing typed yet.
+func (w *Wizard) Resume(session string, query url.Values, steps []WizardStep) (WizardPage, error) {
+	if query.Get(WizardStateField) == "" {
+		return w.Start(session, nil)
+	}
+	values, err := w.Open(session, query.Get(WizardStateField))
+	if err != nil {
+		return WizardPage{}, err
+	}
+	step := min(max(atoi(query.Get(WizardStepField)), 0), atoi(values.Get("_reached")), len(steps)-1)
+	page := WizardPage{Step: step, Values: values, Sealed: query.Get(WizardStateField)}
+	if sealed := query.Get(WizardErrorsField); sealed != "" {
+		var msgs map[string][]string
+		if err := w.codec.Decode("wizard-errors:"+session, sealed, &msgs); err != nil {
+			return WizardPage{}, ErrWizardState
+		}
+		page.Errors = map[string]string{}
+		for k, v := range msgs {
+			if len(v) > 0 {
+				page.Errors[k] = v[0]
+			}
+		}
+	}
+	return page, nil
 }
 
 // Revisit shows the step owning the first field an operation refused (the

@@ -50,7 +50,9 @@ func TestCrossTenantOperationsNeedAMasterActorWithTheLevel(t *testing.T) {
 			if a.canWrite != (err == nil || isTaken(err)) || (err != nil && !isTaken(err) && !errors.Is(err, models.ErrForbidden)) {
 				t.Errorf("%s creates a tenant: %v", name, err)
 			}
-			_, err = s.UpdateTenant(a.ctx, "acme", currentVersion(t, s, "acme"), models.TenantChanges{Name: "Acme " + name})
+			ch := acme.Changes()
+			ch.Name = "Acme " + name
+			_, err = s.UpdateTenant(a.ctx, "acme", currentVersion(t, s, "acme"), ch)
 			if a.canWrite != (err == nil) || (err != nil && !errors.Is(err, models.ErrForbidden)) {
 				t.Errorf("%s edits a tenant: %v", name, err)
 			}
@@ -76,20 +78,23 @@ func TestAStaleEditIsAConflictAndChangesNothing(t *testing.T) {
 	storetest.ForEachDialect(t, func(t *testing.T, d string) {
 		s := storetest.Open(t, d)
 		sys := storetest.System(context.Background())
-		if _, err := s.CreateTenant(sys, models.NewTenant{Subdomain: "acme", Name: "Acme"}); err != nil {
+		acme, err := s.CreateTenant(sys, models.NewTenant{Subdomain: "acme", Name: "Acme"})
+		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.UpdateTenant(sys, "acme", 1, models.TenantChanges{Name: "First"}); err != nil {
+		first, second := acme.Changes(), acme.Changes()
+		first.Name, second.Name = "First", "Second"
+		if _, err := s.UpdateTenant(sys, "acme", 1, first); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.UpdateTenant(sys, "acme", 1, models.TenantChanges{Name: "Second"}); !errors.Is(err, models.ErrConflict) {
+		if _, err := s.UpdateTenant(sys, "acme", 1, second); !errors.Is(err, models.ErrConflict) {
 			t.Fatalf("edit at an old version: %v, want ErrConflict", err)
 		}
 		tn, _ := s.TenantBySubdomain(context.Background(), "acme")
 		if tn.Name != "First" || tn.Version != 2 {
 			t.Fatalf("after the conflict: %q version %d", tn.Name, tn.Version)
 		}
-		if _, err := s.UpdateTenant(sys, "nope", 1, models.TenantChanges{Name: "X"}); !errors.Is(err, models.ErrNotFound) {
+		if _, err := s.UpdateTenant(sys, "nope", 1, first); !errors.Is(err, models.ErrNotFound) {
 			t.Fatalf("unknown tenant: %v", err)
 		}
 	})

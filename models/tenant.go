@@ -40,6 +40,8 @@ var reservedSubdomains = map[string]bool{
 	"www": true, "api": true, "static": true, "admin": true, "login": true, "logout": true,
 	"auth": true, "app": true, "mail": true, "smtp": true, "ftp": true, "localhost": true,
 	"master": true, "root": true, "console": true, "status": true, "health": true, "assets": true,
+	// "new" names the create page, /tenants/new, beside /tenants/<subdomain>.
+	"new": true,
 }
 
 var subdomainPattern = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
@@ -57,21 +59,6 @@ func CheckSubdomain(s string) error {
 		return fmt.Errorf("%q is reserved.", s)
 	}
 	return nil
-}
-
-// NewTenant is what creating a tenant needs.
-type NewTenant struct {
-	Subdomain string
-	Name      string
-}
-
-func (n NewTenant) validate() error {
-	f := fieldErrors{}
-	if err := CheckSubdomain(n.Subdomain); err != nil {
-		f.add("subdomain", err.Error())
-	}
-	f.text("name", strings.TrimSpace(n.Name), "Enter a name.", 200)
-	return f.err()
 }
 
 // ensureMaster creates the master tenant on a fresh install.
@@ -116,52 +103,6 @@ func (s *Store) ListTenants(ctx context.Context) ([]Tenant, error) {
 	return ts, err
 }
 
-// CreateTenant creates a subtenant with a full-rights "Administrator" role, and
-// records it in the master tenant's audit log.
-func (s *Store) CreateTenant(ctx context.Context, n NewTenant) (*Tenant, error) {
-	n.Subdomain = strings.ToLower(strings.TrimSpace(n.Subdomain))
-	n.Name = strings.TrimSpace(n.Name)
-	if err := n.validate(); err != nil {
-		return nil, err
-	}
-	master, err := s.MasterTenant(ctx)
-	if err != nil {
-		return nil, err
-	}
-	now := s.now()
-	t := &Tenant{Subdomain: n.Subdomain, Name: n.Name, Currency: "USD", Enabled: true, Version: 1, CreatedAt: now, UpdatedAt: now}
-	err = s.tx(AcrossTenants(ctx, "create a tenant and seed its admin role"), func(tx *gorm.DB) error {
-		if err := requireMaster(ctx, FeatureTenants, LevelFull); err != nil {
-			return err
-		}
-		if t.TenantRoleID == nil {
-			id, err := s.defaultTenantRole(tx)
-			if err != nil {
-				return err
-			}
-			t.TenantRoleID = &id
-		}
-		if err := tx.Create(t).Error; err != nil {
-			if isUniqueViolation(err) {
-				return &ValidationError{Fields: map[string]string{"subdomain": "That subdomain is taken."}}
-			}
-			return err
-		}
-		role := &Role{TenantID: t.ID, Name: AdminRoleName, Description: "Full rights in this tenant.", Permissions: FullPermissions(), Version: 1, CreatedAt: now, UpdatedAt: now}
-		if err := tx.Create(role).Error; err != nil {
-			return err
-		}
-		if err := s.seedTemplates(tx, t.ID); err != nil {
-			return err
-		}
-		return s.record(tx, master.ID, Event{Action: ActionTenantCreate, TargetType: "tenant", TargetID: t.Subdomain, Outcome: OutcomeSuccess})
-	})
-	if err != nil {
-		return nil, err
-	}
-	return t, nil
-}
-
 // SetTenantEnabled enables or disables a subtenant. Disabling ends every session
 // of its users and spends its pending login handoffs, in the same transaction:
 // the per-request check refusing a disabled tenant is not enough, since
@@ -202,60 +143,4 @@ func (s *Store) SetTenantEnabled(ctx context.Context, subdomain string, enabled 
 		}
 		return s.record(tx, master.ID, Event{Action: action, TargetType: "tenant", TargetID: t.Subdomain, Outcome: OutcomeSuccess, Details: details})
 	})
-}
-
-// TenantChanges is what editing a tenant's details may change.
-type TenantChanges struct {
-	Name        string
-	Description string
-}
-
-// UpdateTenant changes a tenant's details if it is still at version, the one
-// the editor read; otherwise someone changed it meanwhile and the answer is
-// ErrConflict, so no edit is silently lost.
-func (s *Store) UpdateTenant(ctx context.Context, subdomain string, version int, ch TenantChanges) (*Tenant, error) {
-	ch.Name, ch.Description = strings.TrimSpace(ch.Name), strings.TrimSpace(ch.Description)
-	f := fieldErrors{}
-	f.text("name", ch.Name, "Enter a name.", 200)
-	f.text("description", ch.Description, "", 2000)
-	if err := f.err(); err != nil {
-		return nil, err
-	}
-	if err := requireMaster(ctx, FeatureTenants, LevelFull); err != nil {
-		return nil, err
-	}
-	master, err := s.MasterTenant(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var t Tenant
-	err = s.tx(AcrossTenants(ctx, "edit a tenant's details"), func(tx *gorm.DB) error {
-		if err := tx.Where("subdomain = ?", subdomain).Take(&t).Error; err != nil {
-			return err
-		}
-		if t.Version != version {
-			return ErrConflict
-		}
-		before := t
-		res := tx.Model(&Tenant{}).Where("id = ? AND version = ?", t.ID, version).Updates(map[string]any{
-			"name": ch.Name, "description": ch.Description, "updated_at": s.now(), "version": gorm.Expr("version + 1"),
-		})
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected != 1 {
-			return ErrConflict // changed between the read and the write
-		}
-		t.Name, t.Description, t.Version = ch.Name, ch.Description, version+1
-		return s.record(tx, master.ID, Event{Action: ActionTenantUpdate, TargetType: "tenant", TargetID: t.Subdomain,
-			Outcome: OutcomeSuccess, Details: changeDetails(
-				change{"name", before.Name, t.Name}, change{"description", before.Description, t.Description})})
-	})
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, ErrNotFound
-	}
-	if err != nil {
-		return nil, err
-	}
-	return &t, nil
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // TenantRole is the master's cap on a subtenant: per feature, the most any of
@@ -144,7 +145,13 @@ func (s *Store) DeleteTenantRole(ctx context.Context, id uint64) error {
 	}
 	err = s.tx(AcrossTenants(ctx, "delete a tenant role"), func(tx *gorm.DB) error {
 		var tr TenantRole
-		if err := tx.Where("id = ?", id).Take(&tr).Error; err != nil {
+		q := tx
+		if s.postgres {
+			// Locked before counting its tenants: a create or edit giving a
+			// tenant this role locks it too (tenantRoleFor), so one waits.
+			q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+		}
+		if err := q.Where("id = ?", id).Take(&tr).Error; err != nil {
 			return err
 		}
 		var held int64

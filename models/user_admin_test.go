@@ -94,14 +94,6 @@ func (w userWorld) events(t *testing.T, tenantID uint64) []models.AuditEvent {
 	return evs
 }
 
-func fieldError(err error, field string) string {
-	var ve *models.ValidationError
-	if errors.As(err, &ve) {
-		return ve.Fields[field]
-	}
-	return ""
-}
-
 func setMaxUsers(t *testing.T, s *models.Store, sub string, n int) {
 	t.Helper()
 	storetest.Exec(t, s, "UPDATE tenants SET max_users = ? WHERE subdomain = ?", n, sub)

@@ -186,7 +186,10 @@ func TestTenantEditKeepsValuesAndRefusesAStaleVersion(t *testing.T) {
 
 		// Someone else saves first.
 		sys := storetest.System(context.Background())
-		if _, err := c.store.UpdateTenant(sys, "acme", 1, models.TenantChanges{Name: "Acme Renamed"}); err != nil {
+		acme, _ := c.store.TenantBySubdomain(context.Background(), "acme")
+		renamed := acme.Changes()
+		renamed.Name = "Acme Renamed"
+		if _, err := c.store.UpdateTenant(sys, "acme", 1, renamed); err != nil {
 			t.Fatal(err)
 		}
 		res = b.post("localhost", "/tenants/acme/edit", url.Values{"_csrf": {tok}, "version": {version}, "name": {"Acme Mine"}})
@@ -201,9 +204,9 @@ func TestTenantEditKeepsValuesAndRefusesAStaleVersion(t *testing.T) {
 			t.Fatalf("the stale edit overwrote the other one: %q", tn.Name)
 		}
 
-		// With the current version it saves, and redirects with a message.
+		// With the current version it saves, and shows the tenant with a message.
 		res = b.post("localhost", "/tenants/acme/edit", url.Values{"_csrf": {tok}, "version": {"2"}, "name": {"Acme Mine"}})
-		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/tenants" {
+		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/tenants/acme" {
 			t.Fatalf("save: %d %s", res.StatusCode, res.Header.Get("Location"))
 		}
 		if tn, _ := c.store.TenantBySubdomain(context.Background(), "acme"); tn.Name != "Acme Mine" || tn.Version != 3 {

@@ -80,7 +80,7 @@ type userWizard struct {
 	last              *goquery.Document
 }
 
-func (b *browser) startWizard(host, prefix string) *userWizard {
+func (b *browser) startUserWizard(host, prefix string) *userWizard {
 	b.c.t.Helper()
 	w := &userWizard{b: b, host: host, prefix: prefix}
 	w.read(b.page(host, prefix+"/users/new"))
@@ -145,7 +145,7 @@ func (w *userWizard) toReview(username string, role uint64) {
 // create walks the whole wizard and returns the new user's id.
 func (b *browser) create(host, prefix, username string, role uint64) uint64 {
 	b.c.t.Helper()
-	w := b.startWizard(host, prefix)
+	w := b.startUserWizard(host, prefix)
 	w.toReview(username, role)
 	res := w.post("finish", nil)
 	loc := res.Header.Get("Location")
@@ -167,7 +167,7 @@ func TestTheUserWizardChecksEachStepAndCreatesOnReview(t *testing.T) {
 		if href := list.Find(`[data-testid="new-user"]`).AttrOr("href", ""); href != "/users/new" {
 			t.Fatalf("the list's New user link: %q", href)
 		}
-		w := admin.startWizard("acme.localhost", "")
+		w := admin.startUserWizard("acme.localhost", "")
 
 		// Step 1: a taken username (any case) is said on this very step.
 		taken := identity("ADMIN@acme.example")
@@ -264,7 +264,7 @@ func TestTheUserWizardChecksEachStepAndCreatesOnReview(t *testing.T) {
 		// The master's wizard for acme does not open as beta's.
 		master := c.browser()
 		master.signedIn("localhost", "root@example.com")
-		mw := master.startWizard("localhost", "/tenants/acme")
+		mw := master.startUserWizard("localhost", "/tenants/acme")
 		mw.toReview("sam", acmeAdminRole)
 		if res := master.post("localhost", "/tenants/beta/users/new", mw.form("finish", nil)); res.StatusCode != http.StatusBadRequest {
 			t.Fatalf("acme's wizard posted to beta: %d", res.StatusCode)
@@ -324,7 +324,7 @@ func TestATenantsUserLimitIsSaidAndKept(t *testing.T) {
 		admin.signedIn("acme.localhost", "admin@acme.example")
 		role := c.roleID("acme", models.AdminRoleName)
 		c.setMaxUsers("acme", 2)
-		w := admin.startWizard("acme.localhost", "")
+		w := admin.startUserWizard("acme.localhost", "")
 		if lim := w.last.Find(`[data-testid="user-limit"]`).Text(); lim != "1 of 2 users" {
 			t.Fatalf("the limit as shown: %q", lim)
 		}
@@ -398,7 +398,7 @@ func TestTwoCreatesAtOnceGiveOneUserAndOneClearRefusal(t *testing.T) {
 			// At max-1: one create fits.
 			before := len(usernamesOf(t, c, "acme"))
 			c.setMaxUsers("acme", before+1)
-			a, b := one.startWizard("acme.localhost", ""), two.startWizard("acme.localhost", "")
+			a, b := one.startUserWizard("acme.localhost", ""), two.startUserWizard("acme.localhost", "")
 			a.toReview(fmt.Sprintf("a%d", round), role)
 			b.toReview(fmt.Sprintf("b%d", round), role)
 			statuses, bodies := finishAll(t, a, b)
@@ -423,7 +423,7 @@ func TestTwoCreatesAtOnceGiveOneUserAndOneClearRefusal(t *testing.T) {
 			// One username twice (in two cases), no limit: one user, one field error.
 			c.setMaxUsers("acme", 0)
 			name := fmt.Sprintf("same%d", round)
-			a, b = one.startWizard("acme.localhost", ""), two.startWizard("acme.localhost", "")
+			a, b = one.startUserWizard("acme.localhost", ""), two.startUserWizard("acme.localhost", "")
 			a.toReview(name, role)
 			if res := b.post("next", url.Values{"username": {strings.ToUpper(name)}, "email": {name + "-b@example.test"}}); res.StatusCode != http.StatusOK {
 				t.Fatalf("round %d: %d", round, res.StatusCode)

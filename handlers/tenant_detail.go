@@ -1,0 +1,135 @@
+package handlers
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"landlord/models"
+	"landlord/views"
+)
+
+// firstUsers is how many of a tenant's users its page lists.
+const firstUsers = 10
+
+// TenantDetail is the master's page of one tenant.
+func TenantDetail(store *models.Store) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		return renderTenantDetail(c, store, http.StatusOK, "")
+	}
+}
+
+func renderTenantDetail(c echo.Context, store *models.Store, status int, problem string) error {
+	ctx := c.Request().Context()
+	v := VisitorFrom(ctx)
+	d, err := store.TenantDetails(ctx, c.Param("subdomain"), firstUsers)
+	if err != nil {
+		return err
+	}
+	host := v.BaseDomain
+	if !d.IsMaster {
+		host = d.Subdomain + "." + v.BaseDomain
+	}
+	view := views.TenantDetail{
+		Subdomain: d.Subdomain, Name: d.Name, Description: d.Description, Host: host, TenantRole: d.TenantRole,
+		Currency: currencyLabel(d.Currency), AccountNumber: d.AccountNumber, AccountName: d.AccountName, CustomerNumber: d.CustomerNumber,
+		Created: d.CreatedAt.UTC().Format(time.DateTime), Updated: d.UpdatedAt.UTC().Format(time.DateTime),
+		Enabled: d.Enabled, IsMaster: d.IsMaster, Users: d.Users, Resources: d.Resources, MaxUsers: d.MaxUsers, MaxResources: d.MaxResources,
+		CanChange: v.User != nil && v.User.Level(models.FeatureTenants) >= models.LevelFull, Error: problem,
+	}
+	for i := range d.FirstUsers {
+		view.FirstUsers = append(view.FirstUsers, userRow(&d.FirstUsers[i]))
+	}
+	return Render(c, status, views.TenantDetailPage(PageFor(v, d.Name), view))
+}
+
+// TenantSetEnabled disables or enables a subtenant; disabling ends its
+// users' sessions at once. The master tenant cannot be disabled.
+func TenantSetEnabled(store *models.Store, sessions Sessions, enabled bool) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ctx := c.Request().Context()
+		sub := strings.ToLower(c.Param("subdomain"))
+		err := store.SetTenantEnabled(ctx, sub, enabled)
+		var ve *models.ValidationError
+		if errors.As(err, &ve) {
+			return renderTenantDetail(c, store, http.StatusUnprocessableEntity, ve.Fields["subdomain"])
+		}
+		if err != nil {
+			return err
+		}
+		msg := "Tenant " + sub + " enabled: its users may sign in again."
+		if !enabled {
+			msg = "Tenant " + sub + " disabled: its users were signed out and cannot sign in."
+		}
+		if err := sessions.Flash(c, views.Flash{Kind: "success", Text: msg}); err != nil {
+			return err
+		}
+		return c.Redirect(http.StatusSeeOther, "/tenants/"+sub)
+	}
+}
+
+func deletePage(c echo.Context, store *models.Store) (views.TenantDelete, error) {
+	t, n, err := store.TenantDeletionPreview(c.Request().Context(), c.Param("subdomain"))
+	if err != nil {
+		return views.TenantDelete{}, err
+	}
+	return views.TenantDelete{Subdomain: t.Subdomain, Name: t.Name, IsMaster: t.IsMaster, Users: n.Users, Roles: n.Roles,
+		Resources: n.Resources, AuditEvents: n.AuditEvents, Sessions: n.Sessions}, nil
+}
+
+// TenantDeleteForm shows what deleting a tenant removes and asks for its
+// subdomain to be typed.
+func TenantDeleteForm(store *models.Store) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		d, err := deletePage(c, store)
+		if err != nil {
+			return err
+		}
+		return Render(c, http.StatusOK, views.TenantDeletePage(PageFor(VisitorFrom(c.Request().Context()), "Delete "+d.Name), d))
+	}
+}
+
+// TenantDelete deletes a tenant when the subdomain typed is its own.
+func TenantDelete(store *models.Store, sessions Sessions) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ctx := c.Request().Context()
+		d, err := deletePage(c, store)
+		if err != nil {
+			return err
+		}
+		d.Typed = strings.TrimSpace(c.FormValue("confirm"))
+		again := func(errs map[string]string) error {
+			d.Errors = errs
+			return Render(c, http.StatusUnprocessableEntity, views.TenantDeletePage(PageFor(VisitorFrom(ctx), "Delete "+d.Name), d))
+		}
+		if d.Typed != d.Subdomain {
+			return again(map[string]string{"confirm": "Type " + d.Subdomain + " exactly to confirm; nothing was deleted."})
+		}
+		gone, err := store.DeleteTenant(ctx, d.Subdomain)
+		var ve *models.ValidationError
+		if errors.As(err, &ve) {
+			return again(ve.Fields)
+		}
+		if err != nil {
+			return err
+		}
+		msg := fmt.Sprintf("Tenant %s deleted, with %s, %s, %s and %s.", d.Subdomain, plural(gone.Users, "user"),
+			plural(gone.Roles, "role"), plural(gone.Resources, "resource"), plural(gone.AuditEvents, "audit event"))
+		if err := sessions.Flash(c, views.Flash{Kind: "success", Text: msg}); err != nil {
+			return err
+		}
+		return c.Redirect(http.StatusSeeOther, "/tenants")
+	}
+}
+
+// plural is "1 user" or "3 users".
+func plural(n int64, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}

@@ -1,0 +1,587 @@
+package models
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/mail"
+	"strings"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// The master's administration of tenants: create (with an initial admin),
+// read, edit every detail, and delete. Each change is one transaction with
+// its audit event in the master's log.
+
+// MaxTenantLimit is the highest user or resource limit a tenant may have. A
+// limit of 0 is no limit.
+const MaxTenantLimit = 1_000_000_000
+
+// Lengths of a tenant's optional account fields, in bytes.
+const (
+	maxAccountNumber  = 64
+	maxAccountName    = 200
+	maxCustomerNumber = 64
+)
+
+// NewTenantAdmin is a new tenant's first user, who gets its Administrator role.
+type NewTenantAdmin struct {
+	Username, Email, Password string
+}
+
+// NewTenant is what creating a tenant needs. The field names of its
+// validation messages are the create form's: subdomain, name, description,
+// tenant_role, currency, max_users, max_resources, account_number,
+// account_name, customer_number, admin_username, admin_email, admin_password.
+type NewTenant struct {
+	Subdomain   string
+	Name        string
+	Description string
+	// TenantRoleID is the tenant role capping the tenant's users; 0 gives the
+	// default one (the install's first, "Standard").
+	TenantRoleID uint64
+	Currency     string // an ISO 4217 code of Currencies; "" is DefaultCurrency
+	MaxUsers     int    // 0: no limit
+	MaxResources int    // 0: no limit
+	AccountNumber,
+	AccountName,
+	CustomerNumber string
+	Admin *NewTenantAdmin // nil: the tenant starts without users
+}
+
+func (n *NewTenant) normalize() {
+	n.Subdomain = strings.ToLower(strings.TrimSpace(n.Subdomain))
+	n.Name, n.Description = strings.TrimSpace(n.Name), strings.TrimSpace(n.Description)
+	n.Currency = strings.ToUpper(strings.TrimSpace(n.Currency))
+	if n.Currency == "" {
+		n.Currency = DefaultCurrency
+	}
+	n.AccountNumber, n.AccountName = strings.TrimSpace(n.AccountNumber), strings.TrimSpace(n.AccountName)
+	n.CustomerNumber = strings.TrimSpace(n.CustomerNumber)
+	if n.Admin != nil {
+		a := *n.Admin
+		a.Username, a.Email = strings.TrimSpace(a.Username), strings.TrimSpace(a.Email)
+		n.Admin = &a
+	}
+}
+
+// CheckDetails checks the subdomain, name, description and currency; nil
+// when they are fine. It does not look the subdomain up (SubdomainTaken does)
+// nor the tenant role (CreateTenant does).
+func (n NewTenant) CheckDetails() map[string]string {
+	n.normalize()
+	f := fieldErrors{}
+	if err := CheckSubdomain(n.Subdomain); err != nil {
+		f.add("subdomain", err.Error())
+	}
+	f.text("name", n.Name, "Enter a name.", 200)
+	f.text("description", n.Description, "", 2000)
+	checkCurrency(f, n.Currency, "")
+	return f.messages()
+}
+
+// CheckLimits checks the user and resource limits.
+func (n NewTenant) CheckLimits() map[string]string {
+	f := fieldErrors{}
+	checkLimit(f, "max_users", n.MaxUsers)
+	checkLimit(f, "max_resources", n.MaxResources)
+	return f.messages()
+}
+
+// CheckAccount checks the optional account number, account name and customer number.
+func (n NewTenant) CheckAccount() map[string]string {
+	n.normalize()
+	f := fieldErrors{}
+	checkAccount(f, n.AccountNumber, n.AccountName, n.CustomerNumber)
+	return f.messages()
+}
+
+// CheckAdmin checks the initial admin, if there is one: a username, an email
+// address and a password long enough.
+func (n NewTenant) CheckAdmin() map[string]string {
+	n.normalize()
+	if n.Admin == nil {
+		return nil
+	}
+	a := n.Admin
+	f := fieldErrors{}
+	f.text("admin_username", a.Username, "Enter a username.", MaxLoginLength)
+	if strings.ContainsAny(a.Username, `\ `) {
+		f.add("admin_username", "Use no spaces or backslashes.")
+	}
+	if a.Email == "" {
+		f.add("admin_email", "Enter the admin's email address.")
+	} else if p, err := mail.ParseAddress(a.Email); err != nil || p.Address != a.Email || len(a.Email) > MaxLoginLength {
+		f.add("admin_email", "Enter an email address like name@example.com.")
+	}
+	if len(a.Password) < MinPasswordLength {
+		f.add("admin_password", fmt.Sprintf("Use at least %d characters.", MinPasswordLength))
+	} else if len(a.Password) > MaxPasswordLength {
+		f.add("admin_password", fmt.Sprintf("Use at most %d characters.", MaxPasswordLength))
+	}
+	return f.messages()
+}
+
+func (n NewTenant) validate() error {
+	f := fieldErrors{}
+	for _, check := range []func() map[string]string{n.CheckDetails, n.CheckLimits, n.CheckAccount, n.CheckAdmin} {
+		for k, v := range check() {
+			f.add(k, v)
+		}
+	}
+	return f.err()
+}
+
+func checkCurrency(f fieldErrors, code, current string) {
+	if _, ok := CurrencyName(code); !ok && code != current {
+		f.add("currency", "Choose a currency from the list.")
+	}
+}
+
+func checkLimit(f fieldErrors, field string, v int) {
+	if v < 0 || v > MaxTenantLimit {
+		f.add(field, fmt.Sprintf("Enter a whole number from 0 to %d (0: no limit).", MaxTenantLimit))
+	}
+}
+
+func checkAccount(f fieldErrors, number, name, customer string) {
+	f.text("account_number", number, "", maxAccountNumber)
+	f.text("account_name", name, "", maxAccountName)
+	f.text("customer_number", customer, "", maxCustomerNumber)
+}
+
+// messages is f, or nil when empty.
+func (f fieldErrors) messages() map[string]string {
+	if len(f) == 0 {
+		return nil
+	}
+	return f
+}
+
+// SubdomainTaken says whether a tenant has this subdomain (any case), so a
+// form can say so before the commit, which checks again.
+func (s *Store) SubdomainTaken(ctx context.Context, subdomain string) (bool, error) {
+	_, err := s.TenantBySubdomain(ctx, strings.TrimSpace(subdomain))
+	if errors.Is(err, ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// TenantRoleChoices lists the tenant roles a tenant may be given, by name,
+// and the one a tenant gets when none is named. Master-tenant users with
+// tenants: read (the tenant forms), whatever their rights on roles.
+func (s *Store) TenantRoleChoices(ctx context.Context) ([]TenantRole, uint64, error) {
+	if err := requireMaster(ctx, FeatureTenants, LevelRead); err != nil {
+		return nil, 0, err
+	}
+	var (
+		roles []TenantRole
+		def   uint64
+	)
+	err := s.tx(AcrossTenants(ctx, "the tenant roles a tenant may be given"), func(tx *gorm.DB) error {
+		if err := tx.Order("lower(name), id").Find(&roles).Error; err != nil {
+			return err
+		}
+		if len(roles) == 0 {
+			return nil
+		}
+		var err error
+		def, err = s.defaultTenantRole(tx)
+		return err
+	})
+	return roles, def, err
+}
+
+// tenantRoleFor finds the tenant role id names (0: the default one) inside
+// tx. On PostgreSQL the row is locked against a concurrent delete, which
+// locks it to count its tenants, until tx ends.
+func (s *Store) tenantRoleFor(tx *gorm.DB, id uint64) (*TenantRole, error) {
+	if id == 0 {
+		def, err := s.defaultTenantRole(tx)
+		if err != nil {
+			return nil, err
+		}
+		id = def
+	}
+	q := tx
+	if s.postgres {
+		q = q.Clauses(clause.Locking{Strength: "SHARE"})
+	}
+	var tr TenantRole
+	err := q.Where("id = ?", id).Take(&tr).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, &ValidationError{Fields: map[string]string{"tenant_role": "Choose one of the tenant roles."}}
+	}
+	return &tr, err
+}
+
+// CreateTenant creates a subtenant in one transaction: the tenant, its
+// full-rights Administrator role, linked copies of the master's role
+// templates, the initial admin (if any) with the Administrator role, and the
+// audit events (tenant.create with the details in the master's log,
+// user.create in the new tenant's). Anything refused on the way leaves
+// nothing behind. A subdomain taken meanwhile, by a concurrent create too,
+// is a ValidationError on "subdomain".
+func (s *Store) CreateTenant(ctx context.Context, n NewTenant) (*Tenant, error) {
+	n.normalize()
+	if err := n.validate(); err != nil {
+		return nil, err
+	}
+	if err := requireMaster(ctx, FeatureTenants, LevelFull); err != nil {
+		return nil, err
+	}
+	master, err := s.MasterTenant(ctx)
+	if err != nil {
+		return nil, err
+	}
+	// The ~30 ms hash runs before the transaction, which it would hold open.
+	hash := ""
+	if n.Admin != nil {
+		if hash, err = HashPassword(n.Admin.Password); err != nil {
+			return nil, err
+		}
+	}
+	now := s.now()
+	t := &Tenant{Subdomain: n.Subdomain, Name: n.Name, Description: n.Description, Currency: n.Currency,
+		MaxUsers: n.MaxUsers, MaxResources: n.MaxResources, AccountNumber: n.AccountNumber, AccountName: n.AccountName,
+		CustomerNumber: n.CustomerNumber, Enabled: true, Version: 1, CreatedAt: now, UpdatedAt: now}
+	taken := &ValidationError{Fields: map[string]string{"subdomain": "That subdomain is taken."}}
+	err = s.tx(AcrossTenants(ctx, "create a tenant, its admin role and its initial admin"), func(tx *gorm.DB) error {
+		tr, err := s.tenantRoleFor(tx, n.TenantRoleID)
+		if err != nil {
+			return err
+		}
+		t.TenantRoleID = &tr.ID
+		var exists int64
+		if err := tx.Model(&Tenant{}).Where("subdomain = ?", t.Subdomain).Count(&exists).Error; err != nil {
+			return err
+		}
+		if exists > 0 {
+			return taken
+		}
+		// A create that passed the same check at the same moment meets the
+		// unique index here: the later of the two waits for the earlier and fails.
+		if err := tx.Create(t).Error; err != nil {
+			if isUniqueViolation(err) {
+				return taken
+			}
+			return err
+		}
+		role := &Role{TenantID: t.ID, Name: AdminRoleName, Description: "Full rights in this tenant.", Permissions: FullPermissions(), Version: 1, CreatedAt: now, UpdatedAt: now}
+		if err := tx.Create(role).Error; err != nil {
+			return err
+		}
+		if err := s.seedTemplates(tx, t.ID); err != nil {
+			return err
+		}
+		details := map[string]any{
+			"subdomain": t.Subdomain, "name": t.Name, "description": t.Description, "tenant_role": tr.Name,
+			"currency": t.Currency, "max_users": t.MaxUsers, "max_resources": t.MaxResources,
+			"account_number": t.AccountNumber, "account_name": t.AccountName, "customer_number": t.CustomerNumber,
+			"initial_admin": nil,
+		}
+		if n.Admin != nil {
+			u := &User{TenantID: t.ID, Username: n.Admin.Username, Email: n.Admin.Email, RoleID: &role.ID, Enabled: true,
+				PasswordHash: hash, IdentitySource: "local", SessionVersion: 1, Version: 1, CreatedAt: now, UpdatedAt: now}
+			if err := tx.Create(u).Error; err != nil {
+				return err
+			}
+			if err := s.record(tx, t.ID, Event{Action: ActionUserCreate, TargetType: "user", TargetID: u.Username, Outcome: OutcomeSuccess,
+				Details: jsonDetails(map[string]any{"role": AdminRoleName, "email": u.Email, "initial_admin": true})}); err != nil {
+				return err
+			}
+			details["initial_admin"] = u.Username
+		}
+		return s.record(tx, master.ID, Event{Action: ActionTenantCreate, TargetType: "tenant", TargetID: t.Subdomain, Outcome: OutcomeSuccess,
+			Details: jsonDetails(details)})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+func jsonDetails(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// TenantChanges is every detail of a tenant its edit form may change. It is
+// the whole new state, not a patch: start from Tenant.Changes.
+type TenantChanges struct {
+	Name, Description string
+	// TenantRoleID is the subtenant's tenant role; the master has none and
+	// takes 0.
+	TenantRoleID   uint64
+	Currency       string
+	MaxUsers       int // 0: no limit
+	MaxResources   int // 0: no limit
+	AccountNumber  string
+	AccountName    string
+	CustomerNumber string
+}
+
+// Changes is t's details as they are, for an edit to change some of.
+func (t *Tenant) Changes() TenantChanges {
+	ch := TenantChanges{Name: t.Name, Description: t.Description, Currency: t.Currency, MaxUsers: t.MaxUsers, MaxResources: t.MaxResources,
+		AccountNumber: t.AccountNumber, AccountName: t.AccountName, CustomerNumber: t.CustomerNumber}
+	if t.TenantRoleID != nil {
+		ch.TenantRoleID = *t.TenantRoleID
+	}
+	return ch
+}
+
+func (ch *TenantChanges) normalize() {
+	ch.Name, ch.Description = strings.TrimSpace(ch.Name), strings.TrimSpace(ch.Description)
+	ch.Currency = strings.ToUpper(strings.TrimSpace(ch.Currency))
+	ch.AccountNumber, ch.AccountName = strings.TrimSpace(ch.AccountNumber), strings.TrimSpace(ch.AccountName)
+	ch.CustomerNumber = strings.TrimSpace(ch.CustomerNumber)
+}
+
+// UpdateTenant changes a tenant's details if it is still at version, the one
+// the editor read; otherwise someone changed it meanwhile and the answer is
+// ErrConflict, so no edit is silently lost. A limit below what the tenant
+// already has (users, resources) is refused by its field. A new tenant role
+// takes effect for the tenant's users on their next request, which reads it.
+// The audit event has each changed field's before and after.
+func (s *Store) UpdateTenant(ctx context.Context, subdomain string, version int, ch TenantChanges) (*Tenant, error) {
+	ch.normalize()
+	f := fieldErrors{}
+	f.text("name", ch.Name, "Enter a name.", 200)
+	f.text("description", ch.Description, "", 2000)
+	checkLimit(f, "max_users", ch.MaxUsers)
+	checkLimit(f, "max_resources", ch.MaxResources)
+	checkAccount(f, ch.AccountNumber, ch.AccountName, ch.CustomerNumber)
+	if err := f.err(); err != nil {
+		return nil, err
+	}
+	if err := requireMaster(ctx, FeatureTenants, LevelFull); err != nil {
+		return nil, err
+	}
+	master, err := s.MasterTenant(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var t Tenant
+	err = s.tx(AcrossTenants(ctx, "edit a tenant's details"), func(tx *gorm.DB) error {
+		if err := tx.Where("subdomain = ?", strings.ToLower(subdomain)).Take(&t).Error; err != nil {
+			return err
+		}
+		if t.Version != version {
+			return ErrConflict
+		}
+		before := t
+		f := fieldErrors{}
+		// A code since dropped from the list may stay where it is.
+		checkCurrency(f, ch.Currency, before.Currency)
+		var beforeRole, afterRole string
+		switch {
+		case t.IsMaster && ch.TenantRoleID != 0:
+			f.add("tenant_role", "The master tenant has no tenant role.")
+		case !t.IsMaster:
+			if before.TenantRoleID != nil {
+				var old TenantRole
+				if err := tx.Where("id = ?", *before.TenantRoleID).Take(&old).Error; err == nil {
+					beforeRole = old.Name
+				}
+			}
+			if ch.TenantRoleID == 0 {
+				f.add("tenant_role", "Choose a tenant role.")
+				break
+			}
+			tr, err := s.tenantRoleFor(tx, ch.TenantRoleID)
+			var ve *ValidationError
+			if errors.As(err, &ve) {
+				f.add("tenant_role", ve.Fields["tenant_role"])
+				break
+			}
+			if err != nil {
+				return err
+			}
+			afterRole, t.TenantRoleID = tr.Name, &tr.ID
+		}
+		var usage TenantUsage
+		if err := tx.Where("tenant_id = ?", t.ID).Take(&usage).Error; err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
+			return err
+		}
+		if ch.MaxUsers > 0 && int64(ch.MaxUsers) < usage.Users {
+			f.add("max_users", fmt.Sprintf("The tenant has %d users already: enter %d or more, or 0 for no limit.", usage.Users, usage.Users))
+		}
+		if ch.MaxResources > 0 && int64(ch.MaxResources) < usage.Resources {
+			f.add("max_resources", fmt.Sprintf("The tenant has %d resources already: enter %d or more, or 0 for no limit.", usage.Resources, usage.Resources))
+		}
+		if err := f.err(); err != nil {
+			return err
+		}
+		res := tx.Model(&Tenant{}).Where("id = ? AND version = ?", t.ID, version).Updates(map[string]any{
+			"name": ch.Name, "description": ch.Description, "tenant_role_id": t.TenantRoleID, "currency": ch.Currency,
+			"max_users": ch.MaxUsers, "max_resources": ch.MaxResources, "account_number": ch.AccountNumber,
+			"account_name": ch.AccountName, "customer_number": ch.CustomerNumber,
+			"updated_at": s.now(), "version": gorm.Expr("version + 1"),
+		})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected != 1 {
+			return ErrConflict // changed between the read and the write
+		}
+		t.Name, t.Description, t.Currency = ch.Name, ch.Description, ch.Currency
+		t.MaxUsers, t.MaxResources = ch.MaxUsers, ch.MaxResources
+		t.AccountNumber, t.AccountName, t.CustomerNumber = ch.AccountNumber, ch.AccountName, ch.CustomerNumber
+		t.Version = version + 1
+		return s.record(tx, master.ID, Event{Action: ActionTenantUpdate, TargetType: "tenant", TargetID: t.Subdomain,
+			Outcome: OutcomeSuccess, Details: changeDetails(
+				change{"name", before.Name, t.Name}, change{"description", before.Description, t.Description},
+				change{"tenant_role", beforeRole, afterRole}, change{"currency", before.Currency, t.Currency},
+				change{"max_users", before.MaxUsers, t.MaxUsers}, change{"max_resources", before.MaxResources, t.MaxResources},
+				change{"account_number", before.AccountNumber, t.AccountNumber}, change{"account_name", before.AccountName, t.AccountName},
+				change{"customer_number", before.CustomerNumber, t.CustomerNumber})})
+	})
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &t, nil
+}
+
+// TenantDetails is one tenant as the master's tenant page shows it.
+type TenantDetails struct {
+	Tenant
+	TenantRole string // "" for the master
+	Users      int64
+	Resources  int64
+	// FirstUsers are the tenant's first users by username, with their roles.
+	FirstUsers []User
+}
+
+// TenantDetails returns the tenant with this subdomain, its usage and its
+// first users (at most firstUsers). Master-tenant users with tenants: read.
+func (s *Store) TenantDetails(ctx context.Context, subdomain string, firstUsers int) (*TenantDetails, error) {
+	if err := requireMaster(ctx, FeatureTenants, LevelRead); err != nil {
+		return nil, err
+	}
+	t, err := s.TenantBySubdomain(ctx, subdomain)
+	if err != nil {
+		return nil, err
+	}
+	d := &TenantDetails{Tenant: *t}
+	err = s.tx(AcrossTenants(ctx, "the master's page of one tenant"), func(tx *gorm.DB) error {
+		if t.TenantRoleID != nil {
+			var tr TenantRole
+			if err := tx.Where("id = ?", *t.TenantRoleID).Take(&tr).Error; err == nil {
+				d.TenantRole = tr.Name
+			} else if !errors.Is(err, gorm.ErrRecordNotFound) {
+				return err
+			}
+		}
+		var usage TenantUsage
+		if err := tx.Where("tenant_id = ?", t.ID).Take(&usage).Error; err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
+			return err
+		}
+		d.Users, d.Resources = usage.Users, usage.Resources
+		return listedUsers(tx).Where("users.tenant_id = ?", t.ID).
+			Order("lower(users.username), users.id").Limit(firstUsers).Find(&d.FirstUsers).Error
+	})
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// TenantDeletion is what deleting a tenant removes with it.
+type TenantDeletion struct {
+	Users       int64 `json:"users"`
+	Roles       int64 `json:"roles"`
+	Resources   int64 `json:"resources"`
+	AuditEvents int64 `json:"audit_events"`
+	Sessions    int64 `json:"sessions"`
+}
+
+func errMasterUndeletable() error {
+	return &ValidationError{Fields: map[string]string{"confirm": "The master tenant cannot be deleted."}}
+}
+
+func (s *Store) countTenantRows(tx *gorm.DB, tenantID uint64) (TenantDeletion, error) {
+	var d TenantDeletion
+	for _, c := range []struct {
+		model any
+		n     *int64
+	}{{&User{}, &d.Users}, {&Role{}, &d.Roles}, {&Resource{}, &d.Resources}, {&AuditEvent{}, &d.AuditEvents}, {&UserSession{}, &d.Sessions}} {
+		if err := tx.Model(c.model).Where("tenant_id = ?", tenantID).Count(c.n).Error; err != nil {
+			return d, err
+		}
+	}
+	return d, nil
+}
+
+// TenantDeletionPreview is the tenant with this subdomain and what deleting
+// it would remove. Master-tenant users with tenants: full.
+func (s *Store) TenantDeletionPreview(ctx context.Context, subdomain string) (*Tenant, TenantDeletion, error) {
+	if err := requireMaster(ctx, FeatureTenants, LevelFull); err != nil {
+		return nil, TenantDeletion{}, err
+	}
+	t, err := s.TenantBySubdomain(ctx, subdomain)
+	if err != nil {
+		return nil, TenantDeletion{}, err
+	}
+	var d TenantDeletion
+	err = s.tx(AcrossTenants(ctx, "count what deleting a tenant removes"), func(tx *gorm.DB) error {
+		d, err = s.countTenantRows(tx, t.ID)
+		return err
+	})
+	return t, d, err
+}
+
+// DeleteTenant deletes a subtenant and every row it owns, in one transaction:
+// the tenants row goes, and its users, roles, resources, sessions, handoffs,
+// audit log and counters follow by their foreign keys. The master's log
+// records it with the counts. The master tenant cannot be deleted.
+func (s *Store) DeleteTenant(ctx context.Context, subdomain string) (TenantDeletion, error) {
+	if err := requireMaster(ctx, FeatureTenants, LevelFull); err != nil {
+		return TenantDeletion{}, err
+	}
+	master, err := s.MasterTenant(ctx)
+	if err != nil {
+		return TenantDeletion{}, err
+	}
+	var d TenantDeletion
+	err = s.tx(AcrossTenants(ctx, "delete a tenant and everything it owns"), func(tx *gorm.DB) error {
+		var t Tenant
+		q := tx
+		if s.postgres {
+			q = q.Clauses(clause.Locking{Strength: "UPDATE"}) // no new rows for it while counting
+		}
+		if err := q.Where("subdomain = ?", strings.ToLower(subdomain)).Take(&t).Error; err != nil {
+			return err
+		}
+		if t.IsMaster {
+			return errMasterUndeletable()
+		}
+		if d, err = s.countTenantRows(tx, t.ID); err != nil {
+			return err
+		}
+		res := tx.Where("id = ? AND NOT is_master", t.ID).Delete(&Tenant{})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected != 1 {
+			return ErrNotFound
+		}
+		details := map[string]any{"name": t.Name, "removed": d}
+		return s.record(tx, master.ID, Event{Action: ActionTenantDelete, TargetType: "tenant", TargetID: t.Subdomain, Outcome: OutcomeSuccess,
+			Details: jsonDetails(details)})
+	})
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return TenantDeletion{}, ErrNotFound
+	}
+	if err != nil {
+		return TenantDeletion{}, err
+	}
+	return d, nil
+}
