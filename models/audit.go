@@ -45,7 +45,7 @@ var AuditActions = []string{ActionLogin, ActionLoginFailed, ActionLogout, Action
 	ActionTenantDisable, ActionTenantDelete, ActionUserCreate, ActionUserUpdate, ActionUserEnable, ActionUserDisable, ActionUserDelete,
 	ActionUserPasswordReset, ActionRoleCreate, ActionRoleUpdate, ActionRoleDelete, ActionTenantRoleCreate, ActionTenantRoleUpdate,
 	ActionTenantRoleDelete, ActionAuditArchive, ActionImpersonationStart, ActionImpersonationEnd, ActionImpersonationRefused,
-	ActionSettingsUpdate}
+	ActionSettingsUpdate, ActionSessionRefused}
 
 // Outcomes of an audited action.
 const (

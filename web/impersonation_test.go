@@ -134,9 +134,21 @@ func TestImpersonationSessionWorksOnlyOnItsTenantsHost(t *testing.T) {
 		im := c.impersonate("acme", c.alice())
 		cookie := im.master.sessionCookie("acme.localhost")
 		for _, host := range []string{"beta.localhost", "localhost"} {
-			res := c.browser().call(http.MethodGet, host, "/users", "", "Cookie", cookie.Name+"="+cookie.Value)
+			replay := c.browser()
+			res := replay.call(http.MethodGet, host, "/users", "", "Cookie", cookie.Name+"="+cookie.Value)
 			if res.StatusCode == http.StatusOK {
 				t.Errorf("the impersonation cookie opened /users on %s", host)
+			}
+			// The person is told, on the login page the refusal leads to, and the host's tenant's log has it.
+			if got := doc(t, replay.get(host, "/login")).Text(); !strings.Contains(got, "belongs to another tenant's address") {
+				t.Errorf("%s: no message on the login page after the replay", host)
+			}
+			sub := strings.TrimSuffix(strings.TrimSuffix(host, "localhost"), ".")
+			if sub == "" {
+				sub = "master"
+			}
+			if evs, _, _ := c.store.AuditPage(c.tenantCtx(sub), models.AuditFilter{Action: models.ActionSessionRefused}); len(evs) != 1 {
+				t.Errorf("%s's log has %d refused sessions, want 1", sub, len(evs))
 			}
 		}
 		// Master pages do not exist on the tenant's host, impersonating or not.

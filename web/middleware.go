@@ -112,11 +112,21 @@ func (s *Server) visit(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 			tenant = t
 		}
-		dirty := false
+		dirty, refused := false, false
 		if !belongsTo(sess, tenant.ID) || (user == nil && hasSessionID(sess)) {
+			// A genuine session of another tenant, carried here by hand (the
+			// browser never sends a host-only cookie to another host), is
+			// recorded in this tenant's log and told to the person.
+			foreign, from := hasSessionID(sess) && !belongsTo(sess, tenant.ID), sessionTenant(sess)
 			// Another tenant's cookie, a broken one, or a session that has ended:
 			// start afresh, so nothing of it (its CSRF token included) carries over.
 			sess, dirty = s.sessions.fresh(c, tenant.ID), true
+			if foreign {
+				if err := s.store.RecordRefusedSession(models.WithClient(ctx, models.Client{IP: c.RealIP(), UserAgent: r.UserAgent()}), tenant.ID, from); err != nil {
+					return err
+				}
+				refused = true
+			}
 		}
 		c.Set("session", sess)
 
@@ -138,6 +148,9 @@ func (s *Server) visit(next echo.HandlerFunc) echo.HandlerFunc {
 		v.CSRFToken, _ = sess.Values[keyCSRF].(string)
 		if flashes := takeFlashes(sess); len(flashes) > 0 {
 			v.Flashes, dirty = flashes, true
+		}
+		if refused { // for the page the refusal leads to (the login page), not this answer
+			sess.AddFlash("error|That sign-in belongs to another tenant's address and is not valid here. Sign in on this one.", keyFlashes)
 		}
 		c.SetRequest(r.WithContext(handlers.WithVisitor(ctx, v)))
 		if dirty {

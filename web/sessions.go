@@ -80,6 +80,15 @@ func belongsTo(sess *sessions.Session, tenantID uint64) bool {
 	return sess != nil && sess.Values[keyTenant] == tenantID
 }
 
+// sessionTenant is the tenant a session was opened for (0: none).
+func sessionTenant(sess *sessions.Session) uint64 {
+	if sess == nil {
+		return 0
+	}
+	id, _ := sess.Values[keyTenant].(uint64)
+	return id
+}
+
 // cookieName is the session cookie's name for the request's scheme.
 func cookieName(c echo.Context) string {
 	if c.Scheme() == "https" {
