@@ -48,3 +48,12 @@ func StoreOnDBForTest(db *gorm.DB, from *Store) *Store {
 // SetClockForTest makes now the store's clock, so tests can step past a
 // session's or a handoff's lifetime without waiting for it.
 func (s *Store) SetClockForTest(now func() time.Time) { s.now = now }
+
+// RecordUnchainedForTest writes one audit event the way record did before
+// the hash chain (an insert, no head to lock or move), in its own
+// transaction: the baseline the chain's write cost is measured against.
+func (s *Store) RecordUnchainedForTest(ctx context.Context, tenantID uint64) error {
+	return s.inTenant(ctx, tenantID, func(tx *gorm.DB) error {
+		return tx.Create(&AuditEvent{TenantID: tenantID, OccurredAt: s.now(), ActorName: "bench", Action: ActionSessionRefused, Outcome: OutcomeFailure}).Error
+	})
+}
