@@ -43,6 +43,9 @@ commands:
                                                 move events from before DATE (YYYY-MM-DD, UTC) into
                                                 one JSON lines file per tenant, ending on its chain head
   audit verify [--tenant S]                     check each tenant's chain of audit events
+  dev seed --tenants N --users M [--password P] [--force]
+                                                fill an empty install with N numbered tenants (t00001…)
+                                                and M users spread over them, for demos and benchmarks
 `
 
 // run is the whole program, with its environment passed in so tests can run it.
@@ -58,7 +61,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	logger := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
 
 	switch args[0] {
-	case "serve", "migrate", "set-admin-password", "tenants", "audit":
+	case "serve", "migrate", "set-admin-password", "tenants", "audit", "dev":
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -100,6 +103,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return nil
 	case "audit":
 		return auditCommand(ctx, store, args[1:], stdout)
+	case "dev":
+		return devCommand(ctx, store, args[1:], stdout)
 	default:
 		return tenantsCommand(ctx, store, args[1:], stdout)
 	}
@@ -261,4 +266,36 @@ func tenantsCommand(ctx context.Context, store *models.Store, args []string, std
 		return nil
 	}
 	return fmt.Errorf("unknown tenants command %q", args[0])
+}
+
+const devUsage = "usage: landlord dev seed --tenants N --users M [--password P] [--force]"
+
+// devCommand is what developers and benchmarks need and a production install
+// does not: demo data.
+func devCommand(ctx context.Context, store *models.Store, args []string, stdout io.Writer) error {
+	if len(args) == 0 || args[0] != "seed" {
+		return errors.New(devUsage)
+	}
+	fs := flag.NewFlagSet("dev seed", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	tenants := fs.Int("tenants", 0, "tenants to make")
+	users := fs.Int("users", 0, "users to spread over them")
+	password := fs.String("password", "", "every seeded user's password (default: a random one, printed)")
+	force := fs.Bool("force", false, "seed even though the database holds subtenants")
+	if err := fs.Parse(args[1:]); err != nil {
+		return fmt.Errorf("dev seed: %w\n%s", err, devUsage)
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("dev seed: unexpected %q\n%s", fs.Arg(0), devUsage)
+	}
+	res, err := store.Seed(ctx, models.SeedOptions{Tenants: *tenants, Users: *users, Password: *password, Force: *force})
+	if err != nil {
+		return fmt.Errorf("dev seed: %w", err)
+	}
+	fmt.Fprintf(stdout, "seeded %d tenants (%s to %s), %d users, %d template copies in %s\n",
+		res.Tenants, res.First, res.Last, res.Users, res.Templates, res.Took.Round(time.Millisecond))
+	if res.Users > 0 {
+		fmt.Fprintf(stdout, "every seeded user's password: %s\nfor example %s on %s's host\n", res.Password, res.ExampleUser, res.First)
+	}
+	return nil
 }

@@ -169,6 +169,9 @@ func TestCLIRefusesBadInputWithAMessage(t *testing.T) {
 		{[]string{"set-admin-password", "master", "a@example.com", "short"}, "password: Use at least 12 characters"},
 		{[]string{"set-admin-password", "nosuch", "a@example.com", "long enough password"}, `tenant "nosuch": not found`},
 		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
+		{[]string{"dev", "seed", "--tenants", "0"}, "tenants: Give between 1 and"},
+		{[]string{"dev", "seed", "--tenants", "2", "--users", "lots"}, `invalid value "lots" for flag -users`},
+		{[]string{"dev", "frobnicate"}, "usage: landlord dev seed"},
 	}
 	for _, tc := range cases {
 		err := run(context.Background(), tc.args, in.getenv, &bytes.Buffer{}, &bytes.Buffer{})
@@ -213,6 +216,30 @@ func TestAuditArchiveAndVerifyFromTheCommandLine(t *testing.T) {
 			err := run(context.Background(), []string{"audit", "archive", "--before", "last week"}, in.getenv, &bytes.Buffer{}, &bytes.Buffer{})
 			if err == nil || !strings.Contains(err.Error(), "YYYY-MM-DD") {
 				t.Errorf("a bad day: %v", err)
+			}
+		})
+	}
+}
+
+func TestDevSeedFillsAnEmptyInstallAndRefusesOneWithTenants(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(d, func(t *testing.T) {
+			in := newInstance(t, d)
+			out := in.cli("dev", "seed", "--tenants", "3", "--users", "10")
+			if !strings.Contains(out, "seeded 3 tenants (t00001 to t00003), 10 users") || !strings.Contains(out, "password: ") {
+				t.Fatalf("seed said %q", out)
+			}
+			var list []struct{ Subdomain string }
+			if err := json.Unmarshal([]byte(in.cli("tenants", "list")), &list); err != nil || len(list) != 4 || list[3].Subdomain != "t00003" {
+				t.Fatalf("list: %+v %v", list, err)
+			}
+			err := run(context.Background(), []string{"dev", "seed", "--tenants", "2", "--users", "2"}, in.getenv, &bytes.Buffer{}, &bytes.Buffer{})
+			if err == nil || !strings.Contains(err.Error(), "already holds tenants") || !strings.Contains(err.Error(), "--force") {
+				t.Fatalf("second seed: %v", err)
+			}
+			out = in.cli("dev", "seed", "--tenants", "2", "--users", "2", "--password", "chosen horse battery", "--force")
+			if !strings.Contains(out, "(t00004 to t00005)") || !strings.Contains(out, "password: chosen horse battery") {
+				t.Fatalf("forced seed said %q", out)
 			}
 		})
 	}

@@ -2,6 +2,8 @@ package models
 
 import (
 	"context"
+	"database/sql"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -48,34 +50,105 @@ var tenantSorts = sortColumns{def: "name", columns: map[string]string{
 	"status":    "tenants.enabled",
 }}
 
+// tenantPageFrom is where a page's ids are chosen from for a sort key, and
+// the id column its order ends on: the tenants alone, read in the order of
+// an index on the sort column, unless the key is another table's. Sorted by
+// a counter and not searched, the counters alone, in their index's order.
+// Every tenant has its tenant_usage row (a trigger adds it with the tenant,
+// migration 3 added the older ones), so reading or joining it drops none.
+func tenantPageFrom(sort string, searching bool) (from, id string) {
+	switch sort {
+	case "role":
+		return "tenants LEFT JOIN tenant_roles ON tenant_roles.id = tenants.tenant_role_id", "tenants.id"
+	case "users", "resources":
+		if !searching {
+			return "tenant_usage", "tenant_usage.tenant_id"
+		}
+		return "tenants JOIN tenant_usage ON tenant_usage.tenant_id = tenants.id", "tenants.id"
+	}
+	return "tenants", "tenants.id"
+}
+
+// tenantPageSQL is the whole page in one statement: the total matching the
+// search, the page's ids chosen by the sort (an index scan for the tenants'
+// own columns, however deep the offset), then only those rows joined to their
+// counters and tenant role. The total's row stands alone when the page is
+// empty. {{from}}, {{id}}, {{key}}, {{where}} and {{order}} come from the
+// whitelists above, never from the request.
+const tenantPageSQL = `
+SELECT c.total, t.id, t.subdomain, t.name, t.description, t.tenant_role_id, t.currency, t.account_number,
+	t.account_name, t.customer_number, t.enabled, t.is_master, t.max_users, t.max_resources, t.version,
+	t.created_at, t.updated_at, COALESCE(u.users, 0), COALESCE(u.resources, 0), COALESCE(r.name, '')
+FROM (SELECT count(*) AS total FROM tenants {{where}}) c
+LEFT JOIN (SELECT {{id}} AS id, {{key}} AS k FROM {{from}} {{where}} ORDER BY {{order}} LIMIT ? OFFSET ?) p ON TRUE
+LEFT JOIN tenants t ON t.id = p.id
+LEFT JOIN tenant_usage u ON u.tenant_id = t.id
+LEFT JOIN tenant_roles r ON r.id = t.tenant_role_id
+ORDER BY {{outer}}`
+
 // TenantsPage is one page of every tenant, searched by name or subdomain, with
-// each tenant's tenant role and its user and resource counts from the stored counters: two statements (total,
-// rows) whatever the page or the number of tenants. Master-tenant users with
-// tenants: read only.
+// each tenant's tenant role and its user and resource counts from the stored
+// counters: one statement (total and rows) whatever the page or the number of
+// tenants, its rows scanned by hand. Master-tenant users with tenants: read only.
 func (s *Store) TenantsPage(ctx context.Context, q ListQuery) (Page[TenantRow], error) {
 	q = q.normalize(tenantSorts)
-	page := Page[TenantRow]{Query: q}
+	page := Page[TenantRow]{Query: q, Rows: make([]TenantRow, 0, q.PerPage)}
 	if err := requireMaster(ctx, FeatureTenants, LevelRead); err != nil {
 		return page, err
 	}
+	where, args := "", []any{}
+	if q.Search != "" {
+		p := likePattern(q.Search)
+		where, args = `WHERE lower(tenants.name) LIKE ? ESCAPE '\' OR tenants.subdomain LIKE ? ESCAPE '\'`, []any{p, p}
+	}
+	from, idColumn := tenantPageFrom(q.Sort, where != "")
+	dir := " ASC"
+	if q.Desc {
+		dir = " DESC"
+	}
+	query := strings.NewReplacer("{{where}}", where, "{{from}}", from, "{{id}}", idColumn, "{{key}}", tenantSorts.columns[q.Sort],
+		"{{order}}", q.orderBy(tenantSorts, idColumn), "{{outer}}", "p.k"+dir+", p.id"+dir).Replace(tenantPageSQL)
+	args = append(append(args, args...), q.PerPage, q.offset())
 	err := s.tx(AcrossTenants(ctx, "the master's tenant list"), func(tx *gorm.DB) error {
-		where := func(db *gorm.DB) *gorm.DB {
-			if q.Search == "" {
-				return db
-			}
-			p := likePattern(q.Search)
-			return db.Where(`lower(tenants.name) LIKE ? ESCAPE '\' OR tenants.subdomain LIKE ? ESCAPE '\'`, p, p)
-		}
-		if err := tx.Model(&Tenant{}).Scopes(where).Count(&page.Total).Error; err != nil {
+		rows, err := tx.Raw(query, args...).Rows()
+		if err != nil {
 			return err
 		}
-		return tx.Model(&Tenant{}).Scopes(where).
-			Select("tenants.*, COALESCE(tenant_usage.users, 0) AS users, COALESCE(tenant_usage.resources, 0) AS resources, " +
-				"COALESCE(tenant_roles.name, '') AS tenant_role").
-			Joins("LEFT JOIN tenant_usage ON tenant_usage.tenant_id = tenants.id").
-			Joins("LEFT JOIN tenant_roles ON tenant_roles.id = tenants.tenant_role_id").
-			Order(q.orderBy(tenantSorts, "tenants.id")).Limit(q.PerPage).Offset(q.offset()).
-			Scan(&page.Rows).Error
+		defer rows.Close()
+		for rows.Next() {
+			var (
+				r       TenantRow
+				id      sql.NullInt64
+				t       = &r.Tenant
+				sub     sql.NullString
+				name    sql.NullString
+				desc    sql.NullString
+				cur     sql.NullString
+				accNum  sql.NullString
+				accName sql.NullString
+				custNum sql.NullString
+				enabled sql.NullBool
+				master  sql.NullBool
+				maxU    sql.NullInt64
+				maxR    sql.NullInt64
+				version sql.NullInt64
+				created sql.NullTime
+				updated sql.NullTime
+			)
+			if err := rows.Scan(&page.Total, &id, &sub, &name, &desc, &t.TenantRoleID, &cur, &accNum, &accName, &custNum,
+				&enabled, &master, &maxU, &maxR, &version, &created, &updated, &r.Users, &r.Resources, &r.TenantRole); err != nil {
+				return err
+			}
+			if !id.Valid {
+				continue // the total alone: no tenant on this page
+			}
+			*t = Tenant{ID: uint64(id.Int64), Subdomain: sub.String, Name: name.String, Description: desc.String,
+				TenantRoleID: t.TenantRoleID, Currency: cur.String, AccountNumber: accNum.String, AccountName: accName.String,
+				CustomerNumber: custNum.String, Enabled: enabled.Bool, IsMaster: master.Bool, MaxUsers: int(maxU.Int64),
+				MaxResources: int(maxR.Int64), Version: int(version.Int64), CreatedAt: created.Time, UpdatedAt: updated.Time}
+			page.Rows = append(page.Rows, r)
+		}
+		return rows.Err()
 	})
 	return page, err
 }

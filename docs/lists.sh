@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# usage: go build -o landlord . && (cd ../shared/floor && go build -o /tmp/floor .) && docs/seed-bench.sh && docs/lists.sh [rounds]
+# The list pages at 10,000 tenants / 100,000 users against the floor: Landlord
+# serves landlord_bench, the floor serves floor (both made by docs/seed-bench.sh),
+# and wrk loads each page pair in turn, Landlord then the floor, round after
+# round; it prints every round, the medians and their ratio. PAGES picks the
+# pairs (default "page search users"; "dashboard" adds the signed-in page
+# without a list, the fixed cost every page carries).
+set -euo pipefail
+rounds=${1:-3}
+q=${SEARCH:-42}
+d=$(mktemp -d)
+export LANDLORD_DATA_DIR=$d LANDLORD_ADDR=127.0.0.1:18080 LANDLORD_LOG_LEVEL=error
+export LANDLORD_DATABASE_URL=postgres://postgres@127.0.0.1:5432/landlord_bench
+${LANDLORD_BIN:-./landlord} serve 2>/dev/null & pid=$!
+FLOOR_DB=${FLOOR_DB:-postgres://postgres@127.0.0.1:5432/floor} ${FLOOR_BIN:-/tmp/floor} serve -addr 127.0.0.1:8090 2>/dev/null & fpid=$!
+trap 'kill $pid $fpid' EXIT
+sleep 1
+. "$(dirname "$0")/signin.sh"
+master=$(signin localhost 18080 root@example.com "master horse battery staple" $d/master)
+# user000042 is the first of tenant t00042's ten users (round robin over 10,000).
+tenant=$(signin t00042.localhost 18080 user000042 "bench horse battery staple" $d/tenant)
+echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
+rps() { # prints req/s; a non-2xx answer fails the run
+  local out; out=$(wrk -t2 -c16 -d${DURATION:-10}s "$@")
+  if grep -q Non-2xx <<<"$out"; then echo "non-2xx answers from $*" >&2; exit 1; fi
+  awk '/Requests\/sec/{print $2}' <<<"$out"
+}
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END{print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+L=http://127.0.0.1:18080 F=http://127.0.0.1:8090
+# page NAME: the wrk arguments of Landlord's page and of the floor's.
+landlord_args() {
+  case $1 in
+    page) echo "Host: localhost:18080|Cookie: landlord_session=$master|$L/tenants?page=100" ;;
+    search) echo "Host: localhost:18080|Cookie: landlord_session=$master|$L/tenants?q=$q" ;;
+    users) echo "Host: t00042.localhost:18080|Cookie: landlord_session=$tenant|$L/users" ;;
+    dashboard) echo "Host: t00042.localhost:18080|Cookie: landlord_session=$tenant|$L/" ;;
+  esac
+}
+floor_args() {
+  case $1 in
+    page) echo "Host: t1.localhost|Cookie: s=tok-1|$F/tenants?page=100" ;;
+    search) echo "Host: t1.localhost|Cookie: s=tok-1|$F/tenants?q=$q" ;;
+    users) echo "Host: t42.localhost|Cookie: s=tok-42|$F/users?tenant=t42" ;;
+    dashboard) echo "Host: t42.localhost|Cookie: s=tok-42|$F/me" ;;
+  esac
+}
+load() { local h1 h2 url; IFS='|' read -r h1 h2 url <<<"$1"; rps -H "$h1" -H "$h2" "$url"; }
+declare -A title=([page]="/tenants?page=100" [search]="/tenants?q=$q" [users]="a tenant's /users (t00042, floor t42)"
+  [dashboard]="the dashboard (floor /me), for scale")
+for name in ${PAGES:-page search users}; do
+  ll=(); fl=()
+  for i in $(seq 1 "$rounds"); do
+    l=$(load "$(landlord_args $name)"); f=$(load "$(floor_args $name)")
+    echo "${title[$name]} round $i: landlord $l req/s, floor $f req/s"
+    ll+=("$l"); fl+=("$f")
+  done
+  lm=$(median "${ll[@]}"); fm=$(median "${fl[@]}")
+  echo "${title[$name]} median: landlord $lm, floor $fm, ratio $(awk -v a="$lm" -v b="$fm" 'BEGIN{printf "%.2f", a/b}')"
+done
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
