@@ -58,21 +58,32 @@ SELECT t.id, t.subdomain, t.name, t.is_master, t.tenant_role_id, t.version,
 	u.id, u.username, u.email, u.first_name, u.last_name, u.role_id,
 	u.identity_source, u.session_version, u.last_login_at, u.version,
 	r.name, r.permissions, tr.permissions,
-	i.id, i.impersonator_tenant_id, i.impersonator_user_id, i.impersonator_name, i.started_at, i.expires_at, ir.permissions
+	imp.id, imp.impersonator_tenant_id, imp.impersonator_user_id, imp.impersonator_name, imp.started_at, imp.expires_at, imp.permissions
 FROM {{schema}}tenants t
 JOIN {{schema}}user_sessions s ON s.tenant_id = t.id
 JOIN {{schema}}users u ON u.tenant_id = s.tenant_id AND u.id = s.user_id
 	AND u.enabled AND u.session_version = s.session_version
 LEFT JOIN {{schema}}roles r ON r.tenant_id = u.tenant_id AND r.id = u.role_id
 LEFT JOIN {{schema}}tenant_roles tr ON tr.id = t.tenant_role_id
-LEFT JOIN {{schema}}impersonations i ON i.tenant_id = s.tenant_id AND i.id = s.impersonation_id
-	AND i.ended_at IS NULL AND i.expires_at > {{now}}
-LEFT JOIN {{schema}}user_sessions ms ON ms.token_hash = i.impersonator_session_hash AND ms.expires_at > {{now}}
-LEFT JOIN {{schema}}users iu ON iu.tenant_id = ms.tenant_id AND iu.id = ms.user_id AND iu.id = i.impersonator_user_id
-	AND iu.enabled AND iu.session_version = ms.session_version
-LEFT JOIN {{schema}}roles ir ON ir.tenant_id = iu.tenant_id AND ir.id = iu.role_id
+LEFT JOIN {{lateral}}(
+	SELECT i.id, i.tenant_id, i.impersonator_tenant_id, i.impersonator_user_id, i.impersonator_name, i.started_at, i.expires_at, ir.permissions
+	FROM {{schema}}impersonations i
+	JOIN {{schema}}user_sessions ms ON ms.token_hash = i.impersonator_session_hash AND ms.expires_at > {{now}}
+	JOIN {{schema}}users iu ON iu.tenant_id = ms.tenant_id AND iu.id = ms.user_id AND iu.id = i.impersonator_user_id
+		AND iu.enabled AND iu.session_version = ms.session_version
+	LEFT JOIN {{schema}}roles ir ON ir.tenant_id = iu.tenant_id AND ir.id = iu.role_id
+	WHERE i.ended_at IS NULL AND i.expires_at > {{now}}{{lateralWhere}}
+) imp ON imp.tenant_id = s.tenant_id AND imp.id = s.impersonation_id
 WHERE t.subdomain = {{sub}} AND t.enabled AND s.token_hash = {{hash}} AND s.expires_at > {{now}}
-	AND (s.impersonation_id IS NULL OR iu.id IS NOT NULL)`
+	AND (s.impersonation_id IS NULL OR imp.id IS NOT NULL)`
+
+// On PostgreSQL the impersonation part is a lateral subquery that runs only
+// for an impersonation's session, by its keys, rather than a join planned
+// for every session; SQLite, which has no LATERAL, joins the subquery.
+var (
+	pgSessionCheck     = strings.NewReplacer("{{lateral}}", "LATERAL ", "{{lateralWhere}}", "\n\t\tAND s.impersonation_id IS NOT NULL AND i.tenant_id = s.tenant_id AND i.id = s.impersonation_id")
+	sqliteSessionParts = strings.NewReplacer("{{lateral}}", "", "{{lateralWhere}}", "")
+)
 
 // sessionCheckFunction wraps sessionCheckSQL for PostgreSQL. Outside a store
 // transaction no tenant is entered and row-level security shows no rows, so
@@ -85,7 +96,7 @@ WHERE t.subdomain = {{sub}} AND t.enabled AND s.token_hash = {{hash}} AND s.expi
 // rebuild the function when this definition changes.
 func sessionCheckFunction(schema string, ownerBoundByRLS bool) string {
 	q := quoteIdent(schema)
-	body := strings.NewReplacer("{{sub}}", "p_subdomain", "{{hash}}", "p_token_hash", "{{now}}", "p_now", "{{schema}}", q+".").Replace(sessionCheckSQL)
+	body := strings.NewReplacer("{{sub}}", "p_subdomain", "{{hash}}", "p_token_hash", "{{now}}", "p_now", "{{schema}}", q+".").Replace(pgSessionCheck.Replace(sessionCheckSQL))
 	declare, enter, leave := "", "", ""
 	if ownerBoundByRLS {
 		// A SET clause would restore the caller's scope by itself, but only a
@@ -116,7 +127,7 @@ GRANT EXECUTE ON FUNCTION landlord_session_check(text, text, timestamptz) TO ` +
 
 func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 
-var sqliteSessionCheck = strings.NewReplacer("{{sub}}", "?1", "{{hash}}", "?2", "{{now}}", "?3", "{{schema}}", "").Replace(sessionCheckSQL)
+var sqliteSessionCheck = strings.NewReplacer("{{sub}}", "?1", "{{hash}}", "?2", "{{now}}", "?3", "{{schema}}", "").Replace(sqliteSessionParts.Replace(sessionCheckSQL))
 
 // SessionUser checks session id on the tenant with this subdomain and returns
 // the tenant and the signed-in user with its role. A session that expired, was

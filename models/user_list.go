@@ -84,17 +84,13 @@ type userScanner struct {
 	dest     []any
 }
 
-func newUserScanner(rows *sql.Rows) (*userScanner, error) {
+func newUserScanner(cols []string) (*userScanner, error) {
 	sc := &userScanner{}
 	byName := map[string]any{
 		"id": &sc.u.ID, "tenant_id": &sc.u.TenantID, "username": &sc.u.Username, "email": &sc.u.Email,
 		"first_name": &sc.u.FirstName, "last_name": &sc.u.LastName, "role_id": &sc.userRole, "enabled": &sc.u.Enabled,
 		"identity_source": &sc.u.IdentitySource, "last_login_at": &sc.lastAt, "created_at": &sc.u.CreatedAt,
 		"Role__id": &sc.roleID, "Role__name": &sc.roleName, "Usage__users": &sc.total, "total": &sc.total,
-	}
-	cols, err := rows.Columns()
-	if err != nil {
-		return nil, err
 	}
 	for _, c := range cols {
 		d, ok := byName[c]
@@ -108,9 +104,9 @@ func newUserScanner(rows *sql.Rows) (*userScanner, error) {
 
 // scan reads the current row into a new User, with its Role (id and name)
 // when it has one.
-func (sc *userScanner) scan(rows *sql.Rows) (User, error) {
+func (sc *userScanner) scan(scan func(dest ...any) error) (User, error) {
 	sc.u, sc.userRole, sc.roleID, sc.roleName, sc.lastAt, sc.total = User{}, sql.NullInt64{}, sql.NullInt64{}, sql.NullString{}, sql.NullTime{}, sql.NullInt64{}
-	if err := rows.Scan(sc.dest...); err != nil {
+	if err := scan(sc.dest...); err != nil {
 		return User{}, err
 	}
 	u := sc.u
@@ -128,28 +124,24 @@ func (sc *userScanner) scan(rows *sql.Rows) (User, error) {
 	return u, nil
 }
 
-// eachListedUser runs the listing query and calls fn for each user, scanned
-// by hand, and the list's total if the statement reads it.
-func eachListedUser(db *gorm.DB, fn func(u *User, total sql.NullInt64) error) error {
-	rows, err := db.Rows()
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	sc, err := newUserScanner(rows)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		u, err := sc.scan(rows)
+// eachListedUser runs the listing query build makes, confined to ctx's
+// tenant, and calls fn for each user, scanned by hand, with the list's
+// total if the statement reads it.
+func (s *Store) eachListedUser(ctx context.Context, build func(tx *gorm.DB) *gorm.DB, fn func(u *User, total sql.NullInt64) error) error {
+	var sc *userScanner
+	return s.readRows(ctx, build, func(cols []string, scan func(dest ...any) error) error {
+		if sc == nil {
+			var err error
+			if sc, err = newUserScanner(cols); err != nil {
+				return err
+			}
+		}
+		u, err := sc.scan(scan)
 		if err != nil {
 			return err
 		}
-		if err := fn(&u, sc.total); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+		return fn(&u, sc.total)
+	})
 }
 
 // UsersPage is one page of the context tenant's users with their roles and
@@ -161,18 +153,17 @@ func (s *Store) UsersPage(ctx context.Context, q ListQuery) (Page[User], error) 
 	if _, err := userAdmin(ctx, LevelRead); err != nil {
 		return page, err
 	}
-	err := s.tx(ctx, func(tx *gorm.DB) error {
-		var total sql.NullInt64
-		err := eachListedUser(pagedUsers(tx, q), func(u *User, t sql.NullInt64) error {
-			page.Rows, total = append(page.Rows, *u), t
-			return nil
-		})
-		if err != nil || total.Valid {
-			page.Total = total.Int64
-			return err
-		}
-		return tx.Model(&User{}).Scopes(userSearch(q)).Count(&page.Total).Error
+	var total sql.NullInt64
+	err := s.eachListedUser(ctx, func(tx *gorm.DB) *gorm.DB { return pagedUsers(tx, q) }, func(u *User, t sql.NullInt64) error {
+		page.Rows, total = append(page.Rows, *u), t
+		return nil
 	})
+	if err != nil || total.Valid {
+		page.Total = total.Int64
+		return page, err
+	}
+	// An empty page (past the end, or no match) reads no total: count.
+	err = s.tx(ctx, func(tx *gorm.DB) error { return tx.Model(&User{}).Scopes(userSearch(q)).Count(&page.Total).Error })
 	return page, err
 }
 
@@ -184,8 +175,7 @@ func (s *Store) EachUser(ctx context.Context, q ListQuery, fn func(*User) error)
 	if _, err := userAdmin(ctx, LevelRead); err != nil {
 		return err
 	}
-	return s.tx(ctx, func(tx *gorm.DB) error {
-		return eachListedUser(listedUsers(tx).Scopes(userSearch(q)).Order(q.orderBy(userSorts, "users.id")),
-			func(u *User, _ sql.NullInt64) error { return fn(u) })
-	})
+	return s.eachListedUser(ctx, func(tx *gorm.DB) *gorm.DB {
+		return listedUsers(tx).Scopes(userSearch(q)).Order(q.orderBy(userSorts, "users.id"))
+	}, func(u *User, _ sql.NullInt64) error { return fn(u) })
 }

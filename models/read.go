@@ -1,0 +1,99 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+	"gorm.io/gorm"
+)
+
+// readRows runs one read-only statement, built by build on a session
+// confined to ctx's tenant (the scoping callbacks see it as they see every
+// statement), and calls row for each row it returns with the row's column
+// names and a scan function.
+//
+// On PostgreSQL the tenant entry and the statement go to the server as one
+// pipeline ending in one Sync: one implicit transaction, so the entry's
+// signed scope holds for the statement and ends with it, in one round trip
+// instead of four (BEGIN, the entry, the statement, COMMIT). Elsewhere it is
+// an ordinary store transaction.
+func (s *Store) readRows(ctx context.Context, build func(tx *gorm.DB) *gorm.DB, row func(cols []string, scan func(dest ...any) error) error) error {
+	if !s.postgres {
+		return s.tx(ctx, func(tx *gorm.DB) error {
+			rows, err := build(tx).Rows()
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			cols, err := rows.Columns()
+			if err != nil {
+				return err
+			}
+			for rows.Next() {
+				if err := row(cols, rows.Scan); err != nil {
+					return err
+				}
+			}
+			return rows.Err()
+		})
+	}
+	if s.rlsKey == nil {
+		return errors.New("tenant context: the store was not migrated")
+	}
+	// Built, not run: the statement with its arguments, after the scoping.
+	dry := build(s.db.WithContext(context.WithValue(ctx, scopedTxKey{}, true)).Session(&gorm.Session{DryRun: true}))
+	if _, err := dry.Rows(); err != nil && !errors.Is(err, gorm.ErrDryRunModeUnsupported) {
+		return err
+	}
+	if dry.Error != nil && !errors.Is(dry.Error, gorm.ErrDryRunModeUnsupported) {
+		return dry.Error
+	}
+	query, args := dry.Statement.SQL.String(), dry.Statement.Vars
+	if query == "" {
+		return errors.New("read: the statement was not built")
+	}
+	tenant, _ := TenantFrom(ctx)
+	across := acrossTenants(ctx)
+	conn, err := s.sqlDB.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return conn.Raw(func(dc any) error {
+		pc := dc.(*stdlib.Conn).Conn()
+		b := &pgx.Batch{}
+		b.Queue("SELECT set_config('role', $1, true), landlord_enter($2, $3, $4)", AppRole, int64(tenant), across, s.enterProof(tenant, across))
+		b.Queue(query, args...)
+		br := pc.SendBatch(ctx, b)
+		if _, err := br.Exec(); err != nil {
+			br.Close()
+			return fmt.Errorf("enter tenant as %s: %w", AppRole, err)
+		}
+		rows, err := br.Query()
+		if err != nil {
+			br.Close()
+			return err
+		}
+		fields := rows.FieldDescriptions()
+		cols := make([]string, len(fields))
+		for i, f := range fields {
+			cols[i] = f.Name
+		}
+		for rows.Next() {
+			if err := row(cols, rows.Scan); err != nil {
+				rows.Close()
+				br.Close()
+				return err
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			br.Close()
+			return err
+		}
+		return br.Close()
+	})
+}
