@@ -49,6 +49,21 @@ func scopeOf(c echo.Context, store *models.Store, l models.Level) (userScope, er
 }
 
 // userID reads the :id parameter; anything but a positive number names no user.
+// scopedUser is the user the path's id names, in the scope the visitor may
+// act in at level l: another tenant's id is a 404 before anything else.
+func scopedUser(c echo.Context, store *models.Store, l models.Level) (userScope, *models.User, error) {
+	s, err := scopeOf(c, store, l)
+	if err != nil {
+		return s, nil, err
+	}
+	id, err := userID(c)
+	if err != nil {
+		return s, nil, err
+	}
+	u, err := store.User(s.ctx, id)
+	return s, u, err
+}
+
 func userID(c echo.Context) (uint64, error) {
 	id, err := strconv.ParseUint(c.Param("id"), 10, 64)
 	if err != nil || id == 0 {
@@ -289,15 +304,7 @@ func UserShow(store *models.Store) echo.HandlerFunc {
 // UserEditForm shows a user for editing, with the version read.
 func UserEditForm(store *models.Store) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		s, err := scopeOf(c, store, models.LevelFull)
-		if err != nil {
-			return err
-		}
-		id, err := userID(c)
-		if err != nil {
-			return err
-		}
-		u, err := store.User(s.ctx, id)
+		s, u, err := scopedUser(c, store, models.LevelFull)
 		if err != nil {
 			return err
 		}
@@ -317,17 +324,9 @@ func UserEditForm(store *models.Store) echo.HandlerFunc {
 // UserUpdate saves a user's edit.
 func UserUpdate(store *models.Store, sessions Sessions) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		s, err := scopeOf(c, store, models.LevelFull)
-		if err != nil {
-			return err
-		}
-		id, err := userID(c)
-		if err != nil {
-			return err
-		}
 		// The user is read first: another tenant's id is a 404 before anything
 		// else, and the form shows again with what it needs.
-		u, err := store.User(s.ctx, id)
+		s, u, err := scopedUser(c, store, models.LevelFull)
 		if err != nil {
 			return err
 		}
@@ -340,14 +339,14 @@ func UserUpdate(store *models.Store, sessions Sessions) echo.HandlerFunc {
 			FirstName: c.FormValue("first_name"), LastName: c.FormValue("last_name"), RoleID: roleID, Version: version,
 			External: u.IdentitySource != "local", IdentitySource: u.IdentitySource}
 		op := func() error {
-			_, err := store.UpdateUser(s.ctx, id, version, models.UserChanges{Username: f.Username, Email: f.Email, FirstName: f.FirstName, LastName: f.LastName, RoleID: roleID})
+			_, err := store.UpdateUser(s.ctx, u.ID, version, models.UserChanges{Username: f.Username, Email: f.Email, FirstName: f.FirstName, LastName: f.LastName, RoleID: roleID})
 			return err
 		}
 		return submit(c, sessions, op, func(fields map[string]string) templ.Component {
 			opts, _ := store.UserOptions(s.ctx)
 			f.Errors, f.Roles = fields, roleOptions(opts.Roles)
 			return views.UserEditPage(PageFor(VisitorFrom(c.Request().Context()), pageTitle(s, "Edit "+u.Username)), f)
-		}, s.view.User(id), "User "+strings.TrimSpace(f.Username)+" saved.")
+		}, s.view.User(u.ID), "User "+strings.TrimSpace(f.Username)+" saved.")
 	}
 }
 
@@ -385,15 +384,7 @@ func UserSetEnabled(store *models.Store, sessions Sessions, enabled bool) echo.H
 // UserDeleteForm asks for the username before deleting.
 func UserDeleteForm(store *models.Store) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		s, err := scopeOf(c, store, models.LevelFull)
-		if err != nil {
-			return err
-		}
-		id, err := userID(c)
-		if err != nil {
-			return err
-		}
-		u, err := store.User(s.ctx, id)
+		s, u, err := scopedUser(c, store, models.LevelFull)
 		if err != nil {
 			return err
 		}
@@ -405,20 +396,12 @@ func UserDeleteForm(store *models.Store) echo.HandlerFunc {
 // UserDelete deletes a user once the username was typed.
 func UserDelete(store *models.Store, sessions Sessions) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		s, err := scopeOf(c, store, models.LevelFull)
-		if err != nil {
-			return err
-		}
-		id, err := userID(c)
-		if err != nil {
-			return err
-		}
-		u, err := store.User(s.ctx, id)
+		s, u, err := scopedUser(c, store, models.LevelFull)
 		if err != nil {
 			return err
 		}
 		d := views.UserDelete{Scope: s.view, ID: u.ID, Username: u.Username, Name: u.DisplayName(), Confirm: c.FormValue("confirm")}
-		return submit(c, sessions, func() error { return store.DeleteUser(s.ctx, id, d.Confirm) }, func(fields map[string]string) templ.Component {
+		return submit(c, sessions, func() error { return store.DeleteUser(s.ctx, u.ID, d.Confirm) }, func(fields map[string]string) templ.Component {
 			d.Errors = fields
 			return views.UserDeletePage(PageFor(VisitorFrom(c.Request().Context()), pageTitle(s, "Delete "+u.Username)), d)
 		}, s.view.Users(), "User "+u.Username+" deleted.")
@@ -428,15 +411,7 @@ func UserDelete(store *models.Store, sessions Sessions) echo.HandlerFunc {
 // UserPasswordForm asks for a user's new password, twice.
 func UserPasswordForm(store *models.Store) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		s, err := scopeOf(c, store, models.LevelFull)
-		if err != nil {
-			return err
-		}
-		id, err := userID(c)
-		if err != nil {
-			return err
-		}
-		u, err := store.User(s.ctx, id)
+		s, u, err := scopedUser(c, store, models.LevelFull)
 		if err != nil {
 			return err
 		}
@@ -452,15 +427,7 @@ func passwordForm(s userScope, u *models.User) views.UserPassword {
 // UserPassword sets a user's password; their sessions end at once.
 func UserPassword(store *models.Store, sessions Sessions) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		s, err := scopeOf(c, store, models.LevelFull)
-		if err != nil {
-			return err
-		}
-		id, err := userID(c)
-		if err != nil {
-			return err
-		}
-		u, err := store.User(s.ctx, id)
+		s, u, err := scopedUser(c, store, models.LevelFull)
 		if err != nil {
 			return err
 		}
@@ -470,11 +437,11 @@ func UserPassword(store *models.Store, sessions Sessions) echo.HandlerFunc {
 			if msg := models.PasswordProblem(password, u.Username, u.Email); msg == "" && u.IdentitySource == "local" && c.FormValue("password_confirm") != password {
 				return &models.ValidationError{Fields: map[string]string{"password_confirm": "The two passwords differ: type the same one twice."}}
 			}
-			return store.SetUserPassword(s.ctx, id, password)
+			return store.SetUserPassword(s.ctx, u.ID, password)
 		}
 		return submit(c, sessions, op, func(fields map[string]string) templ.Component {
 			f.Errors = fields
 			return views.UserPasswordPage(PageFor(VisitorFrom(c.Request().Context()), pageTitle(s, "Set password")), f)
-		}, s.view.User(id), "Password of "+u.Username+" set; their sessions have ended.")
+		}, s.view.User(u.ID), "Password of "+u.Username+" set; their sessions have ended.")
 	}
 }
