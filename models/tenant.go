@@ -139,6 +139,10 @@ func (s *Store) SetTenantEnabled(ctx context.Context, subdomain string, enabled 
 			if err := tx.Where("tenant_id = ?", t.ID).Delete(&LoginHandoff{}).Error; err != nil {
 				return err
 			}
+			if err := tx.Model(&Impersonation{}).Where("tenant_id = ? AND ended_at IS NULL", t.ID).
+				Updates(map[string]any{"ended_at": s.now(), "end_reason": "the tenant was disabled"}).Error; err != nil {
+				return err
+			}
 			details = fmt.Sprintf("%d sessions ended", ended.RowsAffected)
 		}
 		return s.record(tx, master.ID, Event{Action: action, TargetType: "tenant", TargetID: t.Subdomain, Outcome: OutcomeSuccess, Details: details})

@@ -466,6 +466,19 @@ func (s *Store) SetUserEnabled(ctx context.Context, userID uint64, enabled bool)
 		}).Error; err != nil {
 			return err
 		}
+		if !enabled {
+			// Their sessions end with the session version; the record of a
+			// running impersonation of them ends too, and says why.
+			var open []Impersonation
+			if err := tx.Where("user_id = ? AND ended_at IS NULL", u.ID).Find(&open).Error; err != nil {
+				return err
+			}
+			for i := range open {
+				if err := s.endImpersonation(tx, &open[i], "the user was disabled"); err != nil {
+					return err
+				}
+			}
+		}
 		return s.recordUser(tx, t, Event{Action: action, TargetType: "user", TargetID: u.Username, Outcome: OutcomeSuccess,
 			Details: changeDetails(change{"enabled", u.Enabled, enabled})})
 	})

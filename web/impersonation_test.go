@@ -166,6 +166,15 @@ func TestImpersonationSessionWorksOnlyOnItsTenantsHost(t *testing.T) {
 	})
 }
 
+// endReasons are what the tenant's support access record says for the
+// endings the console itself carries out.
+var endReasons = map[string]string{
+	"the impersonator signs out of the master console": "the impersonator signed out",
+	"the target is disabled":                           "the user was disabled",
+	"the tenant is disabled":                           "the tenant was disabled",
+	"the tenant turns impersonation off":               "the tenant turned impersonation off",
+}
+
 func TestImpersonationEndsAtOnceWhenItsGroundsGo(t *testing.T) {
 	cases := []struct {
 		name string
@@ -210,6 +219,13 @@ func TestImpersonationEndsAtOnceWhenItsGroundsGo(t *testing.T) {
 				tc.cut(c, im)
 				if signedInOn(im.master, "acme.localhost") {
 					t.Errorf("still impersonating after %s", tc.name)
+				}
+				// Where the tenant is told why, its record says the impersonation ended.
+				if why, ok := endReasons[tc.name]; ok {
+					log, err := c.store.SupportAccessLog(c.tenantCtx("acme"), 1)
+					if err != nil || len(log) != 1 || log[0].EndedAt == nil || log[0].EndReason != why {
+						t.Errorf("support access after %s: %+v %v", tc.name, log, err)
+					}
 				}
 			})
 		})
