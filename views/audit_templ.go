@@ -40,7 +40,7 @@ func AuditPage(p Page, a AuditList) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<section data-testid=\"audit\"><h1>Audit log</h1><form method=\"get\" action=\"/audit\" class=\"audit-filter\" data-testid=\"audit-filter\"><div class=\"grid\"><label>Actor <input type=\"text\" name=\"actor\" value=\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<section data-testid=\"audit\"><h1>Audit log</h1><form method=\"get\" action=\"/audit\" class=\"audit-filter\" data-testid=\"audit-filter\"><div class=\"grid\"><label>Actor (as recorded) <input type=\"text\" name=\"actor\" value=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
