@@ -3,11 +3,15 @@ package models_test
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 	"testing"
 
 	"landlord/models"
 	"landlord/models/storetest"
 )
+
+// benchUsers numbers the users the benchmark creates, across its runs.
+var benchUsers atomic.Int64
 
 // BenchmarkAuditWrite is what the hash chain adds to writing an event: each
 // sub-benchmark writes one event per transaction into one tenant, chained
@@ -36,10 +40,8 @@ func BenchmarkAuditWrite(b *testing.B) {
 		// password hash and its event.
 		b.Run(d+"/create-user", func(b *testing.B) {
 			actx := models.WithActor(models.WithTenant(ctx, f.Acme.ID), models.Actor{UserID: f.AcmeAdmin.ID, TenantID: f.Acme.ID, Name: "admin", Permissions: models.FullPermissions()})
-			n := 0
 			for b.Loop() {
-				n++
-				if _, err := s.CreateUser(actx, models.NewUser{Username: fmt.Sprintf("bench-%d", n), Password: "a long bench passphrase", RoleID: *f.AcmeAdmin.RoleID}); err != nil {
+				if _, err := s.CreateUser(actx, models.NewUser{Username: fmt.Sprintf("bench-%d", benchUsers.Add(1)), Password: "a long bench passphrase", RoleID: *f.AcmeAdmin.RoleID}); err != nil {
 					b.Fatal(err)
 				}
 			}
