@@ -109,46 +109,40 @@ func (s *Store) TenantsPage(ctx context.Context, q ListQuery) (Page[TenantRow], 
 	query := strings.NewReplacer("{{where}}", where, "{{from}}", from, "{{id}}", idColumn, "{{key}}", tenantSorts.columns[q.Sort],
 		"{{order}}", q.orderBy(tenantSorts, idColumn), "{{outer}}", "p.k"+dir+", p.id"+dir).Replace(tenantPageSQL)
 	args = append(append(args, args...), q.PerPage, q.offset())
-	err := s.tx(AcrossTenants(ctx, "the master's tenant list"), func(tx *gorm.DB) error {
-		rows, err := tx.Raw(query, args...).Rows()
-		if err != nil {
+	build := func(tx *gorm.DB) *gorm.DB { return tx.Raw(query, args...) }
+	err := s.readRows(AcrossTenants(ctx, "the master's tenant list"), build, func(_ []string, scan func(dest ...any) error) error {
+		var (
+			r       TenantRow
+			id      sql.NullInt64
+			t       = &r.Tenant
+			sub     sql.NullString
+			name    sql.NullString
+			desc    sql.NullString
+			cur     sql.NullString
+			accNum  sql.NullString
+			accName sql.NullString
+			custNum sql.NullString
+			enabled sql.NullBool
+			master  sql.NullBool
+			maxU    sql.NullInt64
+			maxR    sql.NullInt64
+			version sql.NullInt64
+			created sql.NullTime
+			updated sql.NullTime
+		)
+		if err := scan(&page.Total, &id, &sub, &name, &desc, &t.TenantRoleID, &cur, &accNum, &accName, &custNum,
+			&enabled, &master, &maxU, &maxR, &version, &created, &updated, &r.Users, &r.Resources, &r.TenantRole); err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var (
-				r       TenantRow
-				id      sql.NullInt64
-				t       = &r.Tenant
-				sub     sql.NullString
-				name    sql.NullString
-				desc    sql.NullString
-				cur     sql.NullString
-				accNum  sql.NullString
-				accName sql.NullString
-				custNum sql.NullString
-				enabled sql.NullBool
-				master  sql.NullBool
-				maxU    sql.NullInt64
-				maxR    sql.NullInt64
-				version sql.NullInt64
-				created sql.NullTime
-				updated sql.NullTime
-			)
-			if err := rows.Scan(&page.Total, &id, &sub, &name, &desc, &t.TenantRoleID, &cur, &accNum, &accName, &custNum,
-				&enabled, &master, &maxU, &maxR, &version, &created, &updated, &r.Users, &r.Resources, &r.TenantRole); err != nil {
-				return err
-			}
-			if !id.Valid {
-				continue // the total alone: no tenant on this page
-			}
-			*t = Tenant{ID: uint64(id.Int64), Subdomain: sub.String, Name: name.String, Description: desc.String,
-				TenantRoleID: t.TenantRoleID, Currency: cur.String, AccountNumber: accNum.String, AccountName: accName.String,
-				CustomerNumber: custNum.String, Enabled: enabled.Bool, IsMaster: master.Bool, MaxUsers: int(maxU.Int64),
-				MaxResources: int(maxR.Int64), Version: int(version.Int64), CreatedAt: created.Time, UpdatedAt: updated.Time}
-			page.Rows = append(page.Rows, r)
+		if !id.Valid {
+			return nil // the total alone: no tenant on this page
 		}
-		return rows.Err()
+		*t = Tenant{ID: uint64(id.Int64), Subdomain: sub.String, Name: name.String, Description: desc.String,
+			TenantRoleID: t.TenantRoleID, Currency: cur.String, AccountNumber: accNum.String, AccountName: accName.String,
+			CustomerNumber: custNum.String, Enabled: enabled.Bool, IsMaster: master.Bool, MaxUsers: int(maxU.Int64),
+			MaxResources: int(maxR.Int64), Version: int(version.Int64), CreatedAt: created.Time, UpdatedAt: updated.Time}
+		page.Rows = append(page.Rows, r)
+		return nil
 	})
 	return page, err
 }
