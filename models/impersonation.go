@@ -255,26 +255,54 @@ type SupportAccess struct {
 }
 
 // SupportAccessLog lists the context tenant's impersonations, newest first,
-// each with what was done meanwhile (events carrying the impersonator).
+// each with what was done meanwhile (events carrying the impersonator): two
+// statements, the impersonations and every event that carries one of their
+// impersonators in their span, shared out in Go.
 func (s *Store) SupportAccessLog(ctx context.Context, limit int) ([]SupportAccess, error) {
 	var out []SupportAccess
 	err := s.tx(ctx, func(tx *gorm.DB) error {
 		var imps []Impersonation
-		if err := tx.Order("id DESC").Limit(limit).Find(&imps).Error; err != nil {
+		if err := tx.Order("id DESC").Limit(limit).Find(&imps).Error; err != nil || len(imps) == 0 {
+			return err
+		}
+		from, until := imps[0].StartedAt, imps[0].Until()
+		var who []uint64
+		for _, imp := range imps {
+			from, until = minTime(from, imp.StartedAt), maxTime(until, imp.Until())
+			who = append(who, imp.ImpersonatorUserID)
+		}
+		var evs []AuditEvent
+		if err := tx.Where("impersonator_user_id IN ? AND occurred_at >= ? AND occurred_at <= ? AND action NOT IN ?",
+			who, from, until, []string{ActionImpersonationStart, ActionImpersonationEnd}).
+			Order("id").Limit(200 * len(imps)).Find(&evs).Error; err != nil {
 			return err
 		}
 		for _, imp := range imps {
 			sa := SupportAccess{Impersonation: imp}
-			if err := tx.Where("impersonator_user_id = ? AND occurred_at >= ? AND occurred_at <= ? AND action NOT IN ?",
-				imp.ImpersonatorUserID, imp.StartedAt, imp.Until(), []string{ActionImpersonationStart, ActionImpersonationEnd}).
-				Order("id").Limit(200).Find(&sa.Changes).Error; err != nil {
-				return err
+			for _, e := range evs {
+				if *e.ImpersonatorUserID == imp.ImpersonatorUserID && !e.OccurredAt.Before(imp.StartedAt) && !e.OccurredAt.After(imp.Until()) && len(sa.Changes) < 200 {
+					sa.Changes = append(sa.Changes, e)
+				}
 			}
 			out = append(out, sa)
 		}
 		return nil
 	})
 	return out, err
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
 
 // Settings returns the context tenant's settings.
