@@ -24,7 +24,7 @@ count() { # label host jar path
   local pids; pids=$(psql -At -h 127.0.0.1 -U postgres landlord_bench -c "SELECT string_agg(pid::text, '|') FROM pg_stat_activity WHERE application_name = 'liststmts'")
   local lines; lines=$(tail -n +$((before + 1)) "$log" | grep -E "\[($pids)\] " | grep -E 'LOG:  (statement|execute)' || true)
   echo "$1 ($4, status $(cat $d/status)): $(printf '%s' "$lines" | grep -c .) statements"
-  printf '%s\n' "$lines" | sed 's/^.*LOG:  /    /' | cut -c1-200
+  printf '%s\n' "$lines" | sed 's/^.*LOG:  /    /' | cut -c1-${WIDTH:-200}
 }
 count "signed-in dashboard" t00042.localhost $d/tenant /
 count "a tenant's user list" t00042.localhost $d/tenant /users

@@ -6,6 +6,8 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"strconv"
+	"sync"
 	"time"
 
 	"github.com/a-h/templ"
@@ -84,12 +86,29 @@ func PageFor(v *Visitor, title string) views.Page {
 // Render writes component with status. It renders into a buffer first so a
 // failed render still yields a clean 500.
 func Render(c echo.Context, status int, component templ.Component) error {
-	var buf bytes.Buffer
-	if err := component.Render(c.Request().Context(), &buf); err != nil {
+	buf := renderBuffers.Get().(*bytes.Buffer)
+	defer func() {
+		// An unusually large page's buffer is left to the collector rather
+		// than kept for every later page.
+		if buf.Cap() <= maxPooledPage {
+			buf.Reset()
+			renderBuffers.Put(buf)
+		}
+	}()
+	if err := component.Render(c.Request().Context(), buf); err != nil {
 		return err
 	}
+	// A known length lets the page go out in one piece instead of chunks.
+	c.Response().Header().Set(echo.HeaderContentLength, strconv.Itoa(buf.Len()))
 	return c.HTMLBlob(status, buf.Bytes())
 }
+
+// renderBuffers keep pages' buffers between requests: a page is rendered
+// whole before it is sent, and growing a fresh buffer to its size each time
+// cost more than the rendering.
+var renderBuffers = sync.Pool{New: func() any { return bytes.NewBuffer(make([]byte, 0, 16<<10)) }}
+
+const maxPooledPage = 256 << 10
 
 // Favicon serves the console's icon, which browsers ask for on every page.
 func Favicon() echo.HandlerFunc {

@@ -57,11 +57,14 @@ func (q ListQuery) normalize(s sortColumns) ListQuery {
 
 // orderBy is the ORDER BY text for q, built from the whitelist alone.
 func (q ListQuery) orderBy(s sortColumns, idColumn string) string {
-	dir := " ASC"
+	return s.columns[q.Sort] + q.dir() + ", " + idColumn + q.dir()
+}
+
+func (q ListQuery) dir() string {
 	if q.Desc {
-		dir = " DESC"
+		return " DESC"
 	}
-	return s.columns[q.Sort] + dir + ", " + idColumn + dir
+	return " ASC"
 }
 
 func (q ListQuery) offset() int { return (q.Page - 1) * q.PerPage }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -55,6 +57,57 @@ func (s *Store) readRows(ctx context.Context, build func(tx *gorm.DB) *gorm.DB, 
 	if query == "" {
 		return errors.New("read: the statement was not built")
 	}
+	return s.pipeline(ctx, query, args, func(cols []string, scan func(dest ...any) error) error { return row(cols, scan) })
+}
+
+// readSQL runs query, a read-only statement written with ? placeholders that
+// confines itself to ctx's tenant, and calls row for each row it returns. It
+// skips GORM and its scoping: a statement for it names the tenant in every
+// tenant table it reads, and on PostgreSQL row-level security, bound by the
+// tenant entry sent with it, confines it too.
+func (s *Store) readSQL(ctx context.Context, query string, args []any, row func(scan func(dest ...any) error) error) error {
+	if !s.postgres {
+		return s.tx(ctx, func(tx *gorm.DB) error {
+			rows, err := tx.Statement.ConnPool.QueryContext(ctx, query, args...)
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			for rows.Next() {
+				if err := row(rows.Scan); err != nil {
+					return err
+				}
+			}
+			return rows.Err()
+		})
+	}
+	if s.rlsKey == nil {
+		return errors.New("tenant context: the store was not migrated")
+	}
+	return s.pipeline(ctx, numbered(query), args, func(_ []string, scan func(dest ...any) error) error { return row(scan) })
+}
+
+// numbered turns the ? placeholders of query, which holds no literal ?,
+// into PostgreSQL's $1, $2, ...
+func numbered(query string) string {
+	var b strings.Builder
+	b.Grow(len(query) + 16)
+	n := 0
+	for i := 0; i < len(query); i++ {
+		if query[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(query[i])
+	}
+	return b.String()
+}
+
+// pipeline sends ctx's tenant entry and query as one pipeline ending in one
+// Sync (see readRows) and calls row for each row of query's result.
+func (s *Store) pipeline(ctx context.Context, query string, args []any, row func(cols []string, scan func(dest ...any) error) error) error {
 	tenant, _ := TenantFrom(ctx)
 	across := acrossTenants(ctx)
 	conn, err := s.sqlDB.Conn(ctx)

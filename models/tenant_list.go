@@ -102,10 +102,7 @@ func (s *Store) TenantsPage(ctx context.Context, q ListQuery) (Page[TenantRow], 
 		where, args = `WHERE lower(tenants.name) LIKE ? ESCAPE '\' OR tenants.subdomain LIKE ? ESCAPE '\'`, []any{p, p}
 	}
 	from, idColumn := tenantPageFrom(q.Sort, where != "")
-	dir := " ASC"
-	if q.Desc {
-		dir = " DESC"
-	}
+	dir := q.dir()
 	query := strings.NewReplacer("{{where}}", where, "{{from}}", from, "{{id}}", idColumn, "{{key}}", tenantSorts.columns[q.Sort],
 		"{{order}}", q.orderBy(tenantSorts, idColumn), "{{outer}}", "p.k"+dir+", p.id"+dir).Replace(tenantPageSQL)
 	args = append(append(args, args...), q.PerPage, q.offset())

@@ -68,7 +68,18 @@ func (u *User) DisplayName() string {
 }
 
 // Level is the user's effective level on feature f.
-func (u *User) Level(f Feature) Level { return u.Permissions().Level(f) }
+func (u *User) Level(f Feature) Level {
+	// Asked many times a page (the navigation alone asks per feature), so it
+	// reads the two levels rather than building the capped set.
+	var l Level
+	if u.Role != nil {
+		l = u.Role.Permissions.Level(f)
+	}
+	if u.Capped {
+		l = min(l, u.Cap.Level(f))
+	}
+	return l
+}
 
 // Permissions is what the user may do: what the role grants (none without a
 // role), capped by the tenant role in a subtenant.
