@@ -118,7 +118,7 @@ func (s *Store) pipeline(ctx context.Context, query string, args []any, row func
 	return conn.Raw(func(dc any) error {
 		pc := dc.(*stdlib.Conn).Conn()
 		b := &pgx.Batch{}
-		b.Queue("SELECT set_config('role', $1, true), landlord_enter($2, $3, $4)", AppRole, int64(tenant), across, s.enterProof(tenant, across))
+		b.Queue(numbered(s.enterSQL()), int64(tenant), across, s.enterProof(tenant, across))
 		b.Queue(query, args...)
 		br := pc.SendBatch(ctx, b)
 		if _, err := br.Exec(); err != nil {

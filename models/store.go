@@ -36,6 +36,9 @@ type Store struct {
 	postgres bool
 	pgURL    string
 	rlsKey   []byte // see rls.go
+	// appLogin: request traffic logs in as AppRole itself, so a transaction
+	// need not switch to it (see enterSQL).
+	appLogin bool
 	now      func() time.Time
 	// failuresSweep is when this process last deleted old login failure counts (Unix ns).
 	failuresSweep atomic.Int64
@@ -165,10 +168,7 @@ func (s *Store) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 			if s.rlsKey == nil {
 				return errors.New("tenant context: the store was not migrated")
 			}
-			// One statement switches to the application role (set_config('role')
-			// is SET LOCAL ROLE) and enters the tenant with the server's proof.
-			err := tx.WithContext(internalSQL(ctx)).Exec("SELECT set_config('role', ?, true), landlord_enter(?, ?, ?)",
-				AppRole, int64(tenant), across, s.enterProof(tenant, across)).Error
+			err := tx.WithContext(internalSQL(ctx)).Exec(s.enterSQL(), int64(tenant), across, s.enterProof(tenant, across)).Error
 			if err != nil {
 				return fmt.Errorf("enter tenant as %s: %w", AppRole, err)
 			}
@@ -287,6 +287,19 @@ func (s *Store) UseRequestRole(ctx context.Context, appURL, password string) err
 		sqlDB.Close()
 		return fmt.Errorf("request role: %w", err)
 	}
-	s.db, s.sqlDB = db, sqlDB
+	s.db, s.sqlDB, s.appLogin = db, sqlDB, who.Name == AppRole
 	return nil
+}
+
+// enterSQL is the statement that begins every transaction of request
+// traffic on PostgreSQL: it enters the tenant with the server's proof (the
+// tenant, across tenants or not, the proof) and, unless the login is
+// AppRole itself, switches to AppRole for the transaction (set_config('role')
+// is SET LOCAL ROLE). A switch to the role already logged in changes nothing
+// and cost a catalog lookup on every request.
+func (s *Store) enterSQL() string {
+	if s.appLogin {
+		return "SELECT landlord_enter(?, ?, ?)"
+	}
+	return "SELECT set_config('role', '" + AppRole + "', true), landlord_enter(?, ?, ?)"
 }
