@@ -116,37 +116,56 @@ func (s *Store) pipeline(ctx context.Context, query string, args []any, row func
 	}
 	defer conn.Close()
 	return conn.Raw(func(dc any) error {
-		pc := dc.(*stdlib.Conn).Conn()
 		b := &pgx.Batch{}
 		b.Queue(numbered(s.enterSQL()), int64(tenant), across, s.enterProof(tenant, across))
 		b.Queue(query, args...)
-		br := pc.SendBatch(ctx, b)
+		br := dc.(*stdlib.Conn).Conn().SendBatch(ctx, b)
 		if _, err := br.Exec(); err != nil {
 			br.Close()
 			return fmt.Errorf("enter tenant as %s: %w", AppRole, err)
 		}
-		rows, err := br.Query()
-		if err != nil {
-			br.Close()
-			return err
-		}
-		fields := rows.FieldDescriptions()
-		cols := make([]string, len(fields))
-		for i, f := range fields {
-			cols[i] = f.Name
-		}
-		for rows.Next() {
-			if err := row(cols, rows.Scan); err != nil {
-				rows.Close()
-				br.Close()
-				return err
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		if err := readResult(br, row); err != nil {
 			br.Close()
 			return err
 		}
 		return br.Close()
+	})
+}
+
+// readResult calls row for each row of br's next result.
+func readResult(br pgx.BatchResults, row func(cols []string, scan func(dest ...any) error) error) error {
+	rows, err := br.Query()
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	fields := rows.FieldDescriptions()
+	cols := make([]string, len(fields))
+	for i, f := range fields {
+		cols[i] = f.Name
+	}
+	for rows.Next() {
+		if err := row(cols, rows.Scan); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// queryRow reads the one row of query, a statement that needs no tenant
+// (the session check), into dest, or returns sql.ErrNoRows or pgx.ErrNoRows.
+// On PostgreSQL it scans with the driver's own types, every request's first
+// statement being worth more than database/sql's conversions.
+func (s *Store) queryRow(ctx context.Context, query string, args []any, dest ...any) error {
+	if !s.postgres {
+		return s.sqlDB.QueryRowContext(ctx, query, args...).Scan(dest...)
+	}
+	conn, err := s.sqlDB.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return conn.Raw(func(dc any) error {
+		return dc.(*stdlib.Conn).Conn().QueryRow(ctx, query, args...).Scan(dest...)
 	})
 }

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"gorm.io/gorm"
 )
 
@@ -164,58 +166,68 @@ func (s *Store) SessionUser(ctx context.Context, subdomain, id string) (*Tenant,
 	var (
 		t        = Tenant{Enabled: true}
 		u        = User{Enabled: true}
-		roleName sql.NullString
-		perms    sql.NullString
-		cap      sql.NullString
-		impID    sql.NullInt64
+		roleName *string
+		perms    *string
+		cap      *string
+		impID    *int64
 		imp      Impersonation
-		impPerms sql.NullString
-		impFrom  sql.NullInt64
-		impUser  sql.NullInt64
-		impName  sql.NullString
-		impStart sql.NullTime
-		impUntil sql.NullTime
+		impPerms *string
+		impFrom  *int64
+		impUser  *int64
+		impName  *string
+		impStart *time.Time
+		impUntil *time.Time
 	)
-	err := s.sqlDB.QueryRowContext(ctx, query, args...).Scan(
-		&t.ID, &t.Subdomain, &t.Name, &t.IsMaster, &t.TenantRoleID, &t.Version,
+	dest := []any{&t.ID, &t.Subdomain, &t.Name, &t.IsMaster, &t.TenantRoleID, &t.Version,
 		&u.ID, &u.Username, &u.Email, &u.FirstName, &u.LastName, &u.RoleID,
 		&u.IdentitySource, &u.SessionVersion, &u.LastLoginAt, &u.Version,
 		&roleName, &perms, &cap,
-		&impID, &impFrom, &impUser, &impName, &impStart, &impUntil, &impPerms)
-	if errors.Is(err, sql.ErrNoRows) {
+		&impID, &impFrom, &impUser, &impName, &impStart, &impUntil, &impPerms}
+	err := s.queryRow(ctx, query, args, dest...)
+	if errors.Is(err, sql.ErrNoRows) || errors.Is(err, pgx.ErrNoRows) {
 		return nil, nil, ErrNotFound
 	}
 	if err != nil {
 		return nil, nil, err
 	}
 	u.TenantID = t.ID
-	if u.RoleID != nil && roleName.Valid {
-		r := &Role{ID: *u.RoleID, TenantID: t.ID, Name: roleName.String}
-		if err := r.Permissions.Scan(perms.String); err != nil {
+	if u.RoleID != nil && roleName != nil {
+		r := &Role{ID: *u.RoleID, TenantID: t.ID, Name: *roleName}
+		if err := r.Permissions.Scan(deref(perms)); err != nil {
 			return nil, nil, err
 		}
 		u.Role = r
 	}
 	// A subtenant without a tenant role is capped at nothing.
 	u.Capped = !t.IsMaster
-	if u.Capped && cap.Valid {
-		if err := u.Cap.Scan(cap.String); err != nil {
+	if u.Capped && cap != nil {
+		if err := u.Cap.Scan(*cap); err != nil {
 			return nil, nil, err
 		}
 	}
-	if impID.Valid {
+	if impID != nil {
 		// An impersonation lasts only while its impersonator still holds
 		// impersonation: full; the join has checked the rest.
 		var p Permissions
-		if err := p.Scan(impPerms.String); err != nil || !impPerms.Valid || p.Level(FeatureImpersonation) < LevelFull {
+		if impPerms == nil || impFrom == nil || impUser == nil || impStart == nil || impUntil == nil {
 			return nil, nil, ErrNotFound
 		}
-		imp = Impersonation{ID: uint64(impID.Int64), TenantID: t.ID, UserID: u.ID, UserName: u.Username,
-			ImpersonatorTenantID: uint64(impFrom.Int64), ImpersonatorUserID: uint64(impUser.Int64), ImpersonatorName: impName.String,
-			StartedAt: impStart.Time, ExpiresAt: impUntil.Time}
+		if err := p.Scan(*impPerms); err != nil || p.Level(FeatureImpersonation) < LevelFull {
+			return nil, nil, ErrNotFound
+		}
+		imp = Impersonation{ID: uint64(*impID), TenantID: t.ID, UserID: u.ID, UserName: u.Username,
+			ImpersonatorTenantID: uint64(*impFrom), ImpersonatorUserID: uint64(*impUser), ImpersonatorName: deref(impName),
+			StartedAt: *impStart, ExpiresAt: *impUntil}
 		u.Impersonation = &imp
 	}
 	return &t, &u, nil
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }
 
 // CloseSession ends session id in the context's tenant.

@@ -59,6 +59,18 @@ LEFT JOIN roles ON roles.tenant_id = users.tenant_id AND roles.id = users.role_i
 WHERE users.tenant_id = ?{{search}}
 ORDER BY {{order}}`
 
+// usersSQLParts is usersSQL cut at its blanks, so a request joins strings
+// instead of building a replacer.
+var usersSQLParts = func() [4]string {
+	var p [4]string
+	rest := usersSQL
+	for i, blank := range []string{"{{total}}", "{{search}}", "{{order}}"} {
+		p[i], rest, _ = strings.Cut(rest, blank)
+	}
+	p[3] = rest
+	return p
+}()
+
 // usersQuery is usersSQL for tenant and q, with its arguments; page adds
 // q's LIMIT and OFFSET.
 func usersQuery(tenant uint64, q ListQuery, page bool) (string, []any) {
@@ -74,7 +86,8 @@ func usersQuery(tenant uint64, q ListQuery, page bool) (string, []any) {
 		// orders, and the page is read in the order of that unique index.
 		order = strings.TrimSuffix(order, ", users.id"+q.dir())
 	}
-	query := strings.NewReplacer("{{total}}", total, "{{search}}", search, "{{order}}", order).Replace(usersSQL)
+	p := &usersSQLParts
+	query := p[0] + total + p[1] + search + p[2] + order + p[3]
 	if page {
 		query += " LIMIT ? OFFSET ?"
 		args = append(args, q.PerPage, q.offset())
