@@ -7,16 +7,8 @@
 # PostgreSQL figure wrong, so look at several rounds).
 set -euo pipefail
 rounds=${1:-2}
-d=$(mktemp -d)
-export LANDLORD_DATA_DIR=$d LANDLORD_ADDR=127.0.0.1:18080 LANDLORD_LOG_LEVEL=error
-export LANDLORD_DATABASE_URL=postgres://postgres@127.0.0.1:5432/landlord_bench
-${LANDLORD_BIN:-./landlord} serve 2>/dev/null & lpid=$!
-FLOOR_DB=${FLOOR_DB:-postgres://postgres@127.0.0.1:5432/floor} ${FLOOR_BIN:-/tmp/floor} serve -addr 127.0.0.1:8090 2>/dev/null & fpid=$!
-trap 'kill $lpid $fpid' EXIT
-sleep 1
-. "$(dirname "$0")/signin.sh"
-tenant=$(signin t00042.localhost 18080 user000042 "bench horse battery staple" $d/tenant)
-ticks() { awk '{s+=$14+$15} END{print s+0}' "$@" 2>/dev/null; }
+. "$(dirname "$0")/bench-servers.sh"
+ticks() { { cat "$@" 2>/dev/null || true; } | awk '{s+=$14+$15} END{print s+0}'; }
 pgticks() { ticks $(for p in $(pgrep -x postgres); do echo /proc/$p/stat; done); }
 run() { # label pid wrk-args...
   local label=$1 pid=$2; shift 2
@@ -29,8 +21,8 @@ run() { # label pid wrk-args...
 }
 echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
 for i in $(seq 1 "$rounds"); do
-  run "landlord /users" $lpid -H "Host: t00042.localhost:18080" -H "Cookie: landlord_session=$tenant" http://127.0.0.1:18080/users
+  run "landlord /users" $pid -H "Host: t00042.localhost:18080" -H "Cookie: landlord_session=$tenant" http://127.0.0.1:18080/users
   run "floor /users" $fpid -H "Host: t42.localhost" -H "Cookie: s=tok-42" "http://127.0.0.1:8090/users?tenant=t42"
-  run "landlord dashboard" $lpid -H "Host: t00042.localhost:18080" -H "Cookie: landlord_session=$tenant" http://127.0.0.1:18080/
+  run "landlord dashboard" $pid -H "Host: t00042.localhost:18080" -H "Cookie: landlord_session=$tenant" http://127.0.0.1:18080/
   run "floor /me" $fpid -H "Host: t42.localhost" -H "Cookie: s=tok-42" "http://127.0.0.1:8090/me"
 done

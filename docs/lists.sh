@@ -9,17 +9,8 @@
 set -euo pipefail
 rounds=${1:-3}
 q=${SEARCH:-42}
-d=$(mktemp -d)
-export LANDLORD_DATA_DIR=$d LANDLORD_ADDR=127.0.0.1:18080 LANDLORD_LOG_LEVEL=error
-export LANDLORD_DATABASE_URL=postgres://postgres@127.0.0.1:5432/landlord_bench
-${LANDLORD_BIN:-./landlord} serve 2>/dev/null & pid=$!
-FLOOR_DB=${FLOOR_DB:-postgres://postgres@127.0.0.1:5432/floor} ${FLOOR_BIN:-/tmp/floor} serve -addr 127.0.0.1:8090 2>/dev/null & fpid=$!
-trap 'kill $pid $fpid' EXIT
-sleep 1
-. "$(dirname "$0")/signin.sh"
+. "$(dirname "$0")/bench-servers.sh"
 master=$(signin localhost 18080 root@example.com "master horse battery staple" $d/master)
-# user000042 is the first of tenant t00042's ten users (round robin over 10,000).
-tenant=$(signin t00042.localhost 18080 user000042 "bench horse battery staple" $d/tenant)
 echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
 rps() { # prints req/s; a non-2xx answer fails the run
   local out; out=$(wrk -t2 -c16 -d${DURATION:-10}s "$@")
