@@ -57,7 +57,7 @@ func (s *Store) readRows(ctx context.Context, build func(tx *gorm.DB) *gorm.DB, 
 	if query == "" {
 		return errors.New("read: the statement was not built")
 	}
-	return s.pipeline(ctx, query, args, func(cols []string, scan func(dest ...any) error) error { return row(cols, scan) })
+	return s.pipeline(ctx, query, args, row)
 }
 
 // readSQL runs query, a read-only statement written with ? placeholders that

@@ -17,13 +17,17 @@ var userSorts = sortColumns{def: "username", columns: map[string]string{
 	"last_login": "users.last_login_at",
 }}
 
+// userSearchSQL matches a user by username, email or name; its three
+// arguments are the same likePattern.
+const userSearchSQL = `lower(users.username) LIKE ? ESCAPE '\' OR lower(users.email) LIKE ? ESCAPE '\' OR lower(users.first_name || ' ' || users.last_name) LIKE ? ESCAPE '\'`
+
 func userSearch(q ListQuery) func(*gorm.DB) *gorm.DB {
 	return func(db *gorm.DB) *gorm.DB {
 		if q.Search == "" {
 			return db
 		}
 		p := likePattern(q.Search)
-		return db.Where(`lower(users.username) LIKE ? ESCAPE '\' OR lower(users.email) LIKE ? ESCAPE '\' OR lower(users.first_name || ' ' || users.last_name) LIKE ? ESCAPE '\'`, p, p, p)
+		return db.Where(userSearchSQL, p, p, p)
 	}
 }
 
@@ -78,7 +82,7 @@ func usersQuery(tenant uint64, q ListQuery, page bool) (string, []any) {
 	if q.Search != "" {
 		p := likePattern(q.Search)
 		total, args = "count(*) OVER ()", []any{tenant, p, p, p}
-		search = ` AND (lower(users.username) LIKE ? ESCAPE '\' OR lower(users.email) LIKE ? ESCAPE '\' OR lower(users.first_name || ' ' || users.last_name) LIKE ? ESCAPE '\')`
+		search = " AND (" + userSearchSQL + ")"
 	}
 	order := q.orderBy(userSorts, "users.id")
 	if q.Sort == "username" {
