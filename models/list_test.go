@@ -2,6 +2,7 @@ package models_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -271,6 +272,40 @@ func TestUsersPageAndExportAnswerWhatGORMDidForEverySortSearchAndPage(t *testing
 					}
 				}
 			}
+		}
+	})
+}
+
+// An export stops at the first error its writer returns (a client gone, a
+// full disk) and says so, on both databases, rather than going on or
+// reporting success for a file cut short.
+func TestEachUserStopsAtItsWritersErrorAndReturnsIt(t *testing.T) {
+	storetest.ForEachDialect(t, func(t *testing.T, d string) {
+		s := storetest.Open(t, d)
+		ctx := storetest.System(context.Background())
+		if _, err := s.Seed(ctx, models.SeedOptions{Tenants: 1, Users: 5, Password: seedPassword}); err != nil {
+			t.Fatal(err)
+		}
+		t1, err := s.TenantBySubdomain(ctx, "t00001")
+		if err != nil {
+			t.Fatal(err)
+		}
+		gone := errors.New("the client went away")
+		n := 0
+		err = s.EachUser(models.WithTenant(context.Background(), t1.ID), models.ListQuery{}, func(*models.User) error {
+			n++
+			if n == 2 {
+				return gone
+			}
+			return nil
+		})
+		if !errors.Is(err, gone) || n != 2 {
+			t.Fatalf("the walk went on to %d users and returned %v; want it stopped at 2 with the writer's error", n, err)
+		}
+		// The connection it used is whole: the next read answers.
+		p, err := s.UsersPage(models.WithTenant(context.Background(), t1.ID), models.ListQuery{})
+		if err != nil || p.Total != 5 || len(p.Rows) != 5 {
+			t.Fatalf("the next page: %d of %d (%v)", len(p.Rows), p.Total, err)
 		}
 	})
 }
