@@ -63,3 +63,12 @@ func requireMaster(ctx context.Context, f Feature, l Level) error {
 	}
 	return nil
 }
+
+// masterActing checks that ctx's actor may act across tenants with level on
+// f (requireMaster) and returns the master tenant, whose log records it.
+func (s *Store) masterActing(ctx context.Context, f Feature, l Level) (*Tenant, error) {
+	if err := requireMaster(ctx, f, l); err != nil {
+		return nil, err
+	}
+	return s.MasterTenant(ctx)
+}

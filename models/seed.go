@@ -74,10 +74,7 @@ func (s *Store) Seed(ctx context.Context, o SeedOptions) (*SeedResult, error) {
 	if err := f.err(); err != nil {
 		return nil, err
 	}
-	if err := requireMaster(ctx, FeatureTenants, LevelFull); err != nil {
-		return nil, err
-	}
-	master, err := s.MasterTenant(ctx)
+	master, err := s.masterActing(ctx, FeatureTenants, LevelFull)
 	if err != nil {
 		return nil, err
 	}

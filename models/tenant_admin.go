@@ -231,10 +231,7 @@ func (s *Store) CreateTenant(ctx context.Context, n NewTenant) (*Tenant, error) 
 	if err := n.validate(); err != nil {
 		return nil, err
 	}
-	if err := requireMaster(ctx, FeatureTenants, LevelFull); err != nil {
-		return nil, err
-	}
-	master, err := s.MasterTenant(ctx)
+	master, err := s.masterActing(ctx, FeatureTenants, LevelFull)
 	if err != nil {
 		return nil, err
 	}
@@ -359,10 +356,7 @@ func (s *Store) UpdateTenant(ctx context.Context, subdomain string, version int,
 	if err := f.err(); err != nil {
 		return nil, err
 	}
-	if err := requireMaster(ctx, FeatureTenants, LevelFull); err != nil {
-		return nil, err
-	}
-	master, err := s.MasterTenant(ctx)
+	master, err := s.masterActing(ctx, FeatureTenants, LevelFull)
 	if err != nil {
 		return nil, err
 	}
@@ -543,10 +537,7 @@ func (s *Store) TenantDeletionPreview(ctx context.Context, subdomain string) (*T
 // audit log and counters follow by their foreign keys. The master's log
 // records it with the counts. The master tenant cannot be deleted.
 func (s *Store) DeleteTenant(ctx context.Context, subdomain string) (TenantDeletion, error) {
-	if err := requireMaster(ctx, FeatureTenants, LevelFull); err != nil {
-		return TenantDeletion{}, err
-	}
-	master, err := s.MasterTenant(ctx)
+	master, err := s.masterActing(ctx, FeatureTenants, LevelFull)
 	if err != nil {
 		return TenantDeletion{}, err
 	}

@@ -59,10 +59,7 @@ func (s *Store) CreateTenantRole(ctx context.Context, n NewRole) (*TenantRole, e
 	if err := n.validate(); err != nil {
 		return nil, err
 	}
-	if err := requireMaster(ctx, FeatureRoles, LevelFull); err != nil {
-		return nil, err
-	}
-	master, err := s.MasterTenant(ctx)
+	master, err := s.masterActing(ctx, FeatureRoles, LevelFull)
 	if err != nil {
 		return nil, err
 	}
@@ -91,10 +88,7 @@ func (s *Store) UpdateTenantRole(ctx context.Context, id uint64, version int, ch
 	if err := n.validate(); err != nil {
 		return nil, err
 	}
-	if err := requireMaster(ctx, FeatureRoles, LevelFull); err != nil {
-		return nil, err
-	}
-	master, err := s.MasterTenant(ctx)
+	master, err := s.masterActing(ctx, FeatureRoles, LevelFull)
 	if err != nil {
 		return nil, err
 	}
@@ -136,10 +130,7 @@ func (s *Store) UpdateTenantRole(ctx context.Context, id uint64, version int, ch
 // DeleteTenantRole removes a tenant role no tenant holds, unless it is the
 // last one: a new tenant must get one.
 func (s *Store) DeleteTenantRole(ctx context.Context, id uint64) error {
-	if err := requireMaster(ctx, FeatureRoles, LevelFull); err != nil {
-		return err
-	}
-	master, err := s.MasterTenant(ctx)
+	master, err := s.masterActing(ctx, FeatureRoles, LevelFull)
 	if err != nil {
 		return err
 	}
