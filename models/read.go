@@ -117,7 +117,7 @@ func (s *Store) pipeline(ctx context.Context, query string, args []any, row func
 	defer conn.Close()
 	return conn.Raw(func(dc any) error {
 		b := &pgx.Batch{}
-		b.Queue(numbered(s.enterSQL()), int64(tenant), across, s.enterProof(tenant, across))
+		b.Queue(s.enterSQL(true), int64(tenant), across, s.enterProof(tenant, across))
 		b.Queue(query, args...)
 		br := dc.(*stdlib.Conn).Conn().SendBatch(ctx, b)
 		if _, err := br.Exec(); err != nil {

@@ -168,7 +168,7 @@ func (s *Store) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 			if s.rlsKey == nil {
 				return errors.New("tenant context: the store was not migrated")
 			}
-			err := tx.WithContext(internalSQL(ctx)).Exec(s.enterSQL(), int64(tenant), across, s.enterProof(tenant, across)).Error
+			err := tx.WithContext(internalSQL(ctx)).Exec(s.enterSQL(false), int64(tenant), across, s.enterProof(tenant, across)).Error
 			if err != nil {
 				return fmt.Errorf("enter tenant as %s: %w", AppRole, err)
 			}
@@ -297,9 +297,23 @@ func (s *Store) UseRequestRole(ctx context.Context, appURL, password string) err
 // AppRole itself, switches to AppRole for the transaction (set_config('role')
 // is SET LOCAL ROLE). A switch to the role already logged in changes nothing
 // and cost a catalog lookup on every request.
-func (s *Store) enterSQL() string {
-	if s.appLogin {
-		return "SELECT landlord_enter(?, ?, ?)"
+// It is written with ? for GORM; numbered, with $1.., for the read pipeline.
+func (s *Store) enterSQL(numberedForm bool) string {
+	switch {
+	case s.appLogin && numberedForm:
+		return enterNumbered
+	case s.appLogin:
+		return enter
+	case numberedForm:
+		return enterSwitchingNumbered
 	}
-	return "SELECT set_config('role', '" + AppRole + "', true), landlord_enter(?, ?, ?)"
+	return enterSwitching
 }
+
+const (
+	enter          = "SELECT landlord_enter(?, ?, ?)"
+	enterSwitching = "SELECT set_config('role', '" + AppRole + "', true), landlord_enter(?, ?, ?)"
+)
+
+// Numbered once, not on every request.
+var enterNumbered, enterSwitchingNumbered = numbered(enter), numbered(enterSwitching)
