@@ -303,7 +303,7 @@ func (s *Store) enterSQL(numberedForm bool) string {
 	case s.appLogin && numberedForm:
 		return enterNumbered
 	case s.appLogin:
-		return enter
+		return enterPlain
 	case numberedForm:
 		return enterSwitchingNumbered
 	}
@@ -311,9 +311,9 @@ func (s *Store) enterSQL(numberedForm bool) string {
 }
 
 const (
-	enter          = "SELECT landlord_enter(?, ?, ?)"
+	enterPlain     = "SELECT landlord_enter(?, ?, ?)"
 	enterSwitching = "SELECT set_config('role', '" + AppRole + "', true), landlord_enter(?, ?, ?)"
 )
 
 // Numbered once, not on every request.
-var enterNumbered, enterSwitchingNumbered = numbered(enter), numbered(enterSwitching)
+var enterNumbered, enterSwitchingNumbered = numbered(enterPlain), numbered(enterSwitching)
