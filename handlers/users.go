@@ -37,6 +37,12 @@ func Users(store *models.Store) echo.HandlerFunc {
 	}
 }
 
+// UsersPrefetch is the read Users makes on tenant's own host, to be sent
+// with the session check (models.Prefetch).
+func UsersPrefetch(c echo.Context, tenant uint64) *models.Prefetch {
+	return models.PrefetchUsers(tenant, listQuery(c))
+}
+
 func userRow(u *models.User) views.UserRow {
 	r := views.UserRow{ID: u.ID, Name: strings.TrimSpace(u.FirstName + " " + u.LastName), Username: u.Username, Email: u.Email, Enabled: u.Enabled}
 	if u.Role != nil {

@@ -169,3 +169,41 @@ func (s *Store) queryRow(ctx context.Context, query string, args []any, dest ...
 		return dc.(*stdlib.Conn).Conn().QueryRow(ctx, query, args...).Scan(dest...)
 	})
 }
+
+// checkAndRead sends the session check (query, a statement that needs no
+// tenant), read's tenant entry and read's statement as one pipeline ending in
+// one Sync, scans the check's one row into dest (or returns pgx.ErrNoRows)
+// and collects read's rows into read.
+func (s *Store) checkAndRead(ctx context.Context, query string, args []any, read *Prefetch, dest ...any) error {
+	conn, err := s.sqlDB.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return conn.Raw(func(dc any) error {
+		b := &pgx.Batch{}
+		b.Queue(query, args...)
+		b.Queue(s.enterSQL(true), int64(read.tenant), false, s.enterProof(read.tenant, false))
+		b.Queue(read.query, read.args...)
+		br := dc.(*stdlib.Conn).Conn().SendBatch(ctx, b)
+		checked := br.QueryRow().Scan(dest...)
+		if checked != nil && !errors.Is(checked, pgx.ErrNoRows) {
+			br.Close()
+			return checked
+		}
+		if _, err := br.Exec(); err != nil {
+			br.Close()
+			return fmt.Errorf("enter tenant as %s: %w", AppRole, err)
+		}
+		row := read.row()
+		if err := readResult(br, func(_ []string, scan func(dest ...any) error) error { return row(scan) }); err != nil {
+			br.Close()
+			return err
+		}
+		if err := br.Close(); err != nil {
+			return err
+		}
+		read.read = true
+		return checked
+	})
+}

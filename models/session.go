@@ -159,6 +159,13 @@ var sqliteSessionCheck = strings.NewReplacer("{{sub}}", "?1", "{{hash}}", "?2", 
 // closed, belongs to another tenant, whose user was disabled or had its
 // sessions ended since, or whose tenant is disabled, is ErrNotFound.
 func (s *Store) SessionUser(ctx context.Context, subdomain, id string) (*Tenant, *User, error) {
+	return s.SessionUserWith(ctx, subdomain, id, nil)
+}
+
+// SessionUserWith is SessionUser that, on PostgreSQL, sends read (if not nil)
+// with the check and confirms it when the check finds a user of read's
+// tenant (see Prefetch).
+func (s *Store) SessionUserWith(ctx context.Context, subdomain, id string, read *Prefetch) (*Tenant, *User, error) {
 	query, args := sqliteSessionCheck, []any{subdomain, hashToken(id), s.now()}
 	if s.postgres {
 		query = "SELECT * FROM landlord_session_check($1, $2, $3)"
@@ -183,7 +190,12 @@ func (s *Store) SessionUser(ctx context.Context, subdomain, id string) (*Tenant,
 		&u.IdentitySource, &u.SessionVersion, &u.LastLoginAt, &u.Version,
 		&roleName, &perms, &cap,
 		&impID, &impFrom, &impUser, &impName, &impStart, &impUntil, &impPerms}
-	err := s.queryRow(ctx, query, args, dest...)
+	var err error
+	if read != nil && s.postgres && s.rlsKey != nil {
+		err = s.checkAndRead(ctx, query, args, read, dest...)
+	} else {
+		err = s.queryRow(ctx, query, args, dest...)
+	}
 	if errors.Is(err, sql.ErrNoRows) || errors.Is(err, pgx.ErrNoRows) {
 		return nil, nil, ErrNotFound
 	}
@@ -219,6 +231,9 @@ func (s *Store) SessionUser(ctx context.Context, subdomain, id string) (*Tenant,
 			ImpersonatorTenantID: uint64(*impFrom), ImpersonatorUserID: uint64(*impUser), ImpersonatorName: deref(impName),
 			StartedAt: *impStart, ExpiresAt: *impUntil}
 		u.Impersonation = &imp
+	}
+	if read != nil {
+		read.confirmed = t.ID == read.tenant
 	}
 	return &t, &u, nil
 }

@@ -107,6 +107,11 @@ func (s *Store) eachListedUser(ctx context.Context, q ListQuery, page bool, fn f
 		return errors.New("user list: no tenant in context")
 	}
 	query, args := usersQuery(tenant, q, page)
+	return s.readSQL(ctx, query, args, listedUserRow(tenant, fn))
+}
+
+// listedUserRow scans one row of usersQuery for tenant and calls fn with it.
+func listedUserRow(tenant uint64, fn func(u *User, total int64) error) func(scan func(dest ...any) error) error {
 	var (
 		u        User
 		roleID   sql.NullInt64
@@ -114,7 +119,7 @@ func (s *Store) eachListedUser(ctx context.Context, q ListQuery, page bool, fn f
 		lastAt   sql.NullTime
 		total    sql.NullInt64
 	)
-	return s.readSQL(ctx, query, args, func(scan func(dest ...any) error) error {
+	return func(scan func(dest ...any) error) error {
 		u, roleID, roleName, lastAt = User{TenantID: tenant}, sql.NullInt64{}, sql.NullString{}, sql.NullTime{}
 		if err := scan(&u.ID, &u.Username, &u.Email, &u.FirstName, &u.LastName, &roleID, &u.Enabled,
 			&u.IdentitySource, &lastAt, &u.CreatedAt, &roleName, &total); err != nil {
@@ -132,7 +137,7 @@ func (s *Store) eachListedUser(ctx context.Context, q ListQuery, page bool, fn f
 			u.LastLoginAt = &t
 		}
 		return fn(&u, total.Int64)
-	})
+	}
 }
 
 // UsersPage is one page of the context tenant's users with their roles and
@@ -144,10 +149,15 @@ func (s *Store) UsersPage(ctx context.Context, q ListQuery) (Page[User], error) 
 	if _, err := userAdmin(ctx, LevelRead); err != nil {
 		return page, err
 	}
-	err := s.eachListedUser(ctx, q, true, func(u *User, total int64) error {
-		page.Rows, page.Total = append(page.Rows, *u), total
-		return nil
-	})
+	var err error
+	if read, ok := prefetchedUsers(ctx, q); ok {
+		page.Rows, page.Total = read.Rows, read.Total
+	} else {
+		err = s.eachListedUser(ctx, q, true, func(u *User, total int64) error {
+			page.Rows, page.Total = append(page.Rows, *u), total
+			return nil
+		})
+	}
 	if err != nil || len(page.Rows) > 0 {
 		return page, err
 	}

@@ -92,8 +92,15 @@ func (s *Server) visit(next echo.HandlerFunc) echo.HandlerFunc {
 			user   *models.User
 		)
 		sess := s.sessions.decode(c)
+		var read *models.Prefetch
 		if id, ok := sessionID(sess); ok {
-			t, u, err := s.store.SessionUser(ctx, sub, id)
+			// A page whose read can travel with the check sends it there, in
+			// the tenant the cookie was issued for; it counts only if the
+			// check confirms that tenant's user (models.Prefetch).
+			if pre := s.prefetch[c.Path()]; pre != nil && r.Method == http.MethodGet && sessionTenant(sess) != 0 {
+				read = pre(c, sessionTenant(sess))
+			}
+			t, u, err := s.store.SessionUserWith(ctx, sub, id, read)
 			switch {
 			case errors.Is(err, models.ErrNotFound):
 			case err != nil:
@@ -142,7 +149,7 @@ func (s *Server) visit(next echo.HandlerFunc) echo.HandlerFunc {
 				a.Impersonator = &models.Actor{UserID: imp.ImpersonatorUserID, TenantID: imp.ImpersonatorTenantID, Name: imp.ImpersonatorName, Master: true}
 				a.ImpersonationID = imp.ID
 			}
-			ctx = models.WithActor(ctx, a)
+			ctx = models.WithPrefetch(models.WithActor(ctx, a), read)
 			v.Nav = s.navFor(v)
 		}
 		v.CSRFToken, _ = sess.Values[keyCSRF].(string)

@@ -27,6 +27,9 @@ type Server struct {
 	wizard   *handlers.Wizard // multi-step forms' sealed state
 	echo     *echo.Echo
 	nav      []route // the routes that have a navigation link, in order
+	// prefetch: the GET pages, by route path, whose read is sent with the
+	// session check (models.Prefetch).
+	prefetch map[string]func(c echo.Context, tenant uint64) *models.Prefetch
 }
 
 // NewServer builds the whole server from its dependencies. It fails when a
@@ -39,6 +42,7 @@ func NewServer(cfg config.Config, store *models.Store, logger *slog.Logger) (*Se
 		cfg: cfg, store: store, logger: logger,
 		sessions: newSessionStore(cfg.SessionSecret, store),
 		wizard:   handlers.NewWizard(cfg.SessionSecret),
+		prefetch: map[string]func(echo.Context, uint64) *models.Prefetch{"/users": handlers.UsersPrefetch},
 	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
