@@ -38,9 +38,16 @@ func Users(store *models.Store) echo.HandlerFunc {
 }
 
 // UsersPrefetch is the read Users makes on tenant's own host, to be sent
-// with the session check (models.Prefetch).
+// with the session check (models.Prefetch), or nil for a search. A search
+// reads every match to count them, which dwarfs the round trip saved, and
+// read ahead it would run for a session that has ended too (a disabled user
+// keeping the database busy with searches no one may see).
 func UsersPrefetch(c echo.Context, tenant uint64) *models.Prefetch {
-	return models.PrefetchUsers(tenant, listQuery(c))
+	q := listQuery(c)
+	if q.Search != "" {
+		return nil
+	}
+	return models.PrefetchUsers(tenant, q)
 }
 
 func userRow(u *models.User) views.UserRow {
