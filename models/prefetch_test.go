@@ -2,6 +2,7 @@ package models_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -75,6 +76,20 @@ func TestAUserListReadWithTheSessionCheckServesOnlyItsTenantsSameQuery(t *testin
 		}
 		if page, err = s.UsersPage(inAcme, models.ListQuery{}); err != nil || len(page.Rows) != 1 || page.Rows[0].TenantID != f.Acme.ID {
 			t.Errorf("acme's list after a read in beta's name: %v %v", emails(page), err)
+		}
+
+		// A session that does not exist, or has ended, is refused as without a
+		// read; its read is never confirmed.
+		for _, sid := range []string{"not a session", id} {
+			if sid == id {
+				if err := s.CloseSession(models.WithTenant(ctx, f.Acme.ID), id); err != nil {
+					t.Fatal(err)
+				}
+			}
+			stale := models.PrefetchUsers(f.Acme.ID, models.ListQuery{})
+			if _, _, err := s.SessionUserWith(ctx, "acme", sid, stale); !errors.Is(err, models.ErrNotFound) || stale.Confirmed() {
+				t.Errorf("session %q with a read: %v, read confirmed %v", sid, err, stale.Confirmed())
+			}
 		}
 
 		// The master's read of its own list does not answer for a tenant it

@@ -109,7 +109,22 @@ func numbered(query string) string {
 // Sync (see readRows) and calls row for each row of query's result.
 func (s *Store) pipeline(ctx context.Context, query string, args []any, row func(cols []string, scan func(dest ...any) error) error) error {
 	tenant, _ := TenantFrom(ctx)
-	across := acrossTenants(ctx)
+	return s.pipelineIn(ctx, tenant, acrossTenants(ctx), nil, query, args, row)
+}
+
+// leadRow is a statement sent ahead of a pipeline's tenant entry, one that
+// needs no tenant (the session check): its one row goes into dest, and err
+// is what scanning it gave (nil, or pgx.ErrNoRows).
+type leadRow struct {
+	query string
+	args  []any
+	dest  []any
+	err   error
+}
+
+// pipelineIn is pipeline for tenant (across tenants if across), with lead,
+// if not nil, sent first in the same pipeline.
+func (s *Store) pipelineIn(ctx context.Context, tenant uint64, across bool, lead *leadRow, query string, args []any, row func(cols []string, scan func(dest ...any) error) error) error {
 	conn, err := s.sqlDB.Conn(ctx)
 	if err != nil {
 		return err
@@ -117,9 +132,19 @@ func (s *Store) pipeline(ctx context.Context, query string, args []any, row func
 	defer conn.Close()
 	return conn.Raw(func(dc any) error {
 		b := &pgx.Batch{}
+		if lead != nil {
+			b.Queue(lead.query, lead.args...)
+		}
 		b.Queue(s.enterSQL(true), int64(tenant), across, s.enterProof(tenant, across))
 		b.Queue(query, args...)
 		br := dc.(*stdlib.Conn).Conn().SendBatch(ctx, b)
+		if lead != nil {
+			lead.err = br.QueryRow().Scan(lead.dest...)
+			if lead.err != nil && !errors.Is(lead.err, pgx.ErrNoRows) {
+				br.Close()
+				return lead.err
+			}
+		}
 		if _, err := br.Exec(); err != nil {
 			br.Close()
 			return fmt.Errorf("enter tenant as %s: %w", AppRole, err)
@@ -175,35 +200,12 @@ func (s *Store) queryRow(ctx context.Context, query string, args []any, dest ...
 // one Sync, scans the check's one row into dest (or returns pgx.ErrNoRows)
 // and collects read's rows into read.
 func (s *Store) checkAndRead(ctx context.Context, query string, args []any, read *Prefetch, dest ...any) error {
-	conn, err := s.sqlDB.Conn(ctx)
+	lead := &leadRow{query: query, args: args, dest: dest}
+	row := read.row()
+	err := s.pipelineIn(ctx, read.tenant, false, lead, read.query, read.args, func(_ []string, scan func(dest ...any) error) error { return row(scan) })
 	if err != nil {
 		return err
 	}
-	defer conn.Close()
-	return conn.Raw(func(dc any) error {
-		b := &pgx.Batch{}
-		b.Queue(query, args...)
-		b.Queue(s.enterSQL(true), int64(read.tenant), false, s.enterProof(read.tenant, false))
-		b.Queue(read.query, read.args...)
-		br := dc.(*stdlib.Conn).Conn().SendBatch(ctx, b)
-		checked := br.QueryRow().Scan(dest...)
-		if checked != nil && !errors.Is(checked, pgx.ErrNoRows) {
-			br.Close()
-			return checked
-		}
-		if _, err := br.Exec(); err != nil {
-			br.Close()
-			return fmt.Errorf("enter tenant as %s: %w", AppRole, err)
-		}
-		row := read.row()
-		if err := readResult(br, func(_ []string, scan func(dest ...any) error) error { return row(scan) }); err != nil {
-			br.Close()
-			return err
-		}
-		if err := br.Close(); err != nil {
-			return err
-		}
-		read.read = true
-		return checked
-	})
+	read.read = true
+	return lead.err
 }
