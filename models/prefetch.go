@@ -19,12 +19,11 @@ import "context"
 // Elsewhere (SQLite) nothing is read ahead and the page reads as usual.
 type Prefetch struct {
 	tenant    uint64
-	users     ListQuery // the user list's query, normalized
-	query     string    // numbered
+	query     string // numbered
 	args      []any
-	page      Page[User]
-	read      bool // the rows arrived
-	confirmed bool // the check found a signed-in user of tenant
+	page      Page[User] // its Query is the list's query, normalized
+	read      bool       // the rows arrived
+	confirmed bool       // the check found a signed-in user of tenant
 }
 
 // PrefetchUsers is page q of tenant's user list (UsersPage), to be read with
@@ -32,7 +31,7 @@ type Prefetch struct {
 func PrefetchUsers(tenant uint64, q ListQuery) *Prefetch {
 	q = q.normalize(userSorts)
 	query, args := usersQuery(tenant, q, true)
-	return &Prefetch{tenant: tenant, users: q, query: numbered(query), args: args,
+	return &Prefetch{tenant: tenant, query: numbered(query), args: args,
 		page: Page[User]{Query: q, Rows: make([]User, 0, q.PerPage)}}
 }
 
@@ -64,7 +63,7 @@ func WithPrefetch(ctx context.Context, p *Prefetch) context.Context {
 func prefetchedUsers(ctx context.Context, q ListQuery) (Page[User], bool) {
 	p, _ := ctx.Value(prefetchKey{}).(*Prefetch)
 	tenant, ok := TenantFrom(ctx)
-	if !p.Confirmed() || !ok || tenant != p.tenant || q != p.users {
+	if !p.Confirmed() || !ok || tenant != p.tenant || q != p.page.Query {
 		return Page[User]{}, false
 	}
 	return p.page, true
