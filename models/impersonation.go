@@ -151,11 +151,8 @@ func (s *Store) StartImpersonation(ctx context.Context, in StartImpersonation) (
 		return "", nil, err
 	}
 	u.Capped, u.Cap = capped, cap
-	for _, feat := range Features {
-		if u.Level(feat) > a.Permissions.Level(feat) {
-			return refuse(target, fmt.Sprintf("%s has more rights than you (%s: %s; you have %s), so you cannot act as them.",
-				u.Username, feat, u.Level(feat), a.Permissions.Level(feat)))
-		}
+	if more := OutranksActor(a.Permissions, u.Permissions()); more != "" {
+		return refuse(target, fmt.Sprintf("%s has more rights than you (%s), so you cannot act as them.", u.Username, more))
 	}
 
 	token := rand.Text()

@@ -153,6 +153,9 @@ func (s *Store) CreateRole(ctx context.Context, n NewRole) (*Role, error) {
 			return nil, err
 		}
 	}
+	if err := checkLevels(ctx, Permissions{}, n.Permissions); err != nil {
+		return nil, s.recordDeniedHere(ctx, err, Event{Action: ActionRoleCreate, TargetType: "role", TargetID: n.Name})
+	}
 	now := s.now()
 	r := &Role{Name: n.Name, Description: n.Description, Permissions: n.Permissions.cleaned(), Multitenant: n.Multitenant, Version: 1, CreatedAt: now, UpdatedAt: now}
 	err := s.tx(ctx, func(tx *gorm.DB) error {
@@ -231,6 +234,12 @@ func (s *Store) UpdateRole(ctx context.Context, id uint64, version int, ch RoleC
 				return err
 			}
 		}
+		if err := s.checkRoleTouch(tx, ctx, &r, "edit"); err != nil {
+			return err
+		}
+		if err := checkLevels(ctx, r.Permissions, ch.Permissions); err != nil {
+			return err
+		}
 		before := r
 		updates := map[string]any{"name": ch.Name, "description": ch.Description, "permissions": ch.Permissions,
 			"updated_at": s.now(), "version": gorm.Expr("version + 1")}
@@ -271,7 +280,7 @@ func (s *Store) UpdateRole(ctx context.Context, id uint64, version int, ch RoleC
 		return nil, out, ErrNotFound
 	}
 	if err != nil {
-		return nil, RoleUpdate{}, err
+		return nil, RoleUpdate{}, s.recordDeniedHere(ctx, err, Event{Action: ActionRoleUpdate, TargetType: "role", TargetID: r.Name})
 	}
 	return &r, out, nil
 }
@@ -302,9 +311,12 @@ func (s *Store) propagate(tx *gorm.DB, t *Role) (int64, error) {
 // DeleteRole removes one of the context tenant's roles, if no user holds it.
 // A template's copies stay in their tenants as their own roles.
 func (s *Store) DeleteRole(ctx context.Context, id uint64) error {
+	var r Role
 	err := s.tx(ctx, func(tx *gorm.DB) error {
-		var r Role
 		if err := tx.Where("id = ?", id).Take(&r).Error; err != nil {
+			return err
+		}
+		if err := s.checkRoleTouch(tx, ctx, &r, "delete"); err != nil {
 			return err
 		}
 		var held int64
@@ -333,7 +345,29 @@ func (s *Store) DeleteRole(ctx context.Context, id uint64) error {
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return ErrNotFound
 	}
-	return err
+	return s.recordDeniedHere(ctx, err, Event{Action: ActionRoleDelete, TargetType: "role", TargetID: r.Name})
+}
+
+// checkRoleTouch refuses editing or deleting (what) role r to whoever holds
+// it (a climb, or a lock-out: another admin does it) and to whoever holds
+// less than it gives in its tenant.
+func (s *Store) checkRoleTouch(tx *gorm.DB, ctx context.Context, r *Role, what string) error {
+	field := ""
+	if what == "delete" {
+		field = "role"
+	}
+	if holds(ctx, r) {
+		return denied(field, "You hold this role, so you cannot "+what+" it: another administrator does it.")
+	}
+	var t Tenant
+	if err := tx.Where("id = ?", r.TenantID).Take(&t).Error; err != nil {
+		return err
+	}
+	cap, capped, err := capOf(tx, &t)
+	if err != nil {
+		return err
+	}
+	return checkTouch(ctx, field, givesIn(r.Permissions, cap, capped), what)
 }
 
 // RoleImpact previews an edit of one of the context tenant's roles: how many

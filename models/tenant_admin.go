@@ -253,6 +253,11 @@ func (s *Store) CreateTenant(ctx context.Context, n NewTenant) (*Tenant, error) 
 			return err
 		}
 		t.TenantRoleID = &tr.ID
+		if n.Admin != nil {
+			if err := checkGrant(ctx, "admin", FullPermissions().Capped(tr.Permissions)); err != nil {
+				return err
+			}
+		}
 		var exists int64
 		if err := tx.Model(&Tenant{}).Where("subdomain = ?", t.Subdomain).Count(&exists).Error; err != nil {
 			return err
@@ -297,7 +302,7 @@ func (s *Store) CreateTenant(ctx context.Context, n NewTenant) (*Tenant, error) 
 			Details: jsonDetails(details)})
 	})
 	if err != nil {
-		return nil, err
+		return nil, s.recordDeniedHere(ctx, err, Event{Action: ActionTenantCreate, TargetType: "tenant", TargetID: n.Subdomain})
 	}
 	return t, nil
 }
@@ -377,10 +382,11 @@ func (s *Store) UpdateTenant(ctx context.Context, subdomain string, version int,
 		case t.IsMaster && ch.TenantRoleID != 0:
 			f.add("tenant_role", "The master tenant has no tenant role.")
 		case !t.IsMaster:
+			beforeCap := Permissions{}
 			if before.TenantRoleID != nil {
 				var old TenantRole
 				if err := tx.Where("id = ?", *before.TenantRoleID).Take(&old).Error; err == nil {
-					beforeRole = old.Name
+					beforeRole, beforeCap = old.Name, old.Permissions
 				}
 			}
 			if ch.TenantRoleID == 0 {
@@ -394,6 +400,9 @@ func (s *Store) UpdateTenant(ctx context.Context, subdomain string, version int,
 				break
 			}
 			if err != nil {
+				return err
+			}
+			if err := checkRaise(ctx, "tenant_role", beforeCap, tr.Permissions, "This tenant role"); err != nil {
 				return err
 			}
 			afterRole, t.TenantRoleID = tr.Name, &tr.ID
@@ -439,7 +448,7 @@ func (s *Store) UpdateTenant(ctx context.Context, subdomain string, version int,
 		return nil, ErrNotFound
 	}
 	if err != nil {
-		return nil, err
+		return nil, s.recordDeniedHere(ctx, err, Event{Action: ActionTenantUpdate, TargetType: "tenant", TargetID: subdomain})
 	}
 	return &t, nil
 }

@@ -63,6 +63,9 @@ func (s *Store) CreateTenantRole(ctx context.Context, n NewRole) (*TenantRole, e
 	if err != nil {
 		return nil, err
 	}
+	if err := checkLevels(ctx, Permissions{}, n.Permissions); err != nil {
+		return nil, s.recordDeniedHere(ctx, err, Event{Action: ActionTenantRoleCreate, TargetType: "tenant_role", TargetID: n.Name})
+	}
 	now := s.now()
 	tr := &TenantRole{Name: n.Name, Description: n.Description, Permissions: n.Permissions.cleaned(), Version: 1, CreatedAt: now, UpdatedAt: now}
 	err = s.tx(AcrossTenants(ctx, "create a tenant role"), func(tx *gorm.DB) error {
@@ -100,6 +103,9 @@ func (s *Store) UpdateTenantRole(ctx context.Context, id uint64, version int, ch
 		if tr.Version != version {
 			return ErrConflict
 		}
+		if err := checkLevels(ctx, tr.Permissions, ch.Permissions); err != nil {
+			return err
+		}
 		before := tr
 		res := tx.Model(&TenantRole{}).Where("id = ? AND version = ?", id, version).Updates(map[string]any{
 			"name": n.Name, "description": n.Description, "permissions": ch.Permissions.cleaned(),
@@ -122,7 +128,7 @@ func (s *Store) UpdateTenantRole(ctx context.Context, id uint64, version int, ch
 		return nil, ErrNotFound
 	}
 	if err != nil {
-		return nil, err
+		return nil, s.recordDeniedHere(ctx, err, Event{Action: ActionTenantRoleUpdate, TargetType: "tenant_role", TargetID: tr.Name})
 	}
 	return &tr, nil
 }

@@ -170,6 +170,13 @@ func (s *Store) CreateUser(ctx context.Context, n NewUser) (*User, error) {
 			}
 			return err
 		}
+		gives, err := rightsOf(tx, t, &User{Role: &role})
+		if err != nil {
+			return err
+		}
+		if err := checkGrant(ctx, "role", gives); err != nil {
+			return err
+		}
 		if err := identityClashes(tx, u.Username, u.Email, 0); err != nil {
 			return err
 		}
@@ -181,6 +188,7 @@ func (s *Store) CreateUser(ctx context.Context, n NewUser) (*User, error) {
 				change{"first_name", "", u.FirstName}, change{"last_name", "", u.LastName}, change{"role", "", role.Name})})
 	})
 	if err != nil {
+		err = s.recordDeniedHere(ctx, err, Event{Action: ActionUserCreate, TargetType: "user", TargetID: u.Username})
 		return nil, s.clashAfter(ctx, err, u.Username, u.Email, 0)
 	}
 	return u, nil

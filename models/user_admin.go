@@ -378,6 +378,13 @@ func (s *Store) UpdateUser(ctx context.Context, id uint64, version int, ch UserC
 		if u.Version != version {
 			return ErrConflict
 		}
+		rights, err := rightsOf(tx, t, u)
+		if err != nil {
+			return err
+		}
+		if err := checkActOn(ctx, u, rights, "edit"); err != nil {
+			return err
+		}
 		if impersonating(ctx, u) && !strings.EqualFold(strings.TrimSpace(ch.Email), u.Email) {
 			f.add("email", "Not while impersonating: "+u.Username+"'s own email stays theirs to change.")
 		}
@@ -390,6 +397,16 @@ func (s *Store) UpdateUser(ctx context.Context, id uint64, version int, ch UserC
 			return err
 		}
 		if err := f.err(); err != nil {
+			return err
+		}
+		if isSelf(ctx, u) && (u.RoleID == nil || *u.RoleID != role.ID) {
+			return denied("role", "You cannot change your own role: another administrator does it.")
+		}
+		gives, err := rightsOf(tx, t, &User{Role: &role})
+		if err != nil {
+			return err
+		}
+		if err := checkGrant(ctx, "role", gives); err != nil {
 			return err
 		}
 		if u.RoleID == nil || *u.RoleID != role.ID {
@@ -426,6 +443,7 @@ func (s *Store) UpdateUser(ctx context.Context, id uint64, version int, ch UserC
 				change{"role", beforeRole, role.Name})})
 	})
 	if err != nil {
+		err = s.recordDeniedHere(ctx, err, Event{Action: ActionUserUpdate, TargetType: "user", TargetID: targetName(u, id)})
 		return nil, s.clashAfter(ctx, err, ch.Username, ch.Email, id)
 	}
 	return u, nil
@@ -442,13 +460,27 @@ func (s *Store) SetUserEnabled(ctx context.Context, userID uint64, enabled bool)
 	if enabled {
 		action = ActionUserEnable
 	}
-	return s.tx(ctx, func(tx *gorm.DB) error {
+	var u *User
+	err := s.tx(ctx, func(tx *gorm.DB) error {
 		t, _, err := s.lockUsers(tx)
 		if err != nil {
 			return err
 		}
-		u, err := takeUser(tx, userID)
+		if u, err = takeUser(tx, userID); err != nil {
+			return err
+		}
+		verb := "disable"
+		if enabled {
+			verb = "enable"
+		}
+		if isSelf(ctx, u) {
+			return denied("", "You cannot "+verb+" your own account: another administrator does it.")
+		}
+		rights, err := rightsOf(tx, t, u)
 		if err != nil {
+			return err
+		}
+		if err := checkActOn(ctx, u, rights, verb); err != nil {
 			return err
 		}
 		if !enabled {
@@ -482,6 +514,7 @@ func (s *Store) SetUserEnabled(ctx context.Context, userID uint64, enabled bool)
 		return s.recordUser(tx, t, Event{Action: action, TargetType: "user", TargetID: u.Username, Outcome: OutcomeSuccess,
 			Details: changeDetails(change{"enabled", u.Enabled, enabled})})
 	})
+	return s.recordDeniedHere(ctx, err, Event{Action: action, TargetType: "user", TargetID: targetName(u, userID)})
 }
 
 // DeleteUser removes a user of the context's tenant, with their sessions and
@@ -491,13 +524,23 @@ func (s *Store) DeleteUser(ctx context.Context, userID uint64, confirm string) e
 	if _, err := userAdmin(ctx, LevelFull); err != nil {
 		return err
 	}
-	return s.tx(ctx, func(tx *gorm.DB) error {
+	var u *User
+	err := s.tx(ctx, func(tx *gorm.DB) error {
 		t, _, err := s.lockUsers(tx)
 		if err != nil {
 			return err
 		}
-		u, err := takeUser(tx, userID)
+		if u, err = takeUser(tx, userID); err != nil {
+			return err
+		}
+		if isSelf(ctx, u) {
+			return denied("", "You cannot delete your own account: another administrator does it.")
+		}
+		rights, err := rightsOf(tx, t, u)
 		if err != nil {
+			return err
+		}
+		if err := checkActOn(ctx, u, rights, "delete"); err != nil {
 			return err
 		}
 		if strings.TrimSpace(confirm) != u.Username {
@@ -521,6 +564,7 @@ func (s *Store) DeleteUser(ctx context.Context, userID uint64, confirm string) e
 			Details: changeDetails(change{"username", u.Username, ""}, change{"email", u.Email, ""},
 				change{"first_name", u.FirstName, ""}, change{"last_name", u.LastName, ""}, change{"role", role, ""})})
 	})
+	return s.recordDeniedHere(ctx, err, Event{Action: ActionUserDelete, TargetType: "user", TargetID: targetName(u, userID)})
 }
 
 // SetUserPassword gives a local user of the context's tenant a new password
@@ -540,13 +584,20 @@ func (s *Store) SetUserPassword(ctx context.Context, userID uint64, password str
 	if err != nil {
 		return err
 	}
-	return s.tx(ctx, func(tx *gorm.DB) error {
+	var u *User
+	err = s.tx(ctx, func(tx *gorm.DB) error {
 		t, _, err := s.lockUsers(tx)
 		if err != nil {
 			return err
 		}
-		u, err := takeUser(tx, userID)
+		if u, err = takeUser(tx, userID); err != nil {
+			return err
+		}
+		rights, err := rightsOf(tx, t, u)
 		if err != nil {
+			return err
+		}
+		if err := checkActOn(ctx, u, rights, "set the password of"); err != nil {
 			return err
 		}
 		if u.IdentitySource != "local" {
@@ -567,6 +618,7 @@ func (s *Store) SetUserPassword(ctx context.Context, userID uint64, password str
 		return s.recordUser(tx, t, Event{Action: ActionUserPasswordReset, TargetType: "user", TargetID: u.Username, Outcome: OutcomeSuccess,
 			Details: `{"sessions_ended":true}`})
 	})
+	return s.recordDeniedHere(ctx, err, Event{Action: ActionUserPasswordReset, TargetType: "user", TargetID: targetName(u, userID)})
 }
 
 // impersonating says whether the context's actor is a master user acting as

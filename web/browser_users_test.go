@@ -30,7 +30,7 @@ func TestBrowserCreatesAUserThroughTheWizardAndShowsTheirRights(t *testing.T) {
 		t.Fatal(err)
 	}
 	storetest.Exec(t, c.store, "UPDATE tenants SET tenant_role_id = ? WHERE subdomain = 'acme'", tr.ID)
-	operator, err := c.store.CreateRole(models.WithTenant(bg, c.mustTenant("acme").ID), models.NewRole{Name: "Operator", Description: "Runs resources, reads the rest.",
+	operator, err := c.store.CreateRole(storetest.System(models.WithTenant(bg, c.mustTenant("acme").ID)), models.NewRole{Name: "Operator", Description: "Runs resources, reads the rest.",
 		Permissions: models.Permissions{models.FeatureUsers: models.LevelRead, models.FeatureResources: models.LevelFull,
 			models.FeatureAudit: models.LevelFull, models.FeatureExport: models.LevelFull, models.FeatureImpersonation: models.LevelFull}})
 	if err != nil {

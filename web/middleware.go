@@ -145,6 +145,9 @@ func (s *Server) visit(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		if user != nil {
 			a := models.Actor{UserID: user.ID, TenantID: tenant.ID, Name: user.Username, Master: tenant.IsMaster, Permissions: user.Permissions()}
+			if user.RoleID != nil {
+				a.RoleID = *user.RoleID
+			}
 			if imp := user.Impersonation; imp != nil {
 				a.Impersonator = &models.Actor{UserID: imp.ImpersonatorUserID, TenantID: imp.ImpersonatorTenantID, Name: imp.ImpersonatorName, Master: true}
 				a.ImpersonationID = imp.ID
