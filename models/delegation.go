@@ -128,6 +128,20 @@ func checkTouch(ctx context.Context, field string, gives Permissions, what strin
 	return denied(field, fmt.Sprintf("This role gives more than you hold (%s), so you cannot %s it: someone who holds at least that can.", Excess(a.Permissions, gives), what))
 }
 
+// requireLevel checks that ctx's actor (the system aside) holds level l on f
+// in their own tenant: the route checked it too, and a route that forgot
+// still gets nothing.
+func requireLevel(ctx context.Context, f Feature, l Level) error {
+	a, all, err := holder(ctx)
+	if err != nil || all {
+		return err
+	}
+	if a.Permissions.Level(f) < l {
+		return fmt.Errorf("%w: %s needs %s: %s", ErrForbidden, a.Name, f, l)
+	}
+	return nil
+}
+
 // holds says whether ctx's actor holds role r (their own role, in its tenant).
 func holds(ctx context.Context, r *Role) bool {
 	a, ok := ActorFrom(ctx)

@@ -153,6 +153,9 @@ func (s *Store) CreateRole(ctx context.Context, n NewRole) (*Role, error) {
 			return nil, err
 		}
 	}
+	if err := requireLevel(ctx, FeatureRoles, LevelFull); err != nil {
+		return nil, err
+	}
 	if err := checkLevels(ctx, Permissions{}, n.Permissions); err != nil {
 		return nil, s.recordDeniedHere(ctx, err, Event{Action: ActionRoleCreate, TargetType: "role", TargetID: n.Name})
 	}
@@ -352,6 +355,9 @@ func (s *Store) DeleteRole(ctx context.Context, id uint64) error {
 // it (a climb, or a lock-out: another admin does it) and to whoever holds
 // less than it gives in its tenant.
 func (s *Store) checkRoleTouch(tx *gorm.DB, ctx context.Context, r *Role, what string) error {
+	if err := requireLevel(ctx, FeatureRoles, LevelFull); err != nil {
+		return err
+	}
 	field := ""
 	if what == "delete" {
 		field = "role"

@@ -78,8 +78,8 @@ func (s *Store) ManagedTenant(ctx context.Context, subdomain string, l Level) (c
 
 // userAdmin checks that the context's actor may administer the users of the
 // context's tenant at level l, and says whether it crosses into that tenant
-// from another. An actor of the tenant itself had its level checked by the
-// route it came through (need(users, l)); an actor of any other tenant is
+// from another. An actor of the tenant itself needs level l on users (its
+// route checked it too: need(users, l)); an actor of any other tenant is
 // crossing tenants, which only a master-tenant user with the level may
 // (requireMaster), so a context confined to another tenant by hand still
 // reaches no user there. The system (the command line) and callers without an
@@ -87,7 +87,13 @@ func (s *Store) ManagedTenant(ctx context.Context, subdomain string, l Level) (c
 func userAdmin(ctx context.Context, l Level) (crossing bool, err error) {
 	a, ok := ActorFrom(ctx)
 	tenant, _ := TenantFrom(ctx)
-	if !ok || a.System || a.TenantID == tenant {
+	switch {
+	case !ok || a.System:
+		return false, nil
+	case a.TenantID == tenant && a.Permissions.Level(FeatureUsers) < l:
+		// The route checked it too; a route that forgot still gets nothing.
+		return false, fmt.Errorf("%w: %s needs users: %s", ErrForbidden, a.Name, l)
+	case a.TenantID == tenant:
 		return false, nil
 	}
 	return true, requireMaster(ctx, FeatureUsers, l)
