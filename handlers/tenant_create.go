@@ -102,9 +102,9 @@ func (w *tenantWizard) tenantFrom(values url.Values) (models.NewTenant, map[stri
 
 // roleID is the tenant role chosen, which must be one of the list.
 func (w *tenantWizard) roleID(typed string, bad map[string]string) uint64 {
-	id, err := strconv.ParseUint(typed, 10, 64)
+	id, ok := ParseID(typed)
 	for _, r := range w.roles {
-		if err == nil && r.ID == id {
+		if ok && r.ID == id {
 			return id
 		}
 	}

@@ -48,7 +48,6 @@ func scopeOf(c echo.Context, store *models.Store, l models.Level) (userScope, er
 	return s, nil
 }
 
-// userID reads the :id parameter; anything but a positive number names no user.
 // scopedUser is the user the path's id names, in the scope the visitor may
 // act in at level l: another tenant's id is a 404 before anything else.
 func scopedUser(c echo.Context, store *models.Store, l models.Level) (userScope, *models.User, error) {
@@ -56,20 +55,12 @@ func scopedUser(c echo.Context, store *models.Store, l models.Level) (userScope,
 	if err != nil {
 		return s, nil, err
 	}
-	id, err := userID(c)
+	id, err := pathID(c)
 	if err != nil {
 		return s, nil, err
 	}
 	u, err := store.User(s.ctx, id)
 	return s, u, err
-}
-
-func userID(c echo.Context) (uint64, error) {
-	id, err := strconv.ParseUint(c.Param("id"), 10, 64)
-	if err != nil || id == 0 {
-		return 0, echo.ErrNotFound
-	}
-	return id, nil
 }
 
 func roleOptions(roles []models.RoleChoice) []views.RoleOption {
@@ -241,7 +232,7 @@ func UserCreate(store *models.Store, sessions Sessions, wizard *Wizard) echo.Han
 			}
 			return renderWizard(c, s, opts, wp, status)
 		}
-		roleID, _ := strconv.ParseUint(wp.Values.Get("role"), 10, 64)
+		roleID, _ := ParseID(wp.Values.Get("role")) // the access step's check found it among the tenant's
 		u, err := store.CreateUser(s.ctx, models.NewUser{
 			Username: wp.Values.Get("username"), Email: wp.Values.Get("email"),
 			FirstName: wp.Values.Get("first_name"), LastName: wp.Values.Get("last_name"),
@@ -272,7 +263,7 @@ func UserShow(store *models.Store) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		id, err := userID(c)
+		id, err := pathID(c)
 		if err != nil {
 			return err
 		}
@@ -330,11 +321,12 @@ func UserUpdate(store *models.Store, sessions Sessions) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		version, err := strconv.Atoi(c.FormValue("version"))
+		version, err := parseVersion(c.FormValue("version"))
 		if err != nil {
-			return echo.NewHTTPError(http.StatusBadRequest, "The form is incomplete. Reload the page and try again.")
+			return err
 		}
-		roleID, _ := strconv.ParseUint(c.FormValue("role"), 10, 64)
+		bad := map[string]string{}
+		roleID := formID(c.FormValue("role"), "role", "Choose one of this tenant's roles.", bad)
 		f := views.UserEdit{Scope: s.view, ID: u.ID, Current: u.Username, Username: c.FormValue("username"), Email: c.FormValue("email"),
 			FirstName: c.FormValue("first_name"), LastName: c.FormValue("last_name"), RoleID: roleID, Version: version,
 			External: u.IdentitySource != "local", IdentitySource: u.IdentitySource}
@@ -342,11 +334,15 @@ func UserUpdate(store *models.Store, sessions Sessions) echo.HandlerFunc {
 			_, err := store.UpdateUser(s.ctx, u.ID, version, models.UserChanges{Username: f.Username, Email: f.Email, FirstName: f.FirstName, LastName: f.LastName, RoleID: roleID})
 			return err
 		}
-		return submit(c, sessions, op, func(fields map[string]string) templ.Component {
+		form := func(fields map[string]string) templ.Component {
 			opts, _ := store.UserOptions(s.ctx)
 			f.Errors, f.Roles = fields, roleOptions(opts.Roles)
 			return views.UserEditPage(PageFor(VisitorFrom(c.Request().Context()), pageTitle(s, "Edit "+u.Username)), f)
-		}, s.view.User(u.ID), "User "+strings.TrimSpace(f.Username)+" saved.")
+		}
+		if len(bad) > 0 {
+			return Render(c, http.StatusUnprocessableEntity, form(bad))
+		}
+		return submit(c, sessions, op, form, s.view.User(u.ID), "User "+strings.TrimSpace(f.Username)+" saved.")
 	}
 }
 
@@ -358,7 +354,7 @@ func UserSetEnabled(store *models.Store, sessions Sessions, enabled bool) echo.H
 		if err != nil {
 			return err
 		}
-		id, err := userID(c)
+		id, err := pathID(c)
 		if err != nil {
 			return err
 		}
