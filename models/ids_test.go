@@ -80,18 +80,38 @@ func TestAStatementNamingAnIDBeyondTheBigintRangeIsNotSent(t *testing.T) {
 			for name, run := range map[string]func(tx *gorm.DB) error{
 				"Where ?":       func(tx *gorm.DB) error { var us []models.User; return tx.Where("id = ?", id).Find(&us).Error },
 				"Where pointer": func(tx *gorm.DB) error { var us []models.User; return tx.Where("id = ?", &ptr).Find(&us).Error },
-				"IN list":       func(tx *gorm.DB) error { var us []models.User; return tx.Where("id IN ?", []uint64{f.Root.ID, id}).Find(&us).Error },
-				"IN of any":     func(tx *gorm.DB) error { var us []models.User; return tx.Where("id IN ?", []any{f.Root.ID, id}).Find(&us).Error },
-				"primary key":   func(tx *gorm.DB) error { var u models.User; return tx.Take(&u, id).Error },
-				"struct":        func(tx *gorm.DB) error { var us []models.User; return tx.Where(&models.User{ID: id}).Find(&us).Error },
-				"map":           func(tx *gorm.DB) error { var us []models.User; return tx.Where(map[string]any{"id": id}).Find(&us).Error },
-				"Not":           func(tx *gorm.DB) error { var us []models.User; return tx.Not("id = ?", id).Find(&us).Error },
-				"Or":            func(tx *gorm.DB) error { var us []models.User; return tx.Where("id = ?", f.Root.ID).Or("id = ?", id).Find(&us).Error },
-				"Count":         func(tx *gorm.DB) error { var n int64; return tx.Model(&models.User{}).Where("id < ?", id).Count(&n).Error },
-				"Update":        func(tx *gorm.DB) error { return tx.Model(&models.User{}).Where("id = ?", id).Update("first_name", "x").Error },
-				"Delete":        func(tx *gorm.DB) error { return tx.Where("id = ?", id).Delete(&models.User{}).Error },
-				"Raw":           func(tx *gorm.DB) error { var ids []uint64; return tx.Raw("SELECT id FROM users WHERE id = ?", id).Scan(&ids).Error },
-				"Exec":          func(tx *gorm.DB) error { return tx.Exec("UPDATE users SET first_name = 'x' WHERE id = ?", id).Error },
+				"IN list": func(tx *gorm.DB) error {
+					var us []models.User
+					return tx.Where("id IN ?", []uint64{f.Root.ID, id}).Find(&us).Error
+				},
+				"IN of any": func(tx *gorm.DB) error {
+					var us []models.User
+					return tx.Where("id IN ?", []any{f.Root.ID, id}).Find(&us).Error
+				},
+				"primary key": func(tx *gorm.DB) error { var u models.User; return tx.Take(&u, id).Error },
+				"struct":      func(tx *gorm.DB) error { var us []models.User; return tx.Where(&models.User{ID: id}).Find(&us).Error },
+				"map": func(tx *gorm.DB) error {
+					var us []models.User
+					return tx.Where(map[string]any{"id": id}).Find(&us).Error
+				},
+				"Not": func(tx *gorm.DB) error { var us []models.User; return tx.Not("id = ?", id).Find(&us).Error },
+				"Or": func(tx *gorm.DB) error {
+					var us []models.User
+					return tx.Where("id = ?", f.Root.ID).Or("id = ?", id).Find(&us).Error
+				},
+				"Count": func(tx *gorm.DB) error {
+					var n int64
+					return tx.Model(&models.User{}).Where("id < ?", id).Count(&n).Error
+				},
+				"Update": func(tx *gorm.DB) error {
+					return tx.Model(&models.User{}).Where("id = ?", id).Update("first_name", "x").Error
+				},
+				"Delete": func(tx *gorm.DB) error { return tx.Where("id = ?", id).Delete(&models.User{}).Error },
+				"Raw": func(tx *gorm.DB) error {
+					var ids []uint64
+					return tx.Raw("SELECT id FROM users WHERE id = ?", id).Scan(&ids).Error
+				},
+				"Exec": func(tx *gorm.DB) error { return tx.Exec("UPDATE users SET first_name = 'x' WHERE id = ?", id).Error },
 			} {
 				err := s.TxForTest(ctx, run)
 				if !errors.Is(err, models.ErrNotFound) || !errors.Is(err, gorm.ErrRecordNotFound) {
