@@ -161,7 +161,7 @@ func (w *tenantWizard) merge(fields []string, sets ...map[string]string) map[str
 // view is the page of a wizard step.
 func (w *tenantWizard) view(page WizardPage, errs map[string]string) views.TenantWizard {
 	v := views.TenantWizard{Step: page.Step, StepName: w.steps[page.Step].Name, Sealed: page.Sealed, Errors: errs,
-		Values: map[string]string{}, PasswordSet: page.Values.Get("admin_password") != "", BaseDomain: w.baseDomain}
+		Values: map[string]string{}, PasswordSet: page.Values.Get("admin_password") != "", PasswordNotKept: page.SecretDropped(), BaseDomain: w.baseDomain}
 	for _, s := range w.steps {
 		v.Steps = append(v.Steps, s.Title)
 	}

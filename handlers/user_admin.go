@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -100,7 +101,7 @@ func userSteps(s userScope, store *models.Store, opts models.NewUserOptions, fai
 			}
 			return fields
 		}},
-		{Name: "access", Fields: []string{"role", "password", "password_confirm"}, Check: func(v url.Values) map[string]string {
+		{Name: "access", Fields: []string{"role", "password", "password_confirm"}, Secret: passwordFields, Check: func(v url.Values) map[string]string {
 			f := map[string]string{}
 			if roleName(opts, first(v, "role")) == "" {
 				f["role"] = "Choose one of this tenant's roles."
@@ -117,6 +118,10 @@ func userSteps(s userScope, store *models.Store, opts models.NewUserOptions, fai
 }
 
 func first(v url.Values, k string) string { return v.Get(k) }
+
+// passwordFields are never written back into a page: the wizard keeps them
+// sealed once their step passed, and drops them when a step fails.
+var passwordFields = []string{"password", "password_confirm"}
 
 // roleName is the name of the role with this id among the tenant's, or "".
 func roleName(opts models.NewUserOptions, id string) string {
@@ -156,12 +161,13 @@ func renderCannotCreate(c echo.Context, s userScope, status int, why *views.User
 func renderWizard(c echo.Context, s userScope, opts models.NewUserOptions, wp WizardPage, status int) error {
 	values := map[string]string{}
 	for k := range wp.Values {
-		if !strings.HasPrefix(k, "_") {
+		if !strings.HasPrefix(k, "_") && !slices.Contains(passwordFields, k) {
 			values[k] = wp.Values.Get(k)
 		}
 	}
 	w := views.UserWizard{
 		Scope: s.view, Step: wp.Step, Steps: userWizardSteps, Values: values, Errors: wp.Errors, Sealed: wp.Sealed,
+		PasswordSet: wp.Values.Get("password") != "", PasswordNotKept: wp.SecretDropped(),
 		Roles: roleOptions(opts.Roles), RoleName: roleName(opts, values["role"]), PasswordRule: models.PasswordRule,
 	}
 	if opts.Tenant.MaxUsers > 0 {
@@ -429,6 +435,8 @@ func UserPassword(store *models.Store, sessions Sessions) echo.HandlerFunc {
 		}
 		f := passwordForm(s, u)
 		password := c.FormValue("password")
+		// A refused password is not written back; the form says so when one was typed.
+		f.PasswordNotKept = password != "" || c.FormValue("password_confirm") != ""
 		op := func() error {
 			if msg := models.PasswordProblem(password, u.Username, u.Email); msg == "" && u.IdentitySource == "local" && c.FormValue("password_confirm") != password {
 				return &models.ValidationError{Fields: map[string]string{"password_confirm": "The two passwords differ: type the same one twice."}}

@@ -126,6 +126,9 @@ type TenantWizard struct {
 	Values      map[string]string
 	Errors      map[string]string
 	PasswordSet bool // a password was typed earlier; it is never shown again
+	// PasswordNotKept: a password typed was dropped by a refusal (of its
+	// step, or of the creation), to be typed again.
+	PasswordNotKept bool
 	TenantRoles []Option
 	Currencies  []Option
 	Review      TenantReview
