@@ -129,11 +129,11 @@ type TenantWizard struct {
 	// PasswordNotKept: a password typed was dropped by a refusal (of its
 	// step, or of the creation), to be typed again.
 	PasswordNotKept bool
-	TenantRoles []Option
-	Currencies  []Option
-	Review      TenantReview
-	StepLinks   []string // the address of each step reached, values kept
-	BaseDomain  string   // tenants' hosts are <subdomain>.<base domain>
+	TenantRoles     []Option
+	Currencies      []Option
+	Review          TenantReview
+	StepLinks       []string // the address of each step reached, values kept
+	BaseDomain      string   // tenants' hosts are <subdomain>.<base domain>
 }
 
 // TenantReview is what the wizard's last page shows of what was typed, as
