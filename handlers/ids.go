@@ -48,16 +48,6 @@ func pathID(c echo.Context) (uint64, error) {
 	return id, nil
 }
 
-// formID reads an id a form names (a role chosen in a select). One that is
-// not an id gets msg under field in bad, so the form shows again with it.
-func formID(value, field, msg string, bad map[string]string) uint64 {
-	id, ok := ParseID(value)
-	if !ok {
-		bad[field] = msg
-	}
-	return id
-}
-
 // errFormIncomplete answers a form whose hidden version is missing or is
 // no number: not something a person typed, so not a field of theirs.
 var errFormIncomplete = echo.NewHTTPError(http.StatusBadRequest, "The form is incomplete. Reload the page and try again.")

@@ -89,7 +89,8 @@ func TenantUpdate(store *models.Store, sessions Sessions) echo.HandlerFunc {
 			MaxUsers: parseLimit(f.MaxUsers, "max_users", bad), MaxResources: parseLimit(f.MaxResources, "max_resources", bad),
 			AccountNumber: f.AccountNumber, AccountName: f.AccountName, CustomerNumber: f.CustomerNumber}
 		if !t.IsMaster {
-			ch.TenantRoleID = formID(f.TenantRole, "tenant_role", "Choose one of the tenant roles.", bad)
+			// One that is no id is 0, which the model refuses by the field.
+			ch.TenantRoleID, _ = ParseID(f.TenantRole)
 		}
 		if len(bad) > 0 {
 			return Render(c, http.StatusUnprocessableEntity, form(bad))

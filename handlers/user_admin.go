@@ -331,8 +331,8 @@ func UserUpdate(store *models.Store, sessions Sessions) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		bad := map[string]string{}
-		roleID := formID(c.FormValue("role"), "role", "Choose one of this tenant's roles.", bad)
+		// A role that is no id is role 0, which the model refuses by the field.
+		roleID, _ := ParseID(c.FormValue("role"))
 		f := views.UserEdit{Scope: s.view, ID: u.ID, Current: u.Username, Username: c.FormValue("username"), Email: c.FormValue("email"),
 			FirstName: c.FormValue("first_name"), LastName: c.FormValue("last_name"), RoleID: roleID, Version: version,
 			External: u.IdentitySource != "local", IdentitySource: u.IdentitySource}
@@ -344,9 +344,6 @@ func UserUpdate(store *models.Store, sessions Sessions) echo.HandlerFunc {
 			opts, _ := store.UserOptions(s.ctx)
 			f.Errors, f.Roles = fields, roleOptions(opts.Roles)
 			return views.UserEditPage(PageFor(VisitorFrom(c.Request().Context()), pageTitle(s, "Edit "+u.Username)), f)
-		}
-		if len(bad) > 0 {
-			return Render(c, http.StatusUnprocessableEntity, form(bad))
 		}
 		return submit(c, sessions, op, form, s.view.User(u.ID), "User "+strings.TrimSpace(f.Username)+" saved.")
 	}

@@ -75,12 +75,12 @@ type WizardStep struct {
 	Secret []string
 }
 
-// secretDroppedField marks, in the state, that secrets typed were dropped
-// and are to be typed again; it goes when their step passes.
+// secretDroppedField marks, in the state, that secrets typed were dropped;
+// a page says so by their fields while they are not typed again.
 const secretDroppedField = "_secret_dropped"
 
-// SecretDropped tells a page to say, by the secret fields, that what was
-// typed there is not kept and must be typed again.
+// SecretDropped tells a page to say, by secret fields that hold nothing,
+// that what was typed there is not kept and must be typed again.
 func (p WizardPage) SecretDropped() bool { return p.Values.Get(secretDroppedField) != "" }
 
 // dropSecrets removes the named secrets from values, marking the state when
@@ -152,9 +152,6 @@ func (w *Wizard) Advance(session string, form url.Values, steps []WizardStep) (W
 	default:
 		page.Step = step + 1
 		values.Set("_reached", itoa(max(reached, step+1)))
-	}
-	if !back && len(page.Errors) == 0 && len(steps[step].Secret) > 0 {
-		values.Del(secretDroppedField)
 	}
 	page.Sealed, err = w.Seal(session, values)
 	return page, err
