@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -93,31 +92,13 @@ func tenantCap(ctx context.Context, store *models.Store, v *Visitor) (*models.Te
 	return store.TenantRole(ctx, *v.Tenant.TenantRoleID)
 }
 
-// idParam is the route's :id; anything but a number names nothing.
-func idParam(c echo.Context) (uint64, error) {
-	id, err := strconv.ParseUint(c.Param("id"), 10, 64)
-	if err != nil || id == 0 {
-		return 0, echo.ErrNotFound
-	}
-	return id, nil
-}
-
-// versionField is the form's version, the one its record was read at.
-func versionField(form url.Values) (int, error) {
-	v, err := strconv.Atoi(form.Get("version"))
-	if err != nil {
-		return 0, echo.NewHTTPError(http.StatusBadRequest, "The form is incomplete. Reload the page and try again.")
-	}
-	return v, nil
-}
-
 // UserPermissions shows a user of the host's tenant with their effective
 // permissions: per feature the user role's level, the tenant role's cap, the
 // lower of the two and which one limits it.
 func UserPermissions(store *models.Store) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ctx := c.Request().Context()
-		id, err := idParam(c)
+		id, err := pathID(c)
 		if err != nil {
 			return err
 		}

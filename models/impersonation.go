@@ -321,6 +321,11 @@ func (s *Store) SetImpersonationAllowed(ctx context.Context, version int, allowe
 		if err := tx.Take(&st).Error; err != nil {
 			return err
 		}
+		if st.Version != version {
+			// Compared here, as every edit does: a version beyond the column's
+			// range is a conflict, not a statement PostgreSQL refuses.
+			return ErrConflict
+		}
 		res := tx.Model(&TenantSettings{}).Where("tenant_id = ? AND version = ?", st.TenantID, version).
 			Updates(map[string]any{"allow_impersonation": allowed, "version": gorm.Expr("version + 1")})
 		if res.Error != nil {

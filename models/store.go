@@ -94,6 +94,9 @@ func Open(opts Options) (*Store, error) {
 	if err := registerTenantScope(db, tenantModels); err != nil {
 		return nil, err
 	}
+	if err := registerIDRange(db); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -282,6 +285,9 @@ func (s *Store) UseRequestRole(ctx context.Context, appURL, password string) err
 	}
 	if err == nil {
 		err = registerTenantScope(db, tenantModels)
+	}
+	if err == nil {
+		err = registerIDRange(db)
 	}
 	if err != nil {
 		sqlDB.Close()

@@ -53,6 +53,9 @@ type UserWizard struct {
 	RoleName     string // the chosen role's name, for the review
 	PasswordRule string
 	Limit        string // "3 of 50 users", or "" without a limit
+	// PasswordSet: the passwords typed are kept, sealed, and not shown;
+	// PasswordNotKept: those typed were dropped by a refusal, to be typed again.
+	PasswordSet, PasswordNotKept bool
 }
 
 // UserCannotCreate explains why no user can be created in the tenant yet.
@@ -120,4 +123,7 @@ type UserPassword struct {
 	IdentitySource string
 	PasswordRule   string
 	Errors         map[string]string
+	// PasswordNotKept: a refused form had passwords typed, which are not
+	// written back.
+	PasswordNotKept bool
 }
