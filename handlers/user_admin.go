@@ -67,7 +67,7 @@ func scopedUser(c echo.Context, store *models.Store, l models.Level) (userScope,
 func roleOptions(roles []models.RoleChoice) []views.RoleOption {
 	out := make([]views.RoleOption, len(roles))
 	for i, r := range roles {
-		out[i] = views.RoleOption{ID: r.ID, Name: r.Name}
+		out[i] = views.RoleOption{ID: r.ID, Name: r.Name, Beyond: r.Beyond}
 	}
 	return out
 }
@@ -105,6 +105,8 @@ func userSteps(s userScope, store *models.Store, opts models.NewUserOptions, fai
 			f := map[string]string{}
 			if roleName(opts, first(v, "role")) == "" {
 				f["role"] = "Choose one of this tenant's roles."
+			} else if more := roleBeyond(opts, first(v, "role")); more != "" {
+				f["role"] = "This role gives more than you hold: " + more + ". Only someone who holds at least that can give it."
 			}
 			if msg := models.PasswordProblem(first(v, "password"), first(v, "username"), first(v, "email")); msg != "" {
 				f["password"] = msg
@@ -124,6 +126,26 @@ func first(v url.Values, k string) string { return v.Get(k) }
 var passwordFields = []string{"password", "password_confirm"}
 
 // roleName is the name of the role with this id among the tenant's, or "".
+// ownRole says whether u is the visitor, whose own role is not theirs to
+// change, and names u's role.
+func ownRole(s userScope, u *models.User) (bool, string) {
+	name := ""
+	if u.Role != nil {
+		name = u.Role.Name
+	}
+	return models.StandingOf(s.ctx, u).Self, name
+}
+
+// roleBeyond is what the chosen role gives beyond the visitor ("" if nothing).
+func roleBeyond(opts models.NewUserOptions, id string) string {
+	for _, r := range opts.Roles {
+		if strconv.FormatUint(r.ID, 10) == id {
+			return r.Beyond
+		}
+	}
+	return ""
+}
+
 func roleName(opts models.NewUserOptions, id string) string {
 	for _, r := range opts.Roles {
 		if strconv.FormatUint(r.ID, 10) == id {
@@ -287,6 +309,9 @@ func UserShow(store *models.Store) echo.HandlerFunc {
 		if u.Role != nil {
 			d.Role = u.Role.Name
 		}
+		st := models.StandingOf(s.ctx, u)
+		d.Outranked, d.Self = st.Outranked, st.Self
+		d.CanImpersonate = d.CanImpersonate && st.Outranked == ""
 		if tr != nil {
 			d.TenantRole = tr.Name
 		}
@@ -314,6 +339,7 @@ func UserEditForm(store *models.Store) echo.HandlerFunc {
 		if u.RoleID != nil {
 			f.RoleID = *u.RoleID
 		}
+		f.Self, f.RoleName = ownRole(s, u)
 		return Render(c, http.StatusOK, views.UserEditPage(PageFor(VisitorFrom(c.Request().Context()), pageTitle(s, "Edit "+u.Username)), f))
 	}
 }
@@ -336,6 +362,7 @@ func UserUpdate(store *models.Store, sessions Sessions) echo.HandlerFunc {
 		f := views.UserEdit{Scope: s.view, ID: u.ID, Current: u.Username, Username: c.FormValue("username"), Email: c.FormValue("email"),
 			FirstName: c.FormValue("first_name"), LastName: c.FormValue("last_name"), RoleID: roleID, Version: version,
 			External: u.IdentitySource != "local", IdentitySource: u.IdentitySource}
+		f.Self, f.RoleName = ownRole(s, u)
 		op := func() error {
 			_, err := store.UpdateUser(s.ctx, u.ID, version, models.UserChanges{Username: f.Username, Email: f.Email, FirstName: f.FirstName, LastName: f.LastName, RoleID: roleID})
 			return err

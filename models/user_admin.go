@@ -262,10 +262,13 @@ func (s *Store) User(ctx context.Context, id uint64) (*User, error) {
 	return u, err
 }
 
-// RoleChoice is a role as a form's select offers it.
+// RoleChoice is a role as a form's select offers it. Beyond names what it
+// gives beyond the actor's own rights ("" when they may give it): such a role
+// is shown but cannot be chosen.
 type RoleChoice struct {
-	ID   uint64
-	Name string
+	ID     uint64
+	Name   string
+	Beyond string
 }
 
 // NewUserOptions is what the create form needs: the tenant, its roles, and
@@ -303,9 +306,43 @@ func (s *Store) UserOptions(ctx context.Context) (NewUserOptions, error) {
 			return err
 		}
 		o.Users = usage.Users
-		return tx.Model(&Role{}).Select("id", "name").Order("lower(name), id").Scan(&o.Roles).Error
+		var roles []Role
+		if err := tx.Select("id", "name", "permissions").Order("lower(name), id").Find(&roles).Error; err != nil {
+			return err
+		}
+		cap, capped, err := capOf(tx, &t)
+		if err != nil {
+			return err
+		}
+		a, all, _ := holder(ctx)
+		for _, r := range roles {
+			c := RoleChoice{ID: r.ID, Name: r.Name}
+			if gives := givesIn(r.Permissions, cap, capped); !all && !MayGive(a.Permissions, gives) {
+				c.Beyond = Excess(a.Permissions, gives)
+			}
+			o.Roles = append(o.Roles, c)
+		}
+		return nil
 	})
 	return o, err
+}
+
+// Standing is what ctx's actor may do to a user, as their page offers it:
+// Outranked names what the user holds beyond the actor ("" when nothing),
+// and Self says the user is the actor.
+type Standing struct {
+	Outranked string
+	Self      bool
+}
+
+// StandingOf is ctx's actor's standing towards u, whose rights (role and
+// cap) are loaded. The operations check it again themselves.
+func StandingOf(ctx context.Context, u *User) Standing {
+	st := Standing{Self: isSelf(ctx, u)}
+	if a, all, err := holder(ctx); err == nil && !all {
+		st.Outranked = OutranksActor(a.Permissions, u.Permissions())
+	}
+	return st
 }
 
 // CheckNewUser checks the identity of a user about to be created (names,

@@ -32,6 +32,9 @@ func (s UserScope) User(id uint64, suffix ...string) string {
 type RoleOption struct {
 	ID   uint64
 	Name string
+	// Beyond names what the role gives beyond the visitor's rights: it is
+	// shown but cannot be chosen.
+	Beyond string
 }
 
 // WizardStepInfo names one step of a wizard for its progress list.
@@ -80,6 +83,10 @@ type UserDetail struct {
 	Enabled        bool
 	FullAdmin      bool
 	CanImpersonate bool // a master user with impersonation: full, looking at an enabled subtenant user
+	// Outranked names what the user holds beyond the visitor: their actions
+	// are not offered. Self: the visitor's own page, without disable or delete.
+	Outranked string
+	Self      bool
 	LastLogin      string
 	Created        string
 	Rights         []RightRow
@@ -100,7 +107,10 @@ type UserEdit struct {
 	External       bool
 	IdentitySource string
 	Roles          []RoleOption
-	Errors         map[string]string
+	// Self: the visitor edits themselves, and their role is not theirs to change.
+	Self     bool
+	RoleName string
+	Errors   map[string]string
 }
 
 // UserDelete is the delete confirmation.
