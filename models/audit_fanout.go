@@ -3,6 +3,7 @@ package models
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -19,12 +20,13 @@ import (
 // few multi-row inserts and the heads move in one UPDATE per few thousand
 // tenants.
 
-// fanoutInsertBatch keeps a multi-row insert of events under PostgreSQL's
-// 65,535 parameters (15 columns a row).
-const fanoutInsertBatch = 4000
+// fanoutInsertBatch keeps a multi-row insert of events under SQLite's
+// 32,766 parameters (PostgreSQL's 65,535): 15 columns a row.
+const fanoutInsertBatch = 2000
 
-// fanoutHeadBatch likewise keeps one head UPDATE under it (3 a row).
-const fanoutHeadBatch = 20000
+// fanoutHeadBatch likewise keeps one head UPDATE on SQLite under it (3 a
+// row); PostgreSQL moves every head with one UPDATE over arrays.
+const fanoutHeadBatch = 10000
 
 // chainTarget is one affected tenant's chain head, locked, and the event's
 // target there.
@@ -87,24 +89,44 @@ ORDER BY c.tenant_id`
 	if err := tx.CreateInBatches(events, fanoutInsertBatch).Error; err != nil {
 		return 0, err
 	}
+	if s.postgres {
+		// One statement for every head, whatever their number: three arrays,
+		// each sent as one text parameter (numbers and hex digits only).
+		ids, heads, hashes := make([]string, len(events)), make([]string, len(events)), make([]string, len(events))
+		for i := range events {
+			ids[i], heads[i], hashes[i] = strconv.FormatUint(events[i].TenantID, 10), strconv.FormatUint(events[i].ID, 10), events[i].Hash
+		}
+		array := func(v []string) string { return "{" + strings.Join(v, ",") + "}" }
+		return len(events), s.moveHeads(tx, len(events), `UPDATE audit_chains SET head_id = v.head_id, head_hash = v.head_hash
+FROM unnest(CAST(CAST(? AS TEXT) AS BIGINT[]), CAST(CAST(? AS TEXT) AS BIGINT[]), CAST(CAST(? AS TEXT) AS TEXT[])) AS v(tenant_id, head_id, head_hash)
+WHERE audit_chains.tenant_id = v.tenant_id`, array(ids), array(heads), array(hashes))
+	}
 	for start := 0; start < len(events); start += fanoutHeadBatch {
 		batch := events[start:min(start+fanoutHeadBatch, len(events))]
 		rows := make([]string, len(batch))
 		vals := make([]any, 0, 3*len(batch))
 		for i := range batch {
-			rows[i] = "(CAST(? AS BIGINT), CAST(? AS BIGINT), ?)"
+			rows[i] = "(?, ?, ?)"
 			vals = append(vals, batch[i].TenantID, batch[i].ID, batch[i].Hash)
 		}
-		res := tx.Exec(`WITH v(tenant_id, head_id, head_hash) AS (VALUES `+strings.Join(rows, ", ")+`)
-UPDATE audit_chains SET head_id = v.head_id, head_hash = v.head_hash FROM v WHERE audit_chains.tenant_id = v.tenant_id`, vals...)
-		if res.Error != nil {
-			return 0, fmt.Errorf("audit chain heads: %w", res.Error)
-		}
-		if res.RowsAffected != int64(len(batch)) {
-			return 0, fmt.Errorf("audit chain heads: moved %d of %d", res.RowsAffected, len(batch))
+		if err := s.moveHeads(tx, len(batch), `WITH v(tenant_id, head_id, head_hash) AS (VALUES `+strings.Join(rows, ", ")+`)
+UPDATE audit_chains SET head_id = v.head_id, head_hash = v.head_hash FROM v WHERE audit_chains.tenant_id = v.tenant_id`, vals...); err != nil {
+			return 0, err
 		}
 	}
 	return len(events), nil
+}
+
+// moveHeads runs the UPDATE of n chain heads and checks it moved them all.
+func (s *Store) moveHeads(tx *gorm.DB, n int, sql string, args ...any) error {
+	res := tx.Exec(sql, args...)
+	if res.Error != nil {
+		return fmt.Errorf("audit chain heads: %w", res.Error)
+	}
+	if res.RowsAffected != int64(n) {
+		return fmt.Errorf("audit chain heads: moved %d of %d", res.RowsAffected, n)
+	}
+	return nil
 }
 
 // templateDetails is a copy's event details: the template it follows and what changed.

@@ -3,7 +3,11 @@ package models_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"sync/atomic"
 	"testing"
+
+	"gorm.io/gorm"
 
 	"landlord/models"
 	"landlord/models/storetest"
@@ -226,5 +230,62 @@ func TestACapChangeIsInTheLogOfEveryTenantHoldingIt(t *testing.T) {
 			t.Errorf("the master's log: %d tenant_role.update events", n)
 		}
 		chainsHold(t, w.s, m.ID, w.f.Acme.ID, w.f.Beta.ID, gamma.ID)
+	})
+}
+
+// countStatements counts the statements s runs from now on.
+func countStatements(t *testing.T, s *models.Store) *atomic.Int64 {
+	t.Helper()
+	var n atomic.Int64
+	count := func(*gorm.DB) { n.Add(1) }
+	cb := s.DBForTest().Callback()
+	for i, err := range []error{
+		cb.Create().After("gorm:create").Register("test:count_create", count),
+		cb.Query().After("gorm:query").Register("test:count_query", count),
+		cb.Update().After("gorm:update").Register("test:count_update", count),
+		cb.Delete().After("gorm:delete").Register("test:count_delete", count),
+		cb.Row().After("gorm:row").Register("test:count_row", count),
+		cb.Raw().After("gorm:raw").Register("test:count_raw", count),
+	} {
+		if err != nil {
+			t.Fatal(i, err)
+		}
+	}
+	return &n
+}
+
+func TestACapChangeTakesAsManyStatementsForSixTenantsAsForTwo(t *testing.T) {
+	storetest.ForEachDialect(t, func(t *testing.T, d string) {
+		w := newUserWorld(t, d)
+		sys := storetest.System(context.Background())
+		n := countStatements(t, w.s)
+		var used []int64
+		for i, tenants := range []int{2, 6} {
+			tr, err := w.s.CreateTenantRole(w.master, models.NewRole{Name: fmt.Sprintf("Cap %d", i), Permissions: models.FullPermissions()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Tenants without admins: the check runs and lets the change through.
+			for j := range tenants {
+				if _, err := w.s.CreateTenant(sys, models.NewTenant{Subdomain: fmt.Sprintf("c%d-%d", i, j), Name: "C", TenantRoleID: tr.ID}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			before := n.Load()
+			if _, err := w.s.UpdateTenantRole(w.master, tr.ID, tr.Version, models.RoleChanges{Name: tr.Name, Permissions: readUsers}); err != nil {
+				t.Fatal(err)
+			}
+			used = append(used, n.Load()-before)
+			for j := range tenants {
+				sub, _ := w.s.TenantBySubdomain(context.Background(), fmt.Sprintf("c%d-%d", i, j))
+				if len(eventsBy(t, w.s, sub.ID, models.ActionTenantRoleUpdate)) != 1 {
+					t.Fatalf("%s has no event of the cap change", sub.Subdomain)
+				}
+				chainsHold(t, w.s, sub.ID)
+			}
+		}
+		if used[0] != used[1] || used[0] == 0 {
+			t.Errorf("statements for 2 tenants: %d, for 6: %d", used[0], used[1])
+		}
 	})
 }

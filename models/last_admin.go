@@ -22,7 +22,7 @@ import (
 
 // rightsChange describes, for the check, a change about to be made.
 type rightsChange struct {
-	// tenants is a query of the ids of the tenants it reaches.
+	// tenants is a query of the ids (tenant_id) of the tenants it reaches.
 	tenants     string
 	tenantsArgs []any
 	// roles is a condition on roles r whose permissions it replaces; the new
@@ -46,7 +46,7 @@ func (s *Store) adminSQL(col string) string {
 	var parts []string
 	for _, f := range adminFeatures {
 		if s.postgres {
-			parts = append(parts, fmt.Sprintf("(%s::jsonb ->> '%s') = 'full'", col, f))
+			parts = append(parts, fmt.Sprintf("(%s::json ->> '%s') = 'full'", col, f))
 		} else {
 			parts = append(parts, fmt.Sprintf("json_extract(%s, '$.\"%s\"') = 'full'", col, f))
 		}
@@ -65,9 +65,13 @@ func sqlBool(b bool) string {
 // by field, if it would leave any of them that has a full-rights admin
 // without one. tx must be across tenants.
 func (s *Store) keepAdmins(tx *gorm.DB, field string, ch rightsChange) error {
-	lock := `SELECT count(*) FROM (SELECT tenant_id FROM tenant_usage WHERE tenant_id IN (` + ch.tenants + `) ORDER BY tenant_id`
+	// The affected set drives both statements (a join, not IN): its size is
+	// known only at run time, and a planner that guesses it small must not
+	// loop over every tenant for each of its rows.
+	affected := `(SELECT DISTINCT tenant_id FROM (` + ch.tenants + `) q) a`
+	lock := `SELECT count(*) FROM (SELECT u.tenant_id FROM ` + affected + ` JOIN tenant_usage u ON u.tenant_id = a.tenant_id ORDER BY u.tenant_id`
 	if s.postgres {
-		lock += " FOR UPDATE"
+		lock += " FOR UPDATE OF u"
 	}
 	var locked int64
 	if err := tx.Raw(lock+") locked", ch.tenantsArgs...).Scan(&locked).Error; err != nil {
@@ -84,13 +88,14 @@ func (s *Store) keepAdmins(tx *gorm.DB, field string, ch rightsChange) error {
 		return `SELECT 1 FROM users u JOIN roles r ON r.tenant_id = u.tenant_id AND r.id = u.role_id
 	WHERE u.tenant_id = t.id AND u.enabled AND ` + role + ` AND (t.is_master OR ` + cap + `)`
 	}
-	roleNow, capNow := s.adminSQL("r.permissions"), s.adminSQL("tr.permissions")
-	q := `SELECT t.subdomain, count(*) OVER () AS n
-FROM tenants t LEFT JOIN tenant_roles tr ON tr.id = t.tenant_role_id
-WHERE t.id IN (` + ch.tenants + `)
-AND EXISTS (` + admins(roleNow, capNow) + `)
+	roleNow := s.adminSQL("r.permissions")
+	// Each tenant role's cap is read once, not once a tenant.
+	q := `WITH caps AS MATERIALIZED (SELECT id, ` + s.adminSQL("permissions") + ` AS admin FROM tenant_roles)
+SELECT t.subdomain, count(*) OVER () AS n
+FROM ` + affected + ` JOIN tenants t ON t.id = a.tenant_id LEFT JOIN caps c ON c.id = t.tenant_role_id
+WHERE EXISTS (` + admins(roleNow, "COALESCE(c.admin, FALSE)") + `)
 AND NOT EXISTS (` + admins("CASE WHEN "+roles+" THEN "+sqlBool(ch.roleAdmin)+" ELSE "+roleNow+" END",
-		"CASE WHEN "+caps+" THEN "+sqlBool(ch.capAdmin)+" ELSE "+capNow+" END") + `)
+		"CASE WHEN "+caps+" THEN "+sqlBool(ch.capAdmin)+" ELSE COALESCE(c.admin, FALSE) END") + `)
 ORDER BY t.subdomain LIMIT 3`
 	args := append(append(append([]any{}, ch.tenantsArgs...), ch.rolesArgs...), ch.capsArgs...)
 	var lost []struct {
@@ -132,7 +137,7 @@ func (s *Store) keepAdminsForRole(tx *gorm.DB, r *Role, p Permissions) error {
 			ch.tenants, ch.tenantsArgs = "SELECT tenant_id FROM roles WHERE id = ? OR (template_id = ? AND linked)", []any{r.ID, r.ID}
 			ch.roles, ch.rolesArgs = "(r.id = ? OR (r.template_id = ? AND r.linked))", []any{r.ID, r.ID}
 		} else {
-			ch.tenants, ch.tenantsArgs = "SELECT id FROM tenants WHERE id = ?", []any{r.TenantID}
+			ch.tenants, ch.tenantsArgs = "SELECT id AS tenant_id FROM tenants WHERE id = ?", []any{r.TenantID}
 			ch.roles, ch.rolesArgs = "r.id = ?", []any{r.ID}
 		}
 		return s.keepAdmins(tx, "role", ch)
@@ -146,7 +151,7 @@ func (s *Store) keepAdminsForCap(tx *gorm.DB, id uint64, p Permissions) error {
 		return nil
 	}
 	return s.keepAdmins(tx, "role", rightsChange{
-		tenants: "SELECT id FROM tenants WHERE tenant_role_id = ?", tenantsArgs: []any{id},
+		tenants: "SELECT id AS tenant_id FROM tenants WHERE tenant_role_id = ?", tenantsArgs: []any{id},
 		caps: "t.tenant_role_id = ?", capsArgs: []any{id}, capAdmin: IsFullRightsAdmin(p),
 	})
 }
@@ -158,7 +163,7 @@ func (s *Store) keepAdminsForMove(tx *gorm.DB, id uint64, p Permissions) error {
 		return nil
 	}
 	return s.keepAdmins(tx, "tenant_role", rightsChange{
-		tenants: "SELECT id FROM tenants WHERE id = ?", tenantsArgs: []any{id},
+		tenants: "SELECT id AS tenant_id FROM tenants WHERE id = ?", tenantsArgs: []any{id},
 		caps: "t.id = ?", capsArgs: []any{id}, capAdmin: IsFullRightsAdmin(p),
 	})
 }
