@@ -17,16 +17,12 @@ import (
 // or a tenant role can reach every tenant, so the events are written
 // set-based: one statement locks the affected chains' heads, each event's
 // hash is computed here with the chain's own chainHash, the events go in a
-// few multi-row inserts and the heads move in one UPDATE per few thousand
-// tenants.
+// few multi-row inserts and the heads move in one UPDATE ... FROM, over
+// arrays on PostgreSQL and a JSON array on SQLite.
 
 // fanoutInsertBatch keeps a multi-row insert of events under SQLite's
 // 32,766 parameters (PostgreSQL's 65,535): 15 columns a row.
 const fanoutInsertBatch = 2000
-
-// fanoutHeadBatch likewise keeps one head UPDATE on SQLite under it (3 a
-// row); PostgreSQL moves every head with one UPDATE over arrays.
-const fanoutHeadBatch = 10000
 
 // chainTarget is one affected tenant's chain head, locked, and the event's
 // target there.
@@ -101,18 +97,20 @@ ORDER BY c.tenant_id`
 FROM unnest(CAST(CAST(? AS TEXT) AS BIGINT[]), CAST(CAST(? AS TEXT) AS BIGINT[]), CAST(CAST(? AS TEXT) AS TEXT[])) AS v(tenant_id, head_id, head_hash)
 WHERE audit_chains.tenant_id = v.tenant_id`, array(ids), array(heads), array(hashes))
 	}
-	for start := 0; start < len(events); start += fanoutHeadBatch {
-		batch := events[start:min(start+fanoutHeadBatch, len(events))]
-		rows := make([]string, len(batch))
-		vals := make([]any, 0, 3*len(batch))
-		for i := range batch {
-			rows[i] = "(?, ?, ?)"
-			vals = append(vals, batch[i].TenantID, batch[i].ID, batch[i].Hash)
-		}
-		if err := s.moveHeads(tx, len(batch), `WITH v(tenant_id, head_id, head_hash) AS (VALUES `+strings.Join(rows, ", ")+`)
-UPDATE audit_chains SET head_id = v.head_id, head_hash = v.head_hash FROM v WHERE audit_chains.tenant_id = v.tenant_id`, vals...); err != nil {
-			return 0, err
-		}
+	// SQLite: one statement too, over one JSON array of [tenant, id, hash]
+	// (a VALUES list of thousands of rows costs SQLite more to compile than
+	// to run).
+	rows := make([][3]any, len(events))
+	for i := range events {
+		rows[i] = [3]any{events[i].TenantID, events[i].ID, events[i].Hash}
+	}
+	b, err := json.Marshal(rows)
+	if err != nil {
+		return 0, err
+	}
+	if err := s.moveHeads(tx, len(events), `UPDATE audit_chains SET head_id = json_extract(v.value, '$[1]'), head_hash = json_extract(v.value, '$[2]')
+FROM json_each(?) v WHERE audit_chains.tenant_id = json_extract(v.value, '$[0]')`, string(b)); err != nil {
+		return 0, err
 	}
 	return len(events), nil
 }
