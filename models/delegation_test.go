@@ -13,7 +13,7 @@ import (
 	"landlord/models/storetest"
 )
 
-var levels = []models.Level{models.LevelNone, models.LevelRead, models.LevelFull}
+var allLevels = []models.Level{models.LevelNone, models.LevelRead, models.LevelFull}
 
 // delegationWorld is acme with one role and one holder per feature and
 // level, and contexts for actors holding chosen rights.
@@ -38,7 +38,7 @@ func newDelegationWorld(t *testing.T, d string) *delegationWorld {
 	w.plainID = plain.ID
 	for _, f := range models.Features {
 		w.roleOf[f], w.userOf[f] = map[models.Level]uint64{}, map[models.Level]uint64{}
-		for _, l := range levels {
+		for _, l := range allLevels {
 			w.roleOf[f][l] = w.role(t, w.sys, fmt.Sprintf("%s %s", f, l), models.Permissions{f: l})
 			u, err := w.s.CreateUser(w.sys, newUser(fmt.Sprintf("holder-%s-%s", f, l), w.roleOf[f][l]))
 			if err != nil {
@@ -50,7 +50,7 @@ func newDelegationWorld(t *testing.T, d string) *delegationWorld {
 	return w
 }
 
-// with is base's levels, with f at a.
+// with is base's allLevels, with f at a.
 func with(base models.Permissions, f models.Feature, a models.Level) models.Permissions {
 	p := models.Permissions{}
 	for k, v := range base {
@@ -248,7 +248,7 @@ func delegationOps() []delegationOp {
 }
 
 // For every operation that grants a level, sets one, or acts on a user, on
-// every feature and every pair of levels (what the actor holds, what is
+// every feature and every pair of allLevels (what the actor holds, what is
 // given or touched), the model allows it exactly when the actor holds at
 // least as much; a refusal changes nothing and is in the log as a failure.
 func TestNobodyGivesOrTouchesMoreThanTheyHold(t *testing.T) {
@@ -257,8 +257,8 @@ func TestNobodyGivesOrTouchesMoreThanTheyHold(t *testing.T) {
 		cases := 0
 		for _, op := range delegationOps() {
 			for _, f := range models.Features {
-				for _, a := range levels {
-					for _, x := range levels {
+				for _, a := range allLevels {
+					for _, x := range allLevels {
 						hold := with(op.base, f, a)
 						ctx := w.acmeActor(hold)
 						if op.master {
@@ -327,7 +327,7 @@ func TestNobodyChangesTheirOwnRoleOrAccountState(t *testing.T) {
 				err         error
 			}{name, field, err})
 		}
-		for _, l := range levels {
+		for _, l := range allLevels {
 			_, err := w.s.UpdateUser(self, me.ID, currentUserVersion(t, w.userWorld, me.ID), models.UserChanges{Username: me.Username, Email: me.Email, RoleID: w.roleOf[models.FeatureAudit][l]})
 			try("take a role giving audit "+l.String(), "role", err)
 		}
@@ -357,7 +357,7 @@ func TestNobodyChangesTheirOwnRoleOrAccountState(t *testing.T) {
 }
 
 // Giving the last full-rights admin another role is allowed exactly when it
-// still gives full on users and on roles, over every pair of levels of the
+// still gives full on users and on roles, over every pair of allLevels of the
 // two; with a second admin, any.
 func TestTheLastAdminKeepsUsersAndRolesFullOverEveryPairOfLevels(t *testing.T) {
 	storetest.ForEachDialect(t, func(t *testing.T, d string) {
@@ -368,8 +368,8 @@ func TestTheLastAdminKeepsUsersAndRolesFullOverEveryPairOfLevels(t *testing.T) {
 		}
 		admin := w.f.AcmeAdmin.ID
 		adminRole := w.acmeAdminRole
-		for _, u := range levels {
-			for _, r := range levels {
+		for _, u := range allLevels {
+			for _, r := range allLevels {
 				id := w.role(t, w.sys, w.name(fmt.Sprintf("users %s roles %s", u, r)), models.Permissions{models.FeatureUsers: u, models.FeatureRoles: r})
 				_, err := w.s.UpdateUser(byMaster, admin, currentUserVersion(t, w.userWorld, admin), models.UserChanges{Username: "admin@acme.example", Email: "admin@acme.example", RoleID: id})
 				keeps := u == models.LevelFull && r == models.LevelFull

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -182,12 +183,13 @@ WHERE NOT t.is_master AND NOT EXISTS (SELECT 1 FROM roles o WHERE o.tenant_id = 
 					return res.Error
 				}
 				copies = res.RowsAffected
-				return nil
+				_, err := s.recordTemplateCopies(tx, r)
+				return err
 			})
 			if err != nil {
 				return err
 			}
-			details = fmt.Sprintf(`{"template":true,"copies":%d,"changes":%s}`, copies, details)
+			details = jsonDetails(map[string]any{"template": true, "copies": copies, "changes": json.RawMessage(details)})
 		}
 		return s.record(tx, r.TenantID, Event{Action: ActionRoleCreate, TargetType: "role", TargetID: r.Name, Outcome: OutcomeSuccess, Details: details})
 	})
@@ -243,6 +245,9 @@ func (s *Store) UpdateRole(ctx context.Context, id uint64, version int, ch RoleC
 		if err := checkLevels(ctx, r.Permissions, ch.Permissions); err != nil {
 			return err
 		}
+		if err := s.keepAdminsForRole(tx, &r, ch.Permissions); err != nil {
+			return err
+		}
 		before := r
 		updates := map[string]any{"name": ch.Name, "description": ch.Description, "permissions": ch.Permissions,
 			"updated_at": s.now(), "version": gorm.Expr("version + 1")}
@@ -270,6 +275,10 @@ func (s *Store) UpdateRole(ctx context.Context, id uint64, version int, ch RoleC
 			err := s.acrossIn(tx, "rewrite a template's linked copies", func(tx *gorm.DB) error {
 				n, err := s.propagate(tx, &r)
 				out.Propagated = n
+				if err != nil {
+					return err
+				}
+				_, err = s.recordTemplatePropagated(tx, &before, &r)
 				return err
 			})
 			if err != nil {
@@ -334,6 +343,9 @@ func (s *Store) DeleteRole(ctx context.Context, id uint64) error {
 				return err
 			}
 			if err := s.acrossIn(tx, "release a deleted template's copies", func(tx *gorm.DB) error {
+				if _, err := s.recordTemplateReleased(tx, &r); err != nil {
+					return err
+				}
 				return tx.Exec("UPDATE roles SET template_id = NULL, linked = FALSE WHERE template_id = ?", r.ID).Error
 			}); err != nil {
 				return err

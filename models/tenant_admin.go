@@ -378,6 +378,7 @@ func (s *Store) UpdateTenant(ctx context.Context, subdomain string, version int,
 		// A code since dropped from the list may stay where it is.
 		checkCurrency(f, ch.Currency, before.Currency)
 		var beforeRole, afterRole string
+		var oldCap, newCap *TenantRole
 		switch {
 		case t.IsMaster && ch.TenantRoleID != 0:
 			f.add("tenant_role", "The master tenant has no tenant role.")
@@ -386,7 +387,7 @@ func (s *Store) UpdateTenant(ctx context.Context, subdomain string, version int,
 			if before.TenantRoleID != nil {
 				var old TenantRole
 				if err := tx.Where("id = ?", *before.TenantRoleID).Take(&old).Error; err == nil {
-					beforeRole, beforeCap = old.Name, old.Permissions
+					beforeRole, beforeCap, oldCap = old.Name, old.Permissions, &old
 				}
 			}
 			if ch.TenantRoleID == 0 {
@@ -405,7 +406,7 @@ func (s *Store) UpdateTenant(ctx context.Context, subdomain string, version int,
 			if err := checkRaise(ctx, "tenant_role", beforeCap, tr.Permissions, "This tenant role"); err != nil {
 				return err
 			}
-			afterRole, t.TenantRoleID = tr.Name, &tr.ID
+			afterRole, t.TenantRoleID, newCap = tr.Name, &tr.ID, tr
 		}
 		var usage TenantUsage
 		if err := tx.Where("tenant_id = ?", t.ID).Take(&usage).Error; err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
@@ -419,6 +420,12 @@ func (s *Store) UpdateTenant(ctx context.Context, subdomain string, version int,
 		}
 		if err := f.err(); err != nil {
 			return err
+		}
+		moved := newCap != nil && (before.TenantRoleID == nil || *before.TenantRoleID != newCap.ID)
+		if moved {
+			if err := s.keepAdminsForMove(tx, t.ID, newCap.Permissions); err != nil {
+				return err
+			}
 		}
 		res := tx.Model(&Tenant{}).Where("id = ? AND version = ?", t.ID, version).Updates(map[string]any{
 			"name": ch.Name, "description": ch.Description, "tenant_role_id": t.TenantRoleID, "currency": ch.Currency,
@@ -436,6 +443,11 @@ func (s *Store) UpdateTenant(ctx context.Context, subdomain string, version int,
 		t.MaxUsers, t.MaxResources = ch.MaxUsers, ch.MaxResources
 		t.AccountNumber, t.AccountName, t.CustomerNumber = ch.AccountNumber, ch.AccountName, ch.CustomerNumber
 		t.Version = version + 1
+		if moved {
+			if err := s.recordTenantMove(tx, &t, oldCap, newCap); err != nil {
+				return err
+			}
+		}
 		return s.record(tx, master.ID, Event{Action: ActionTenantUpdate, TargetType: "tenant", TargetID: t.Subdomain,
 			Outcome: OutcomeSuccess, Details: changeDetails(
 				change{"name", before.Name, t.Name}, change{"description", before.Description, t.Description},

@@ -106,6 +106,9 @@ func (s *Store) UpdateTenantRole(ctx context.Context, id uint64, version int, ch
 		if err := checkLevels(ctx, tr.Permissions, ch.Permissions); err != nil {
 			return err
 		}
+		if err := s.keepAdminsForCap(tx, id, ch.Permissions.cleaned()); err != nil {
+			return err
+		}
 		before := tr
 		res := tx.Model(&TenantRole{}).Where("id = ? AND version = ?", id, version).Updates(map[string]any{
 			"name": n.Name, "description": n.Description, "permissions": ch.Permissions.cleaned(),
@@ -120,6 +123,11 @@ func (s *Store) UpdateTenantRole(ctx context.Context, id uint64, version int, ch
 			return ErrConflict
 		}
 		tr.Name, tr.Description, tr.Permissions, tr.Version = n.Name, n.Description, ch.Permissions.cleaned(), version+1
+		if len(permissionChanges(before.Permissions, tr.Permissions)) > 0 {
+			if _, err := s.recordCapChange(tx, &before, &tr); err != nil {
+				return err
+			}
+		}
 		return s.record(tx, master.ID, Event{Action: ActionTenantRoleUpdate, TargetType: "tenant_role", TargetID: tr.Name, Outcome: OutcomeSuccess,
 			Details: changeDetails(append([]change{{"name", before.Name, tr.Name}, {"description", before.Description, tr.Description}},
 				permissionChanges(before.Permissions, tr.Permissions)...)...)})
