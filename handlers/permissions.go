@@ -12,7 +12,7 @@ import (
 )
 
 // PermissionField is the form field of a feature in the permission matrix.
-func PermissionField(f models.Feature) string { return "perm_" + string(f) }
+func PermissionField(f models.Feature) string { return models.PermissionField(f) }
 
 // parsePermissions reads the permission matrix of a posted form: one field
 // perm_<feature> per feature of the catalogue, none, read or full (absent:
@@ -42,8 +42,8 @@ func matrixOf(perms models.Permissions, errs map[string]string, cap *models.Tena
 	}
 	for _, f := range models.Features {
 		row := views.MatrixRow{Feature: string(f), Level: perms.Level(f).String(), Error: errs[PermissionField(f)]}
-		if row.Error != "" {
-			row.Level = ""
+		if _, parsed := perms[f]; row.Error != "" && !parsed {
+			row.Level = "" // what was posted is no level; a refused level stays as chosen
 		}
 		if cap != nil && cap.Permissions.Level(f) < models.LevelFull {
 			row.Cap = cap.Permissions.Level(f).String() // only where it bites
