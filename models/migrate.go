@@ -472,7 +472,11 @@ END $$;
 // Migrate applies every migration not yet recorded, each in its own transaction,
 // and returns the versions it applied.
 func (s *Store) Migrate(ctx context.Context) ([]int, error) {
-	db := s.owner.WithContext(internalSQL(ctx))
+	owner, err := s.ownerDB()
+	if err != nil {
+		return nil, err
+	}
+	db := owner.WithContext(internalSQL(ctx))
 	if err := db.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMP NOT NULL)`).Error; err != nil {
 		return nil, fmt.Errorf("migrations table: %w", err)
