@@ -39,7 +39,8 @@ type Store struct {
 	// appLogin: request traffic logs in as AppRole itself, so a transaction
 	// need not switch to it (see enterSQL).
 	appLogin bool
-	now      func() time.Time
+	// clock is what now reads: the wall clock in UTC unless SetClock moved it.
+	clock atomic.Pointer[func() time.Time]
 	// ownerClosed: the owner's pool was closed once the server was up
 	// (CloseOwner); nothing may reach it any more.
 	ownerClosed atomic.Bool
@@ -55,7 +56,7 @@ type Options struct {
 }
 
 // tenantModels are the tenant-owned tables the scoping callbacks guard.
-var tenantModels = []any{&User{}, &Role{}, &AuditEvent{}, &LoginHandoff{}, &UserSession{}, &TenantUsage{}, &Resource{}, &AuditChain{}, &Impersonation{}, &TenantSettings{}}
+var tenantModels = []any{&User{}, &Role{}, &AuditEvent{}, &LoginHandoff{}, &UserSession{}, &TenantUsage{}, &Resource{}, &AuditChain{}, &Impersonation{}, &TenantSettings{}, &RefusedSession{}}
 
 // Open connects to the database and installs tenant scoping. It does not migrate.
 func Open(opts Options) (*Store, error) {
@@ -84,7 +85,7 @@ func Open(opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{db: db, owner: db, sqlDB: sqlDB, postgres: opts.PostgresURL != "", pgURL: opts.PostgresURL, now: func() time.Time { return time.Now().UTC() }}
+	s := &Store{db: db, owner: db, sqlDB: sqlDB, postgres: opts.PostgresURL != "", pgURL: opts.PostgresURL}
 	if s.postgres {
 		sqlDB.SetMaxOpenConns(20)
 		sqlDB.SetMaxIdleConns(20)
@@ -99,6 +100,18 @@ func Open(opts Options) (*Store, error) {
 	}
 	return s, nil
 }
+
+// now is the store's time: what sessions, windows and events are dated by.
+func (s *Store) now() time.Time {
+	if f := s.clock.Load(); f != nil {
+		return (*f)()
+	}
+	return time.Now().UTC()
+}
+
+// SetClock makes now the store's clock, so tests of the whole server can step
+// past a minute or a lifetime without waiting for it. The server never calls it.
+func (s *Store) SetClock(now func() time.Time) { s.clock.Store(&now) }
 
 // privateFiles makes the SQLite database and its directory this user's alone
 // (0600 and 0700), existing ones included, whatever the umask or an earlier
