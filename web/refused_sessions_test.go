@@ -188,37 +188,53 @@ func TestManyForeignSessionsWriteABoundedNumberOfEventsAndRows(t *testing.T) {
 			t.Errorf("beta holds %d rows of refusal counts after one minute, want at most %d", rows, models.RefusedEventsPerMinute+1)
 		}
 
-		// The next minute one event tells what the limit left untold: the
-		// three sessions past it, twice each.
+		// The next minute one event tells what the limit left untold (the
+		// three sessions past it, twice each), then the minute fills again:
+		// the three new to beta, then seven it knows, each with its repeat.
 		clock.move(time.Minute)
-		present(cookies[minted-1])
+		present(cookies[12])
 		evs, details := c.refusedEvents("beta")
-		if len(evs) != models.RefusedEventsPerMinute+2 {
-			t.Fatalf("the next minute: %d events, want %d", len(evs), models.RefusedEventsPerMinute+2)
+		if len(evs) != models.RefusedEventsPerMinute+2 || evs[1].TargetID != "not recorded one by one" || details[1].Refusals != 6 {
+			t.Fatalf("the next minute: %d events, the one before the newest %q %+v, want %d and the summary of 6 refusals",
+				len(evs), evs[1].TargetID, details[1], models.RefusedEventsPerMinute+2)
 		}
-		var summary *refusal
-		for i, e := range evs {
-			if e.TargetID == "not recorded one by one" {
-				summary = &details[i]
+		for _, ck := range append([]*http.Cookie{cookies[10], cookies[11]}, cookies[:7]...) {
+			present(ck)
+		}
+		// The limit is reached: a session beta knows gets no event either, its
+		// count keeps this refusal for later.
+		present(cookies[7])
+		evs, details = c.refusedEvents("beta")
+		if len(evs) != 2*models.RefusedEventsPerMinute+1 {
+			t.Fatalf("the second minute: %d events, want %d", len(evs), 2*models.RefusedEventsPerMinute+1)
+		}
+		repeated := 0
+		for _, d := range details[:models.RefusedEventsPerMinute] {
+			if d.Repeats == 1 {
+				repeated++
 			}
 		}
-		if summary == nil || summary.Refusals != 6 {
-			t.Errorf("the summary event: %+v, want 6 refusals", summary)
+		if repeated != 7 {
+			t.Errorf("%d of the second minute's events tell a repeat, want the 7 sessions seen twice in the first", repeated)
+		}
+		if rows := c.refusedRows("beta"); rows > 2*models.RefusedEventsPerMinute+1 {
+			t.Errorf("beta holds %d rows, want at most %d", rows, 2*models.RefusedEventsPerMinute+1)
 		}
 
-		// A minute later the rows of the first minute are gone, their untold
-		// repeats (one each) told once; the previous minute's session stays.
+		// A minute later the rows whose last event is two minutes old are
+		// gone, their untold repeats told once (the eighth session's two,
+		// the ninth's and tenth's one each); the previous minute's stay.
 		clock.move(time.Minute)
-		present(cookies[0])
-		if rows := c.refusedRows("beta"); rows != 3 {
-			t.Errorf("beta holds %d rows, want 3 (its own, the session of the minute before last, the one now)", rows)
+		present(cookies[8])
+		if rows := c.refusedRows("beta"); rows != 12 {
+			t.Errorf("beta holds %d rows, want 12 (its own, the previous minute's ten, the one now)", rows)
 		}
 		evs, details = c.refusedEvents("beta")
-		if len(evs) != models.RefusedEventsPerMinute+4 {
-			t.Fatalf("later: %d events, want %d", len(evs), models.RefusedEventsPerMinute+4)
+		if len(evs) != 2*models.RefusedEventsPerMinute+3 {
+			t.Fatalf("later: %d events, want %d", len(evs), 2*models.RefusedEventsPerMinute+3)
 		}
-		if details[1].Refusals != models.RefusedEventsPerMinute {
-			t.Errorf("the forgotten sessions' repeats: %+v, want %d refusals", details[1], models.RefusedEventsPerMinute)
+		if evs[1].TargetID != "not recorded one by one" || details[1].Refusals != 4 || details[0].Repeats != 0 {
+			t.Errorf("the forgotten sessions' repeats: %q %+v then %+v, want a summary of 4 refusals, then an event of none", evs[1].TargetID, details[1], details[0])
 		}
 		if check, err := c.store.VerifyAuditChain(c.tenantCtx("beta")); err != nil || check.BrokenID != 0 {
 			t.Errorf("beta's chain: %+v %v", check, err)
