@@ -110,9 +110,10 @@ func (s *Store) RecordRefusedSession(ctx context.Context, tenant, from uint64, s
 		case found && row.Minute >= minute:
 			// Recorded this minute by a refusal that got here first.
 			err = tx.Model(&RefusedSession{}).Where("session_hash = ?", hash).Update("repeats", gorm.Expr("repeats + 1")).Error
-		case t.Events >= RefusedEventsPerMinute && found:
-			err = tx.Model(&RefusedSession{}).Where("session_hash = ?", hash).Update("repeats", gorm.Expr("repeats + 1")).Error
 		case t.Events >= RefusedEventsPerMinute:
+			// Past the limit, a session already known too: its row is older
+			// than this minute, so it is forgotten before it could have
+			// another event, and its count would end in the tenant's anyway.
 			t.Repeats++
 		default:
 			t.Events++

@@ -201,8 +201,8 @@ func TestManyForeignSessionsWriteABoundedNumberOfEventsAndRows(t *testing.T) {
 		for _, ck := range append([]*http.Cookie{cookies[10], cookies[11]}, cookies[:7]...) {
 			present(ck)
 		}
-		// The limit is reached: a session beta knows gets no event either, its
-		// count keeps this refusal for later.
+		// The limit is reached: a session beta knows gets no event either;
+		// the refusal waits in the counts for the next minute's summary.
 		present(cookies[7])
 		evs, details = c.refusedEvents("beta")
 		if len(evs) != 2*models.RefusedEventsPerMinute+1 {
