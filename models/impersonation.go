@@ -20,16 +20,6 @@ const (
 	ActionSessionRefused       = "session.refused"
 )
 
-// RecordRefusedSession records in tenant's log that a session opened for
-// another tenant (from) was presented on its host: a cookie carried there
-// by hand, an impersonation's included.
-func (s *Store) RecordRefusedSession(ctx context.Context, tenant, from uint64) error {
-	return s.inTenant(ctx, tenant, func(tx *gorm.DB) error {
-		return s.record(tx, tenant, Event{ActorName: "unknown", Action: ActionSessionRefused, TargetType: "session",
-			TargetID: fmt.Sprintf("of tenant %d", from), Outcome: OutcomeFailure, Details: "a session of another tenant was presented on this tenant's host"})
-	})
-}
-
 // Impersonation is a master user acting as a subtenant's user: openly (the
 // tenant keeps the record), briefly (it expires) and on the record (every
 // event carries both names). It lives in the target's tenant.

@@ -413,6 +413,25 @@ END $$;
 CREATE TRIGGER tenant_settings_new AFTER INSERT ON tenants FOR EACH ROW EXECUTE FUNCTION tenant_settings_new();
 `,
 	},
+	{
+		version: 14,
+		name:    "refusals of other tenants' sessions counted, not each one logged",
+		// A row per refused session (by the hash of its id) and host tenant,
+		// and one per tenant (session_hash '') holding the minute, its
+		// events and the refusals no event has told yet; see refused_session.go.
+		sql: `
+CREATE TABLE refused_sessions (
+	tenant_id {{ref}} NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+	session_hash TEXT NOT NULL,
+	minute {{ref}} NOT NULL,
+	events INTEGER NOT NULL DEFAULT 0,
+	repeats INTEGER NOT NULL DEFAULT 0,
+	PRIMARY KEY (tenant_id, session_hash)
+);
+CREATE INDEX refused_sessions_minute ON refused_sessions (tenant_id, minute);
+`,
+		postgres: `GRANT SELECT, INSERT, UPDATE, DELETE ON refused_sessions TO ` + AppRole + `;` + rlsSQL("refused_sessions"),
+	},
 }
 
 // usageStatementTriggers keeps tenant_usage's column of the same name as
@@ -472,7 +491,11 @@ END $$;
 // Migrate applies every migration not yet recorded, each in its own transaction,
 // and returns the versions it applied.
 func (s *Store) Migrate(ctx context.Context) ([]int, error) {
-	db := s.owner.WithContext(internalSQL(ctx))
+	owner, err := s.ownerDB()
+	if err != nil {
+		return nil, err
+	}
+	db := owner.WithContext(internalSQL(ctx))
 	if err := db.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMP NOT NULL)`).Error; err != nil {
 		return nil, fmt.Errorf("migrations table: %w", err)

@@ -87,9 +87,9 @@ type UserDetail struct {
 	// are not offered. Self: the visitor's own page, without disable or delete.
 	Outranked string
 	Self      bool
-	LastLogin      string
-	Created        string
-	Rights         []RightRow
+	LastLogin string
+	Created   string
+	Rights    []RightRow
 }
 
 // UserEdit is the edit form: the values shown or typed, the version read,
