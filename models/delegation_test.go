@@ -384,3 +384,67 @@ func TestTheLastAdminKeepsUsersAndRolesFullOverEveryPairOfLevels(t *testing.T) {
 		}
 	})
 }
+
+// Levels a role already has are not being set: under a cap that hides them,
+// someone holding less may still rename the role; raising one is refused.
+func TestALatentLevelAboveTheCapMayStayButNotBeRaised(t *testing.T) {
+	storetest.ForEachDialect(t, func(t *testing.T, d string) {
+		w := newDelegationWorld(t, d)
+		// acme's admin under a cap without tenants: what they hold.
+		hold := models.FullPermissions()
+		hold[models.FeatureTenants] = models.LevelNone
+		ctx := w.acmeActor(hold)
+		latent := w.role(t, w.sys, "Latent", models.Permissions{models.FeatureTenants: models.LevelFull, models.FeatureUsers: models.LevelRead})
+		tr, err := w.s.CreateTenantRole(storetest.System(context.Background()), models.NewRole{Name: "No tenants", Permissions: hold})
+		if err != nil {
+			t.Fatal(err)
+		}
+		storetest.Exec(t, w.s, "UPDATE tenants SET tenant_role_id = ? WHERE id = ?", tr.ID, w.f.Acme.ID)
+		r, _, err := w.s.UpdateRole(ctx, latent, 1, models.RoleChanges{Name: "Latent, renamed", Permissions: models.Permissions{models.FeatureTenants: models.LevelFull, models.FeatureUsers: models.LevelFull}})
+		if err != nil {
+			t.Fatalf("renaming a role whose latent level exceeds theirs: %v", err)
+		}
+		raise := w.role(t, w.sys, "Plain", models.Permissions{})
+		_, _, err = w.s.UpdateRole(ctx, raise, 1, models.RoleChanges{Name: "Plain", Permissions: models.Permissions{models.FeatureTenants: models.LevelRead}})
+		if fieldError(err, models.PermissionField(models.FeatureTenants)) == "" {
+			t.Fatalf("raising a latent level beyond theirs: %v (after %v)", err, r.Permissions)
+		}
+	})
+}
+
+// The master's tenant pages give a subtenant rights too: its initial admin,
+// and a move to another tenant role, need the actor to hold what they give.
+func TestTheMasterGivesATenantOnlyWhatTheyHold(t *testing.T) {
+	storetest.ForEachDialect(t, func(t *testing.T, d string) {
+		w := newDelegationWorld(t, d)
+		hold := models.Permissions{models.FeatureTenants: models.LevelFull, models.FeatureUsers: models.LevelFull, models.FeatureRoles: models.LevelFull}
+		ctx := w.masterActor(hold)
+		sys := storetest.System(context.Background())
+		standard, err := w.s.CreateTenantRole(sys, models.NewRole{Name: "Narrow", Permissions: hold})
+		if err != nil {
+			t.Fatal(err)
+		}
+		wide, err := w.s.CreateTenantRole(sys, models.NewRole{Name: "Wide", Permissions: models.FullPermissions()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		admin := &models.NewTenantAdmin{Username: "first", Email: "first@gamma.example", Password: storetest.Password}
+		_, err = w.s.CreateTenant(ctx, models.NewTenant{Subdomain: "gamma", Name: "Gamma", TenantRoleID: wide.ID, Currency: "USD", Admin: admin})
+		if fieldError(err, "admin") == "" {
+			t.Fatalf("an initial admin with more than the master holds: %v", err)
+		}
+		if _, err := w.s.CreateTenant(ctx, models.NewTenant{Subdomain: "gamma", Name: "Gamma", TenantRoleID: standard.ID, Currency: "USD", Admin: admin}); err != nil {
+			t.Fatalf("an initial admin within what the master holds: %v", err)
+		}
+		storetest.Exec(t, w.s, "UPDATE tenants SET tenant_role_id = ? WHERE id = ?", standard.ID, w.f.Beta.ID)
+		beta, _ := w.s.TenantBySubdomain(sys, "beta")
+		ch := beta.Changes()
+		ch.TenantRoleID = wide.ID
+		if _, err := w.s.UpdateTenant(ctx, "beta", beta.Version, ch); fieldError(err, "tenant_role") == "" {
+			t.Fatalf("a move to a tenant role above the master: %v", err)
+		}
+		if after, _ := w.s.TenantBySubdomain(sys, "beta"); *after.TenantRoleID != standard.ID {
+			t.Fatal("beta moved")
+		}
+	})
+}
