@@ -151,10 +151,6 @@ func checkUsername(f fieldErrors, field, s string) string {
 		f.add(field, "Use no spaces or backslashes.")
 		return s
 	}
-	if mixed := mixedScripts(s); mixed != "" {
-		f.add(field, "This username mixes "+mixed+"; use one alphabet per word.")
-		return s
-	}
 	if _, err := precis.UsernameCaseMapped.String(s); err != nil {
 		if r := refusedRune(precis.UsernameCaseMapped, s); r != "" {
 			f.add(field, "A username cannot contain "+r+".")
@@ -174,9 +170,8 @@ func checkUsername(f fieldErrors, field, s string) string {
 	return stored
 }
 
-// checkEmail checks an optional email address (trimmed): its form, and its
-// local part and domain for hidden characters and mixed scripts, since it is
-// a sign-in name too.
+// checkEmail checks an email address (trimmed; optional unless required):
+// its form, and no hidden characters, since it is a sign-in name too.
 func checkEmail(f fieldErrors, field, s string, required bool) {
 	if s == "" {
 		if required {
@@ -190,10 +185,16 @@ func checkEmail(f fieldErrors, field, s string, required bool) {
 	}
 	if a, err := mail.ParseAddress(s); err != nil || a.Address != s || len(s) > MaxLoginLength {
 		f.add(field, "Enter an email address like name@example.com.")
-		return
 	}
+}
+
+// mixedSignInName refuses a sign-in name (a username, or an email's local
+// part and domain) with a word that mixes alphabets (mixedScripts). It runs
+// after the look-alike check, whose message naming the existing user says
+// more.
+func mixedSignInName(f fieldErrors, field, what, s string) {
 	if mixed := mixedScripts(s); mixed != "" {
-		f.add(field, "This email address mixes "+mixed+"; use one alphabet per word.")
+		f.add(field, what+" mixes "+mixed+"; use one alphabet per word.")
 	}
 }
 
@@ -273,8 +274,8 @@ func (tr *TenantRole) BeforeCreate(*gorm.DB) error {
 
 // lookAlikeUsers refuses a username or email (either may be "") whose
 // skeleton is another user's username or email skeleton (other than except),
-// in tx's tenant: one query on the skeleton indexes. A field already refused
-// keeps its message.
+// in tx's tenant: one query on the skeleton indexes; then one that mixes
+// alphabets. A field already refused keeps its message.
 func lookAlikeUsers(tx *gorm.DB, f fieldErrors, username, email string, except uint64) error {
 	su, se := nameSkeleton(username), nameSkeleton(email)
 	var keys []string
@@ -313,6 +314,8 @@ func lookAlikeUsers(tx *gorm.DB, f fieldErrors, username, email string, except u
 			f.add("email", "This email address looks like "+o+"; use another.")
 		}
 	}
+	mixedSignInName(f, "username", "This username", username)
+	mixedSignInName(f, "email", "This email address", email)
 	return nil
 }
 

@@ -117,6 +117,9 @@ func (n NewTenant) CheckAdmin() map[string]string {
 	f := fieldErrors{}
 	checkUsername(f, "admin_username", a.Username)
 	checkEmail(f, "admin_email", a.Email, true)
+	// A new tenant has no other user to look like.
+	mixedSignInName(f, "admin_username", "This username", a.Username)
+	mixedSignInName(f, "admin_email", "This email address", a.Email)
 	if len(a.Password) < MinPasswordLength {
 		f.add("admin_password", fmt.Sprintf("Use at least %d characters.", MinPasswordLength))
 	} else if len(a.Password) > MaxPasswordLength {
