@@ -1,6 +1,7 @@
 package models_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -172,6 +173,13 @@ func TestLookAlikeRoleNamesAreRefused(t *testing.T) {
 		if _, _, err := w.s.UpdateRole(w.acme, id, r.Version, models.RoleChanges{Name: "Operator", Description: "Runs things."}); err != nil {
 			t.Fatal(err)
 		}
+		// The skeleton follows a rename.
+		if _, _, err := w.s.UpdateRole(w.acme, id, r.Version+1, models.RoleChanges{Name: "Monitor"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.s.CreateRole(w.acme, models.NewRole{Name: "Rnonitor"}); !strings.Contains(fieldError(err, "name"), "looks like the existing role Monitor") {
+			t.Fatalf("look-alike of a renamed role: %v", err)
+		}
 		// Tenant roles, the master's, likewise.
 		if _, err := w.s.CreateTenantRole(w.master, models.NewRole{Name: "Ѕtandard"}); !strings.Contains(fieldError(err, "name"), "looks like the existing tenant role Standard") {
 			t.Fatalf("look-alike tenant role: %v", err)
@@ -185,6 +193,12 @@ func TestLookAlikeRoleNamesAreRefused(t *testing.T) {
 		}
 		if _, err := w.s.UpdateTenantRole(w.master, tr.ID, tr.Version, models.RoleChanges{Name: "Stаndard"}); !strings.Contains(fieldError(err, "name"), "looks like the existing tenant role Standard") {
 			t.Fatalf("tenant role renamed to a look-alike: %v", err)
+		}
+		if _, err := w.s.UpdateTenantRole(w.master, tr.ID, tr.Version, models.RoleChanges{Name: "Premium"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.s.CreateTenantRole(w.master, models.NewRole{Name: "Prernium"}); !strings.Contains(fieldError(err, "name"), "looks like the existing tenant role Premium") {
+			t.Fatalf("look-alike of a renamed tenant role: %v", err)
 		}
 	})
 }
@@ -236,9 +250,18 @@ func TestRenamingAUserToALookAlikeIsRefused(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		// The skeleton follows the rename: a look-alike of the new name is refused.
-		if _, err := w.s.CreateUser(w.acme, newUser("B0b", w.acmeAdminRole)); !strings.Contains(fieldError(err, "username"), "looks like the existing user Bob") {
+		// The skeleton follows a rename: a look-alike of the new name is refused.
+		ch = models.UserChanges{Username: "Robert", Email: "robert@acme.example", RoleID: w.acmeAdminRole}
+		if u, err = w.s.UpdateUser(w.acme, bob.ID, u.Version, ch); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.s.CreateUser(w.acme, newUser("R0bert", w.acmeAdminRole)); !strings.Contains(fieldError(err, "username"), "looks like the existing user Robert") {
 			t.Fatalf("look-alike of the renamed user: %v", err)
+		}
+		look := newUser("r0bert@acme.example", w.acmeAdminRole)
+		look.Email = ""
+		if _, err := w.s.CreateUser(w.acme, look); !strings.Contains(fieldError(err, "username"), "looks like robert@acme.example, the email address of the existing user Robert") {
+			t.Fatalf("look-alike of the changed email: %v", err)
 		}
 		// Two users who looked alike before the check existed stay editable
 		// while neither name changes.
@@ -359,6 +382,58 @@ func TestANewTenantsAdminAndNameRefuseHiddenCharacters(t *testing.T) {
 		}
 		if _, err := s.CreateTenant(ctx, models.NewTenant{Subdomain: "gamma", Name: "Гамма 山田 Corp"}); err != nil {
 			t.Fatal(err)
+		}
+	})
+}
+
+// A template's copies carry its name's skeleton, and skip a subtenant that
+// already has a look-alike role.
+func TestTemplateCopiesAreCheckedForLookAlikesInEachSubtenant(t *testing.T) {
+	storetest.ForEachDialect(t, func(t *testing.T, d string) {
+		w := newUserWorld(t, d)
+		if _, err := w.s.CreateRole(w.acme, models.NewRole{Name: "0perator"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.s.CreateRole(w.master, models.NewRole{Name: "Auditor", Multitenant: true}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.s.CreateRole(w.beta, models.NewRole{Name: "Аuditor"}); !strings.Contains(fieldError(err, "name"), "looks like the existing role Auditor") {
+			t.Fatalf("look-alike of a template's copy: %v", err)
+		}
+		tmpl, err := w.s.CreateRole(w.master, models.NewRole{Name: "Operator", Multitenant: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		names := func(ctx context.Context) string {
+			rows, err := w.s.Roles(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, r := range rows {
+				out = append(out, r.Name)
+			}
+			return strings.Join(out, ",")
+		}
+		if got := names(w.acme); strings.Contains(got, "Operator") {
+			t.Fatalf("acme, which has 0perator, got a copy of Operator: %s", got)
+		}
+		if got := names(w.beta); !strings.Contains(got, "Operator") {
+			t.Fatalf("beta got no copy of Operator: %s", got)
+		}
+		// A template renamed to a look-alike of a role in a tenant holding its copy is refused.
+		if _, err := w.s.CreateRole(w.beta, models.NewRole{Name: "Monitor"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := w.s.UpdateRole(w.master, tmpl.ID, tmpl.Version, models.RoleChanges{Name: "Rnonitor"}); !strings.Contains(fieldError(err, "name"), "or one that looks like it") {
+			t.Fatalf("template renamed to a look-alike of beta's Monitor: %v", err)
+		}
+		// A rename that passes carries the skeleton to the copies.
+		if _, _, err := w.s.UpdateRole(w.master, tmpl.ID, tmpl.Version, models.RoleChanges{Name: "Watcher"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.s.CreateRole(w.beta, models.NewRole{Name: "Wаtcher"}); !strings.Contains(fieldError(err, "name"), "looks like the existing role Watcher") {
+			t.Fatalf("look-alike of a renamed copy: %v", err)
 		}
 	})
 }
