@@ -349,8 +349,14 @@ func TestConcurrentCreatesOfLookAlikesMakeOneUser(t *testing.T) {
 		}
 		for round := range 3 {
 			errs := race(
-				func() error { _, err := w.s.CreateRole(w.acme, models.NewRole{Name: fmt.Sprintf("Operator%d", round)}); return err },
-				func() error { _, err := w.s.CreateRole(w.acme, models.NewRole{Name: fmt.Sprintf("0perator%d", round)}); return err },
+				func() error {
+					_, err := w.s.CreateRole(w.acme, models.NewRole{Name: fmt.Sprintf("Operator%d", round)})
+					return err
+				},
+				func() error {
+					_, err := w.s.CreateRole(w.acme, models.NewRole{Name: fmt.Sprintf("0perator%d", round)})
+					return err
+				},
 			)
 			if (errs[0] == nil) == (errs[1] == nil) || !strings.Contains(fieldError(errs[0], "name")+fieldError(errs[1], "name"), "looks like the existing role") {
 				t.Fatalf("round %d: %v", round, errs)
