@@ -2,7 +2,6 @@ package models
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"gorm.io/gorm"
@@ -57,15 +56,4 @@ func (s *Store) RecordUnchainedForTest(ctx context.Context, tenantID uint64) err
 	return s.inTenant(ctx, tenantID, func(tx *gorm.DB) error {
 		return tx.Create(&AuditEvent{TenantID: tenantID, OccurredAt: s.now(), ActorName: "bench", Action: ActionSessionRefused, Outcome: OutcomeFailure}).Error
 	})
-}
-
-// MigrationFillForTest runs the fill step of migration version as Migrate
-// does: in a transaction of the owner's connection.
-func (s *Store) MigrationFillForTest(ctx context.Context, version int) error {
-	for _, m := range migrations {
-		if m.version == version && m.fill != nil {
-			return s.owner.WithContext(internalSQL(ctx)).Transaction(func(tx *gorm.DB) error { return m.fill(tx, s.postgres) })
-		}
-	}
-	return fmt.Errorf("migration %d has no fill step", version)
 }

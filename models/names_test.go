@@ -294,11 +294,17 @@ func TestTheMigrationFillsTheSkeletonsOfExistingNames(t *testing.T) {
 		for _, c := range cols {
 			before[c.table+"."+c.column] = storetest.Column(t, w.s, c.table, c.column)
 		}
-		storetest.Exec(t, w.s, "UPDATE users SET username_skeleton = '', email_skeleton = ''")
-		storetest.Exec(t, w.s, "UPDATE roles SET name_skeleton = ''")
-		storetest.Exec(t, w.s, "UPDATE tenant_roles SET name_skeleton = ''")
-		if err := w.s.MigrationFillForTest(t.Context(), 14); err != nil {
-			t.Fatal(err)
+		// Back to the schema before migration 14, rows kept; then migrate.
+		for _, q := range []string{
+			"DROP INDEX users_username_skeleton", "DROP INDEX users_email_skeleton", "DROP INDEX roles_name_skeleton", "DROP INDEX tenant_roles_name_skeleton",
+			"ALTER TABLE users DROP COLUMN username_skeleton", "ALTER TABLE users DROP COLUMN email_skeleton",
+			"ALTER TABLE roles DROP COLUMN name_skeleton", "ALTER TABLE tenant_roles DROP COLUMN name_skeleton",
+			"DELETE FROM schema_migrations WHERE version = 14",
+		} {
+			storetest.Exec(t, w.s, q)
+		}
+		if applied, err := w.s.Migrate(t.Context()); err != nil || fmt.Sprint(applied) != "[14]" {
+			t.Fatalf("migrate again: %v %v", applied, err)
 		}
 		for _, c := range cols {
 			got := storetest.Column(t, w.s, c.table, c.column)
