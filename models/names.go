@@ -356,22 +356,32 @@ func fillNameSkeletons(tx *gorm.DB) error {
 			if len(rows) == 0 {
 				return nil
 			}
+			// One statement a batch, its rows found by primary key: CASE rather
+			// than UPDATE … FROM (VALUES …), which SQLite runs as a scan of
+			// the table per batch.
 			var sql strings.Builder
-			args := make([]any, 0, 3*len(rows))
-			sql.WriteString("UPDATE " + table + " SET " + a + "_skeleton = v.column2")
-			if b != "" {
-				sql.WriteString(", " + b + "_skeleton = v.column3")
-			}
-			sql.WriteString(" FROM (VALUES ")
-			for i, r := range rows {
-				if i > 0 {
-					sql.WriteString(", ")
+			args := make([]any, 0, 5*len(rows))
+			ids := make([]any, 0, len(rows))
+			cases := func(col string, value func(row) string) {
+				sql.WriteString(col + "_skeleton = CASE id")
+				for _, r := range rows {
+					sql.WriteString(" WHEN ? THEN ?")
+					args = append(args, r.ID, nameSkeleton(value(r)))
 				}
-				sql.WriteString("(CAST(? AS BIGINT), ?, ?)")
-				args = append(args, r.ID, nameSkeleton(r.A), nameSkeleton(r.B))
+				sql.WriteString(" END")
+			}
+			sql.WriteString("UPDATE " + table + " SET ")
+			cases(a, func(r row) string { return r.A })
+			if b != "" {
+				sql.WriteString(", ")
+				cases(b, func(r row) string { return r.B })
+			}
+			for _, r := range rows {
+				ids = append(ids, r.ID)
 				after = r.ID
 			}
-			sql.WriteString(") AS v WHERE " + table + ".id = v.column1")
+			sql.WriteString(" WHERE id IN ?")
+			args = append(args, ids)
 			if err := tx.Exec(sql.String(), args...).Error; err != nil {
 				return fmt.Errorf("fill %s skeletons: %w", table, err)
 			}
