@@ -328,6 +328,9 @@ func lookAlikeRole(tx *gorm.DB, model any, what, name string, except uint64) err
 	if err != nil || other.Name == "" {
 		return err
 	}
+	if strings.EqualFold(other.Name, name) { // the same name in another case (lower() in SQLite folds ASCII only)
+		return &ValidationError{Fields: map[string]string{"name": "A " + what + " with this name exists."}}
+	}
 	return &ValidationError{Fields: map[string]string{"name": fmt.Sprintf("This name looks like the existing %s %s; choose one that cannot be mistaken for it.", what, other.Name)}}
 }
 
