@@ -437,7 +437,7 @@ func TestTemplateCopiesAreCheckedForLookAlikesInEachSubtenant(t *testing.T) {
 		if _, err := w.s.CreateRole(w.beta, models.NewRole{Name: "Monitor"}); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := w.s.UpdateRole(w.master, tmpl.ID, tmpl.Version, models.RoleChanges{Name: "Rnonitor"}); !strings.Contains(fieldError(err, "name"), "or one that looks like it") {
+		if _, _, err := w.s.UpdateRole(w.master, tmpl.ID, tmpl.Version, models.RoleChanges{Name: "Rnonitor"}); !strings.Contains(fieldError(err, "name"), "1 subtenant(s) already have another role named") {
 			t.Fatalf("template renamed to a look-alike of beta's Monitor: %v", err)
 		}
 		// A rename that passes carries the skeleton to the copies.

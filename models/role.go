@@ -314,7 +314,7 @@ func (s *Store) propagate(tx *gorm.DB, t *Role) (int64, error) {
 	}
 	if clashes > 0 {
 		return 0, &ValidationError{Fields: map[string]string{"name": fmt.Sprintf(
-			"%d subtenant(s) already have another role named %q or one that looks like it; choose another name.", clashes, t.Name)}}
+			"%d subtenant(s) already have another role named %q; choose another name.", clashes, t.Name)}}
 	}
 	res := tx.Exec(`UPDATE roles SET name = ?, name_skeleton = ?, description = ?, permissions = ?, version = version + 1, updated_at = ?
 		WHERE template_id = ? AND linked`, t.Name, skeleton, t.Description, t.Permissions, s.now(), t.ID)
