@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/mail"
+	"golang.org/x/text/secure/precis"
 	"strings"
 
 	"gorm.io/gorm"
@@ -64,6 +64,10 @@ func (n *NewTenant) normalize() {
 	if n.Admin != nil {
 		a := *n.Admin
 		a.Username, a.Email = strings.TrimSpace(a.Username), strings.TrimSpace(a.Email)
+		// Stored as PRECIS gives it (checkUsername), when it is valid at all.
+		if u, err := precis.UsernameCasePreserved.String(a.Username); err == nil {
+			a.Username = u
+		}
 		n.Admin = &a
 	}
 }
@@ -77,8 +81,11 @@ func (n NewTenant) CheckDetails() map[string]string {
 	if err := CheckSubdomain(n.Subdomain); err != nil {
 		f.add("subdomain", err.Error())
 	}
-	f.text("name", n.Name, "Enter a name.", 200)
-	f.text("description", n.Description, "", 2000)
+	checkFreeText(f, "name", "This name", n.Name, 200)
+	if n.Name == "" {
+		f.add("name", "Enter a name.")
+	}
+	checkFreeText(f, "description", "This description", n.Description, 2000)
 	checkCurrency(f, n.Currency, "")
 	return f.messages()
 }
@@ -108,15 +115,11 @@ func (n NewTenant) CheckAdmin() map[string]string {
 	}
 	a := n.Admin
 	f := fieldErrors{}
-	f.text("admin_username", a.Username, "Enter a username.", MaxLoginLength)
-	if strings.ContainsAny(a.Username, `\ `) {
-		f.add("admin_username", "Use no spaces or backslashes.")
-	}
-	if a.Email == "" {
-		f.add("admin_email", "Enter the admin's email address.")
-	} else if p, err := mail.ParseAddress(a.Email); err != nil || p.Address != a.Email || len(a.Email) > MaxLoginLength {
-		f.add("admin_email", "Enter an email address like name@example.com.")
-	}
+	checkUsername(f, "admin_username", a.Username)
+	checkEmail(f, "admin_email", a.Email, true)
+	// A new tenant has no other user to look like.
+	mixedSignInName(f, "admin_username", "This username", a.Username)
+	mixedSignInName(f, "admin_email", "This email address", a.Email)
 	if len(a.Password) < MinPasswordLength {
 		f.add("admin_password", fmt.Sprintf("Use at least %d characters.", MinPasswordLength))
 	} else if len(a.Password) > MaxPasswordLength {

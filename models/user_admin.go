@@ -176,7 +176,8 @@ func lastAdminMessage(t *Tenant, u *User, what string) string {
 }
 
 // identityClashes refuses a username or email that another user of the
-// tenant (other than except) signs in with, either way round, whatever the case.
+// tenant (other than except) signs in with, either way round, whatever the
+// case, or one that looks like such a name (lookAlikeUsers).
 func identityClashes(tx *gorm.DB, username, email string, except uint64) error {
 	f := fieldErrors{}
 	var n int64
@@ -197,6 +198,9 @@ func identityClashes(tx *gorm.DB, username, email string, except uint64) error {
 		if n > 0 {
 			f.add("email", "This email address is taken in this tenant.")
 		}
+	}
+	if err := lookAlikeUsers(tx, f, username, email, except); err != nil {
+		return err
 	}
 	return f.err()
 }
@@ -461,11 +465,21 @@ func (s *Store) UpdateUser(ctx context.Context, id uint64, version int, ch UserC
 				return &ValidationError{Fields: map[string]string{"role": lastAdminMessage(t, u, "given a role without full rights on users and roles")}}
 			}
 		}
-		if err := identityClashes(tx, n.Username, n.Email, u.ID); err != nil {
+		// Only a changed name is checked against the others: a pair that
+		// looked alike before the check existed stays editable.
+		changedUsername, changedEmail := n.Username, n.Email
+		if changedUsername == u.Username {
+			changedUsername = ""
+		}
+		if changedEmail == u.Email {
+			changedEmail = ""
+		}
+		if err := identityClashes(tx, changedUsername, changedEmail, u.ID); err != nil {
 			return err
 		}
 		res := tx.Model(&User{}).Where("id = ? AND version = ?", u.ID, version).Updates(map[string]any{
 			"username": n.Username, "email": n.Email, "first_name": n.FirstName, "last_name": n.LastName,
+			"username_skeleton": nameSkeleton(n.Username), "email_skeleton": nameSkeleton(n.Email),
 			"role_id": role.ID, "updated_at": s.now(), "version": gorm.Expr("version + 1"),
 		})
 		if res.Error != nil {
