@@ -25,6 +25,9 @@ import (
 // EnvURL names the PostgreSQL the tests use.
 const EnvURL = "LANDLORD_TEST_DATABASE_URL"
 
+// AuditKey is the audit key of every store Open makes.
+var AuditKey = []byte("storetest audit key, 32 bytes or more")
+
 // Dialects are the databases every store test runs on.
 var Dialects = []string{"sqlite", "postgres"}
 
@@ -83,7 +86,7 @@ func TwoTenants(t testing.TB, s *models.Store) Fixture {
 // unreachable database fails the test.
 func Open(t testing.TB, dialect string) *models.Store {
 	t.Helper()
-	opts := models.Options{}
+	opts := models.Options{AuditKey: AuditKey}
 	switch dialect {
 	case "sqlite":
 		opts.SQLitePath = filepath.Join(t.TempDir(), "landlord.db")
