@@ -205,3 +205,22 @@ func Schema(t testing.TB) string {
 	u.RawQuery = q.Encode()
 	return u.String()
 }
+
+// Reopen opens s's database again with another audit key, migrating it as a
+// process started with that key would; the error is Migrate's.
+func Reopen(t testing.TB, s *models.Store, auditKey []byte) (*models.Store, error) {
+	t.Helper()
+	v, ok := opened.Load(s)
+	if !ok {
+		t.Fatal("storetest: the store was not opened by storetest.Open")
+	}
+	opts := v.(models.Options)
+	opts.AuditKey = auditKey
+	s2, err := models.Open(opts)
+	if err != nil {
+		t.Fatalf("reopen: %v", err)
+	}
+	t.Cleanup(func() { s2.Close() })
+	_, err = s2.Migrate(context.Background())
+	return s2, err
+}
