@@ -219,7 +219,12 @@ func verifyCheckpoints(ctx context.Context, store *models.Store, tenants []model
 	if err != nil {
 		return fmt.Errorf("audit verify: %s: %w", file, err)
 	}
-	failed := 0
+	var failures []string
+	fail := func(format string, args ...any) {
+		msg := fmt.Sprintf(format, args...)
+		failures = append(failures, msg)
+		fmt.Fprintln(stdout, msg)
+	}
 	known := map[uint64]bool{}
 	for _, t := range tenants {
 		known[t.ID] = true
@@ -228,16 +233,14 @@ func verifyCheckpoints(ctx context.Context, store *models.Store, tenants []model
 			return err
 		}
 		if rep.Chain.BrokenID != 0 {
-			failed++
-			fmt.Fprintf(stdout, "%s: broken at event %d: %s (%d events before it hold)\n", t.Subdomain, rep.Chain.BrokenID, rep.Chain.Reason, rep.Chain.Checked)
+			fail("%s: broken at event %d: %s (%d events before it hold)", t.Subdomain, rep.Chain.BrokenID, rep.Chain.Reason, rep.Chain.Checked)
 			continue
 		}
 		for _, res := range rep.Results {
 			cp := res.Checkpoint
 			switch {
 			case !res.Reached:
-				failed++
-				fmt.Fprintf(stdout, "%s: checkpoint on line %d (event %d at %s) not reached: %s\n", t.Subdomain, res.Line, cp.HeadID, cp.At.Format(time.RFC3339), res.Reason)
+				fail("%s: checkpoint on line %d (event %d at %s) not reached: %s", t.Subdomain, res.Line, cp.HeadID, cp.At.Format(time.RFC3339), res.Reason)
 			case res.Reason != "":
 				fmt.Fprintf(stdout, "%s: checkpoint on line %d (event %d at %s) reached: %s\n", t.Subdomain, res.Line, cp.HeadID, cp.At.Format(time.RFC3339), res.Reason)
 			}
@@ -248,24 +251,21 @@ func verifyCheckpoints(ctx context.Context, store *models.Store, tenants []model
 	for _, l := range lines {
 		switch cp := l.Checkpoint; {
 		case l.Unreadable != "":
-			failed++
-			fmt.Fprintf(stdout, "line %d: %s\n", l.Line, l.Unreadable)
+			fail("line %d: %s", l.Line, l.Unreadable)
 		case known[cp.TenantID]:
 		case one:
 			others++
 		case !store.CheckpointSigned(&cp):
-			failed++
-			fmt.Fprintf(stdout, "line %d: its signature does not match: the line was changed, or not made with this server's audit key\n", l.Line)
+			fail("line %d (tenant %q): its signature does not match: the line was changed, or not made with this server's audit key", l.Line, cp.Tenant)
 		default:
-			failed++
-			fmt.Fprintf(stdout, "%s: checkpoint on line %d names tenant id %d, which is no longer in the database\n", cp.Tenant, l.Line, cp.TenantID)
+			fail("%s: checkpoint on line %d names tenant id %d, which is no longer in the database", cp.Tenant, l.Line, cp.TenantID)
 		}
 	}
 	if others > 0 {
 		fmt.Fprintf(stdout, "%d line(s) of other tenants not checked\n", others)
 	}
-	if failed > 0 {
-		return fmt.Errorf("audit verify --checkpoint %s: %d failure(s)", file, failed)
+	if len(failures) > 0 {
+		return fmt.Errorf("audit verify --checkpoint %s: %d failure(s), the first: %s", file, len(failures), failures[0])
 	}
 	return nil
 }

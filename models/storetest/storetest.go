@@ -149,7 +149,22 @@ func direct(t testing.TB, s *models.Store) *gorm.DB {
 	if !ok {
 		t.Fatal("storetest: the store was not opened by storetest.Open")
 	}
-	opts := v.(models.Options)
+	return dial(t, v.(models.Options))
+}
+
+// ExecAt runs one statement on the database opts names, as Exec does, for
+// tests that reach the database through the program rather than a store.
+func ExecAt(t testing.TB, opts models.Options, query string, args ...any) int64 {
+	t.Helper()
+	res := dial(t, opts).Exec(query, args...)
+	if res.Error != nil {
+		t.Fatalf("storetest.ExecAt %q: %v", query, res.Error)
+	}
+	return res.RowsAffected
+}
+
+func dial(t testing.TB, opts models.Options) *gorm.DB {
+	t.Helper()
 	var dialector gorm.Dialector
 	if opts.PostgresURL != "" {
 		dialector = postgres.Open(opts.PostgresURL)
