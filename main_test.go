@@ -296,6 +296,28 @@ func TestAuditCheckpointsFromTheCommandLineCatchARollback(t *testing.T) {
 			if msg, _ := in.fails("audit", "verify", "--tenant", "acme", "--checkpoint", file); !strings.Contains(msg, "acme: checkpoint on line 1") || !strings.Contains(msg, "signature does not match") {
 				t.Errorf("a forged line: %v", msg)
 			}
+
+			// Lines of a tenant that is gone: forged ones are told as forged,
+			// genuine ones as a tenant no longer there.
+			ghost := cps[0]
+			ghost.TenantID = 999
+			b, _ = json.Marshal(ghost)
+			if err := os.WriteFile(file, append(b, '\n'), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if msg, _ := in.fails("audit", "verify", "--checkpoint", file); !strings.Contains(msg, "line 1 (tenant \"master\"): its signature does not match") {
+				t.Errorf("a line of tenant 999: %v", msg)
+			}
+			in.cli("tenants", "create", "--subdomain", "gone", "--name", "Gone")
+			in.cli("set-admin-password", "gone", "admin@gone.example", "a long enough password")
+			gone := in.cli("audit", "checkpoint", "--tenant", "gone")
+			if err := os.WriteFile(file, []byte(gone), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			in.exec("DELETE FROM tenants WHERE subdomain = 'gone'")
+			if msg, _ := in.fails("audit", "verify", "--checkpoint", file); !strings.Contains(msg, "gone: checkpoint on line 1 names tenant id") || !strings.Contains(msg, "no longer in the database") {
+				t.Errorf("a line of a deleted tenant: %v", msg)
+			}
 		})
 	}
 }
