@@ -318,6 +318,12 @@ func TestAuditCheckpointsFromTheCommandLineCatchARollback(t *testing.T) {
 			if msg, _ := in.fails("audit", "verify", "--checkpoint", file); !strings.Contains(msg, "gone: checkpoint on line 1 names tenant id") || !strings.Contains(msg, "no longer in the database") {
 				t.Errorf("a line of a deleted tenant: %v", msg)
 			}
+
+			// A broken chain gets no checkpoint line, and the command fails.
+			in.exec("UPDATE audit_events SET details = 'nothing happened' WHERE tenant_id = ?", cps[1].TenantID)
+			if msg, out := in.fails("audit", "checkpoint"); !strings.Contains(msg, "acme (broken at event") || strings.Contains(out, `"tenant":"acme"`) {
+				t.Errorf("checkpoint of a broken chain: %v\n%s", msg, out)
+			}
 		})
 	}
 }

@@ -110,6 +110,7 @@ func TestAForgedCheckpointIsRefused(t *testing.T) {
 		for name, forge := range map[string]func(cp *models.AuditCheckpoint){
 			// What someone who rolled the log back would want the file to say.
 			"an older head": func(cp *models.AuditCheckpoint) { cp.HeadID, cp.HeadHash = evs[len(evs)-2].ID, evs[len(evs)-2].Hash },
+			"another id":    func(cp *models.AuditCheckpoint) { cp.HeadID-- },
 			"fewer events":  func(cp *models.AuditCheckpoint) { cp.Events-- },
 			"another time":  func(cp *models.AuditCheckpoint) { cp.At = cp.At.Add(-time.Hour) },
 			"another name":  func(cp *models.AuditCheckpoint) { cp.Tenant = "beta" },
