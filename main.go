@@ -319,6 +319,12 @@ func serve(ctx context.Context, cfg config.Config, store *models.Store, logger *
 		return err
 	}
 	srv, err := web.NewServer(cfg, store, logger)
+	if err == nil {
+		// Migrations, the key and the request role's login are done: from
+		// here on nothing in the server can reach a connection that
+		// row-level security does not bind. (audit archive opens its own.)
+		err = store.CloseOwner()
+	}
 	if err != nil {
 		ln.Close()
 		return err

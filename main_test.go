@@ -4,11 +4,15 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -349,5 +353,61 @@ func TestDevSeedFillsAnEmptyInstallAndRefusesOneWithTenants(t *testing.T) {
 				t.Fatalf("forced seed said %q", out)
 			}
 		})
+	}
+}
+
+// The server keeps no connection of the database URL's own role once it is
+// up: pg_stat_activity shows only the request role under its name, and
+// /readyz and the pages answer through that role.
+func TestServeOnPostgreSQLHoldsNoConnectionOfTheOwner(t *testing.T) {
+	in := newInstance(t, "postgres")
+	b := make([]byte, 6)
+	rand.Read(b)
+	name := "landlord-serve-test-" + hex.EncodeToString(b)
+	u, err := url.Parse(in.env["LANDLORD_DATABASE_URL"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("application_name", name)
+	u.RawQuery = q.Encode()
+	in.env["LANDLORD_DATABASE_URL"] = u.String()
+	in.serve()
+
+	for _, path := range []string{"/readyz", "/login"} {
+		req, _ := http.NewRequest(http.MethodGet, "http://127.0.0.1:"+in.port+path, nil)
+		req.Host = "localhost:" + in.port
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("%s: %d", path, res.StatusCode)
+		}
+	}
+	admin, err := sql.Open("pgx", os.Getenv(storetest.EnvURL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var request, owner int
+		err := admin.QueryRow(`SELECT count(*) FILTER (WHERE usename = $2), count(*) FILTER (WHERE usename <> $2)
+			FROM pg_stat_activity WHERE application_name = $1`, name, models.AppRole).Scan(&request, &owner)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if owner == 0 {
+			if request == 0 {
+				t.Fatal("no connection of the request role under the server's name either: the query sees nothing")
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the running server holds %d connections of the owner", owner)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }

@@ -43,7 +43,8 @@ func auditFilter(c echo.Context) (views.AuditFilterForm, models.AuditFilter, map
 		}
 		*t.into = &at
 	}
-	if b, err := strconv.ParseUint(c.QueryParam("before"), 10, 64); err == nil {
+	// A cursor that is no id (tampered, or beyond any id) shows the newest page.
+	if b, ok := ParseID(c.QueryParam("before")); ok {
 		f.Before = b
 	}
 	return form, f, errs
@@ -122,9 +123,9 @@ func Audit(store *models.Store) echo.HandlerFunc {
 func AuditEvent(store *models.Store) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ctx := c.Request().Context()
-		id, err := strconv.ParseUint(c.Param("id"), 10, 64)
+		id, err := pathID(c)
 		if err != nil {
-			return echo.ErrNotFound
+			return err
 		}
 		e, err := store.AuditEventByID(ctx, id)
 		if err != nil {

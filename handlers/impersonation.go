@@ -25,9 +25,9 @@ func Impersonate(store *models.Store, sessions Sessions, limit time.Duration) ec
 	return func(c echo.Context) error {
 		ctx := c.Request().Context()
 		v := VisitorFrom(ctx)
-		id, err := strconv.ParseUint(c.Param("id"), 10, 64)
+		id, err := pathID(c)
 		if err != nil {
-			return echo.ErrNotFound
+			return err
 		}
 		t, u, err := store.ImpersonationTarget(ctx, c.Param("subdomain"), id)
 		if err != nil {
@@ -136,7 +136,10 @@ func Settings(store *models.Store, sessions Sessions) echo.HandlerFunc {
 		if c.Request().Method == http.MethodGet {
 			return Render(c, http.StatusOK, views.SettingsPage(page, form))
 		}
-		version, _ := strconv.Atoi(c.FormValue("version"))
+		version, err := parseVersion(c.FormValue("version"))
+		if err != nil {
+			return err
+		}
 		form.AllowImpersonation = c.FormValue("allow_impersonation") == "on"
 		return submit(c, sessions, func() error { return store.SetImpersonationAllowed(ctx, version, form.AllowImpersonation) },
 			func(fields map[string]string) templ.Component {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -13,7 +12,7 @@ import (
 )
 
 // PermissionField is the form field of a feature in the permission matrix.
-func PermissionField(f models.Feature) string { return "perm_" + string(f) }
+func PermissionField(f models.Feature) string { return models.PermissionField(f) }
 
 // parsePermissions reads the permission matrix of a posted form: one field
 // perm_<feature> per feature of the catalogue, none, read or full (absent:
@@ -43,8 +42,8 @@ func matrixOf(perms models.Permissions, errs map[string]string, cap *models.Tena
 	}
 	for _, f := range models.Features {
 		row := views.MatrixRow{Feature: string(f), Level: perms.Level(f).String(), Error: errs[PermissionField(f)]}
-		if row.Error != "" {
-			row.Level = ""
+		if _, parsed := perms[f]; row.Error != "" && !parsed {
+			row.Level = "" // what was posted is no level; a refused level stays as chosen
 		}
 		if cap != nil && cap.Permissions.Level(f) < models.LevelFull {
 			row.Cap = cap.Permissions.Level(f).String() // only where it bites
@@ -93,31 +92,13 @@ func tenantCap(ctx context.Context, store *models.Store, v *Visitor) (*models.Te
 	return store.TenantRole(ctx, *v.Tenant.TenantRoleID)
 }
 
-// idParam is the route's :id; anything but a number names nothing.
-func idParam(c echo.Context) (uint64, error) {
-	id, err := strconv.ParseUint(c.Param("id"), 10, 64)
-	if err != nil || id == 0 {
-		return 0, echo.ErrNotFound
-	}
-	return id, nil
-}
-
-// versionField is the form's version, the one its record was read at.
-func versionField(form url.Values) (int, error) {
-	v, err := strconv.Atoi(form.Get("version"))
-	if err != nil {
-		return 0, echo.NewHTTPError(http.StatusBadRequest, "The form is incomplete. Reload the page and try again.")
-	}
-	return v, nil
-}
-
 // UserPermissions shows a user of the host's tenant with their effective
 // permissions: per feature the user role's level, the tenant role's cap, the
 // lower of the two and which one limits it.
 func UserPermissions(store *models.Store) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ctx := c.Request().Context()
-		id, err := idParam(c)
+		id, err := pathID(c)
 		if err != nil {
 			return err
 		}

@@ -116,7 +116,7 @@ func RoleEditForm(store *models.Store) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ctx := c.Request().Context()
 		v := VisitorFrom(ctx)
-		id, err := idParam(c)
+		id, err := pathID(c)
 		if err != nil {
 			return err
 		}
@@ -142,7 +142,7 @@ func RoleUpdate(store *models.Store, sessions Sessions) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ctx := c.Request().Context()
 		v := VisitorFrom(ctx)
-		id, err := idParam(c)
+		id, err := pathID(c)
 		if err != nil {
 			return err
 		}
@@ -204,7 +204,7 @@ func RoleUpdate(store *models.Store, sessions Sessions) echo.HandlerFunc {
 func RoleDeleteForm(store *models.Store) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ctx := c.Request().Context()
-		id, err := idParam(c)
+		id, err := pathID(c)
 		if err != nil {
 			return err
 		}
@@ -222,7 +222,7 @@ func RoleDeleteForm(store *models.Store) echo.HandlerFunc {
 func RoleDelete(store *models.Store, sessions Sessions) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ctx := c.Request().Context()
-		id, err := idParam(c)
+		id, err := pathID(c)
 		if err != nil {
 			return err
 		}

@@ -102,9 +102,9 @@ func (w *tenantWizard) tenantFrom(values url.Values) (models.NewTenant, map[stri
 
 // roleID is the tenant role chosen, which must be one of the list.
 func (w *tenantWizard) roleID(typed string, bad map[string]string) uint64 {
-	id, err := strconv.ParseUint(typed, 10, 64)
+	id, ok := ParseID(typed)
 	for _, r := range w.roles {
-		if err == nil && r.ID == id {
+		if ok && r.ID == id {
 			return id
 		}
 	}
@@ -161,7 +161,7 @@ func (w *tenantWizard) merge(fields []string, sets ...map[string]string) map[str
 // view is the page of a wizard step.
 func (w *tenantWizard) view(page WizardPage, errs map[string]string) views.TenantWizard {
 	v := views.TenantWizard{Step: page.Step, StepName: w.steps[page.Step].Name, Sealed: page.Sealed, Errors: errs,
-		Values: map[string]string{}, PasswordSet: page.Values.Get("admin_password") != "", BaseDomain: w.baseDomain}
+		Values: map[string]string{}, PasswordSet: page.Values.Get("admin_password") != "", PasswordNotKept: page.SecretDropped(), BaseDomain: w.baseDomain}
 	for _, s := range w.steps {
 		v.Steps = append(v.Steps, s.Title)
 	}

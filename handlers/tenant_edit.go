@@ -70,9 +70,9 @@ func TenantUpdate(store *models.Store, sessions Sessions) echo.HandlerFunc {
 			MaxUsers: value("max_users", strconv.Itoa(t.MaxUsers)), MaxResources: value("max_resources", strconv.Itoa(t.MaxResources)),
 			AccountNumber: value("account_number", t.AccountNumber), AccountName: value("account_name", t.AccountName),
 			CustomerNumber: value("customer_number", t.CustomerNumber), IsMaster: t.IsMaster}
-		version, err := strconv.Atoi(c.FormValue("version"))
+		version, err := parseVersion(c.FormValue("version"))
 		if err != nil {
-			return echo.NewHTTPError(http.StatusBadRequest, "The form is incomplete. Reload the page and try again.")
+			return err
 		}
 		f.Version = version
 		roles, _, err := store.TenantRoleChoices(ctx)
@@ -89,9 +89,8 @@ func TenantUpdate(store *models.Store, sessions Sessions) echo.HandlerFunc {
 			MaxUsers: parseLimit(f.MaxUsers, "max_users", bad), MaxResources: parseLimit(f.MaxResources, "max_resources", bad),
 			AccountNumber: f.AccountNumber, AccountName: f.AccountName, CustomerNumber: f.CustomerNumber}
 		if !t.IsMaster {
-			if ch.TenantRoleID, err = strconv.ParseUint(f.TenantRole, 10, 64); err != nil {
-				bad["tenant_role"] = "Choose one of the tenant roles."
-			}
+			// One that is no id is 0, which the model refuses by the field.
+			ch.TenantRoleID, _ = ParseID(f.TenantRole)
 		}
 		if len(bad) > 0 {
 			return Render(c, http.StatusUnprocessableEntity, form(bad))

@@ -74,7 +74,7 @@ func tenantRoleForm(tr *models.TenantRole) views.RoleForm {
 func TenantRoleEditForm(store *models.Store) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ctx := c.Request().Context()
-		id, err := idParam(c)
+		id, err := pathID(c)
 		if err != nil {
 			return err
 		}
@@ -94,7 +94,7 @@ func TenantRoleUpdate(store *models.Store, sessions Sessions) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ctx := c.Request().Context()
 		v := VisitorFrom(ctx)
-		id, err := idParam(c)
+		id, err := pathID(c)
 		if err != nil {
 			return err
 		}
@@ -139,7 +139,7 @@ func TenantRoleUpdate(store *models.Store, sessions Sessions) echo.HandlerFunc {
 // tenantRoleDelete is the confirmation page of deleting tenant role id.
 func tenantRoleDelete(c echo.Context, store *models.Store) (views.RoleDelete, error) {
 	ctx := c.Request().Context()
-	id, err := idParam(c)
+	id, err := pathID(c)
 	if err != nil {
 		return views.RoleDelete{}, err
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -48,7 +49,6 @@ func scopeOf(c echo.Context, store *models.Store, l models.Level) (userScope, er
 	return s, nil
 }
 
-// userID reads the :id parameter; anything but a positive number names no user.
 // scopedUser is the user the path's id names, in the scope the visitor may
 // act in at level l: another tenant's id is a 404 before anything else.
 func scopedUser(c echo.Context, store *models.Store, l models.Level) (userScope, *models.User, error) {
@@ -56,7 +56,7 @@ func scopedUser(c echo.Context, store *models.Store, l models.Level) (userScope,
 	if err != nil {
 		return s, nil, err
 	}
-	id, err := userID(c)
+	id, err := pathID(c)
 	if err != nil {
 		return s, nil, err
 	}
@@ -64,18 +64,10 @@ func scopedUser(c echo.Context, store *models.Store, l models.Level) (userScope,
 	return s, u, err
 }
 
-func userID(c echo.Context) (uint64, error) {
-	id, err := strconv.ParseUint(c.Param("id"), 10, 64)
-	if err != nil || id == 0 {
-		return 0, echo.ErrNotFound
-	}
-	return id, nil
-}
-
 func roleOptions(roles []models.RoleChoice) []views.RoleOption {
 	out := make([]views.RoleOption, len(roles))
 	for i, r := range roles {
-		out[i] = views.RoleOption{ID: r.ID, Name: r.Name}
+		out[i] = views.RoleOption{ID: r.ID, Name: r.Name, Beyond: r.Beyond}
 	}
 	return out
 }
@@ -109,10 +101,12 @@ func userSteps(s userScope, store *models.Store, opts models.NewUserOptions, fai
 			}
 			return fields
 		}},
-		{Name: "access", Fields: []string{"role", "password", "password_confirm"}, Check: func(v url.Values) map[string]string {
+		{Name: "access", Fields: []string{"role", "password", "password_confirm"}, Secret: passwordFields, Check: func(v url.Values) map[string]string {
 			f := map[string]string{}
 			if roleName(opts, first(v, "role")) == "" {
 				f["role"] = "Choose one of this tenant's roles."
+			} else if more := roleBeyond(opts, first(v, "role")); more != "" {
+				f["role"] = "This role gives more than you hold: " + more + ". Only someone who holds at least that can give it."
 			}
 			if msg := models.PasswordProblem(first(v, "password"), first(v, "username"), first(v, "email")); msg != "" {
 				f["password"] = msg
@@ -127,7 +121,31 @@ func userSteps(s userScope, store *models.Store, opts models.NewUserOptions, fai
 
 func first(v url.Values, k string) string { return v.Get(k) }
 
+// passwordFields are never written back into a page: the wizard keeps them
+// sealed once their step passed, and drops them when a step fails.
+var passwordFields = []string{"password", "password_confirm"}
+
 // roleName is the name of the role with this id among the tenant's, or "".
+// ownRole says whether u is the visitor, whose own role is not theirs to
+// change, and names u's role.
+func ownRole(s userScope, u *models.User) (bool, string) {
+	name := ""
+	if u.Role != nil {
+		name = u.Role.Name
+	}
+	return models.StandingOf(s.ctx, u).Self, name
+}
+
+// roleBeyond is what the chosen role gives beyond the visitor ("" if nothing).
+func roleBeyond(opts models.NewUserOptions, id string) string {
+	for _, r := range opts.Roles {
+		if strconv.FormatUint(r.ID, 10) == id {
+			return r.Beyond
+		}
+	}
+	return ""
+}
+
 func roleName(opts models.NewUserOptions, id string) string {
 	for _, r := range opts.Roles {
 		if strconv.FormatUint(r.ID, 10) == id {
@@ -165,12 +183,13 @@ func renderCannotCreate(c echo.Context, s userScope, status int, why *views.User
 func renderWizard(c echo.Context, s userScope, opts models.NewUserOptions, wp WizardPage, status int) error {
 	values := map[string]string{}
 	for k := range wp.Values {
-		if !strings.HasPrefix(k, "_") {
+		if !strings.HasPrefix(k, "_") && !slices.Contains(passwordFields, k) {
 			values[k] = wp.Values.Get(k)
 		}
 	}
 	w := views.UserWizard{
 		Scope: s.view, Step: wp.Step, Steps: userWizardSteps, Values: values, Errors: wp.Errors, Sealed: wp.Sealed,
+		PasswordSet: wp.Values.Get("password") != "", PasswordNotKept: wp.SecretDropped(),
 		Roles: roleOptions(opts.Roles), RoleName: roleName(opts, values["role"]), PasswordRule: models.PasswordRule,
 	}
 	if opts.Tenant.MaxUsers > 0 {
@@ -241,7 +260,7 @@ func UserCreate(store *models.Store, sessions Sessions, wizard *Wizard) echo.Han
 			}
 			return renderWizard(c, s, opts, wp, status)
 		}
-		roleID, _ := strconv.ParseUint(wp.Values.Get("role"), 10, 64)
+		roleID, _ := ParseID(wp.Values.Get("role")) // the access step's check found it among the tenant's
 		u, err := store.CreateUser(s.ctx, models.NewUser{
 			Username: wp.Values.Get("username"), Email: wp.Values.Get("email"),
 			FirstName: wp.Values.Get("first_name"), LastName: wp.Values.Get("last_name"),
@@ -272,7 +291,7 @@ func UserShow(store *models.Store) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		id, err := userID(c)
+		id, err := pathID(c)
 		if err != nil {
 			return err
 		}
@@ -290,6 +309,9 @@ func UserShow(store *models.Store) echo.HandlerFunc {
 		if u.Role != nil {
 			d.Role = u.Role.Name
 		}
+		st := models.StandingOf(s.ctx, u)
+		d.Outranked, d.Self = st.Outranked, st.Self
+		d.CanImpersonate = d.CanImpersonate && st.Outranked == ""
 		if tr != nil {
 			d.TenantRole = tr.Name
 		}
@@ -317,6 +339,7 @@ func UserEditForm(store *models.Store) echo.HandlerFunc {
 		if u.RoleID != nil {
 			f.RoleID = *u.RoleID
 		}
+		f.Self, f.RoleName = ownRole(s, u)
 		return Render(c, http.StatusOK, views.UserEditPage(PageFor(VisitorFrom(c.Request().Context()), pageTitle(s, "Edit "+u.Username)), f))
 	}
 }
@@ -330,23 +353,26 @@ func UserUpdate(store *models.Store, sessions Sessions) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		version, err := strconv.Atoi(c.FormValue("version"))
+		version, err := parseVersion(c.FormValue("version"))
 		if err != nil {
-			return echo.NewHTTPError(http.StatusBadRequest, "The form is incomplete. Reload the page and try again.")
+			return err
 		}
-		roleID, _ := strconv.ParseUint(c.FormValue("role"), 10, 64)
+		// A role that is no id is role 0, which the model refuses by the field.
+		roleID, _ := ParseID(c.FormValue("role"))
 		f := views.UserEdit{Scope: s.view, ID: u.ID, Current: u.Username, Username: c.FormValue("username"), Email: c.FormValue("email"),
 			FirstName: c.FormValue("first_name"), LastName: c.FormValue("last_name"), RoleID: roleID, Version: version,
 			External: u.IdentitySource != "local", IdentitySource: u.IdentitySource}
+		f.Self, f.RoleName = ownRole(s, u)
 		op := func() error {
 			_, err := store.UpdateUser(s.ctx, u.ID, version, models.UserChanges{Username: f.Username, Email: f.Email, FirstName: f.FirstName, LastName: f.LastName, RoleID: roleID})
 			return err
 		}
-		return submit(c, sessions, op, func(fields map[string]string) templ.Component {
+		form := func(fields map[string]string) templ.Component {
 			opts, _ := store.UserOptions(s.ctx)
 			f.Errors, f.Roles = fields, roleOptions(opts.Roles)
 			return views.UserEditPage(PageFor(VisitorFrom(c.Request().Context()), pageTitle(s, "Edit "+u.Username)), f)
-		}, s.view.User(u.ID), "User "+strings.TrimSpace(f.Username)+" saved.")
+		}
+		return submit(c, sessions, op, form, s.view.User(u.ID), "User "+strings.TrimSpace(f.Username)+" saved.")
 	}
 }
 
@@ -358,7 +384,7 @@ func UserSetEnabled(store *models.Store, sessions Sessions, enabled bool) echo.H
 		if err != nil {
 			return err
 		}
-		id, err := userID(c)
+		id, err := pathID(c)
 		if err != nil {
 			return err
 		}
@@ -433,6 +459,8 @@ func UserPassword(store *models.Store, sessions Sessions) echo.HandlerFunc {
 		}
 		f := passwordForm(s, u)
 		password := c.FormValue("password")
+		// A refused password is not written back; the form says so when one was typed.
+		f.PasswordNotKept = password != "" || c.FormValue("password_confirm") != ""
 		op := func() error {
 			if msg := models.PasswordProblem(password, u.Username, u.Email); msg == "" && u.IdentitySource == "local" && c.FormValue("password_confirm") != password {
 				return &models.ValidationError{Fields: map[string]string{"password_confirm": "The two passwords differ: type the same one twice."}}

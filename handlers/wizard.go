@@ -70,8 +70,28 @@ type WizardStep struct {
 	Check  func(values url.Values) map[string]string
 	// Secret fields (passwords) are never shown again, so a page posts them
 	// empty once typed: an empty one keeps the value already sealed. A step
-	// that fails its check drops its secrets, to be typed again.
+	// that fails its check drops its secrets, to be typed again, and so does
+	// a refusal at the end (Revisit); the page then says so (SecretDropped).
 	Secret []string
+}
+
+// secretDroppedField marks, in the state, that secrets typed were dropped;
+// a page says so by their fields while they are not typed again.
+const secretDroppedField = "_secret_dropped"
+
+// SecretDropped tells a page to say, by secret fields that hold nothing,
+// that what was typed there is not kept and must be typed again.
+func (p WizardPage) SecretDropped() bool { return p.Values.Get(secretDroppedField) != "" }
+
+// dropSecrets removes the named secrets from values, marking the state when
+// one held something.
+func dropSecrets(values url.Values, secrets []string) {
+	for _, f := range secrets {
+		if values.Get(f) != "" {
+			values.Set(secretDroppedField, "1")
+		}
+		values.Del(f)
+	}
 }
 
 // WizardPage is what a wizard shows next: a step (its index in the flow),
@@ -124,11 +144,9 @@ func (w *Wizard) Advance(session string, form url.Values, steps []WizardStep) (W
 	case back:
 		page.Step = max(step-1, 0)
 	case len(page.Errors) > 0:
-		// A secret is kept only once its step passed: one that failed (two
-		// passwords that differ) is typed again, not kept unseen.
-		for _, f := range steps[step].Secret {
-			values.Del(f)
-		}
+		// A secret is kept only once its step passed: on a step that failed,
+		// whichever field it was, it is typed again, not kept unseen.
+		dropSecrets(values, steps[step].Secret)
 	case step == len(steps)-1:
 		page.Done = true
 	default:
@@ -205,8 +223,12 @@ func (w *Wizard) Resume(session string, query url.Values, steps []WizardStep) (W
 
 // Revisit shows the step owning the first field an operation refused (the
 // wizard's last check is the operation's own, at commit), with its messages.
+// Every secret is dropped: a refused wizard keeps no password.
 func (w *Wizard) Revisit(session string, page WizardPage, steps []WizardStep, fields map[string]string) (WizardPage, error) {
 	page.Done, page.Errors, page.Step = false, fields, len(steps)-1
+	for _, s := range steps {
+		dropSecrets(page.Values, s.Secret)
+	}
 	for i, s := range steps {
 		for _, f := range s.Fields {
 			if _, ok := fields[f]; ok && i < page.Step {

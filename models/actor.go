@@ -20,6 +20,9 @@ type Actor struct {
 	// as the request's session check loaded them.
 	Master      bool
 	Permissions Permissions
+	// RoleID is the user's role in their tenant (0: none): nobody edits a
+	// role they hold.
+	RoleID uint64
 	// Impersonator is the master user acting as this user, if any, in the
 	// impersonation ImpersonationID.
 	Impersonator    *Actor

@@ -32,6 +32,7 @@ const (
 	ActionRoleUpdate        = "role.update"
 	ActionRoleDelete        = "role.delete"
 	ActionTemplatePropagate = "role.template_propagate"
+	ActionTemplateRelease   = "role.template_release"
 	ActionTenantRoleCreate  = "tenant_role.create"
 	ActionTenantRoleUpdate  = "tenant_role.update"
 	ActionTenantRoleDelete  = "tenant_role.delete"
@@ -47,7 +48,7 @@ const (
 // AuditActions lists every action, for the audit log's filter.
 var AuditActions = []string{ActionLogin, ActionLoginFailed, ActionLogout, ActionTenantCreate, ActionTenantUpdate, ActionTenantEnable,
 	ActionTenantDisable, ActionTenantDelete, ActionUserCreate, ActionUserUpdate, ActionUserEnable, ActionUserDisable, ActionUserDelete,
-	ActionUserPasswordReset, ActionRoleCreate, ActionRoleUpdate, ActionRoleDelete, ActionTenantRoleCreate, ActionTenantRoleUpdate,
+	ActionUserPasswordReset, ActionRoleCreate, ActionRoleUpdate, ActionRoleDelete, ActionTemplatePropagate, ActionTemplateRelease, ActionTenantRoleCreate, ActionTenantRoleUpdate,
 	ActionTenantRoleDelete, ActionAuditArchive, ActionChainKeyed, ActionImpersonationStart, ActionImpersonationEnd, ActionImpersonationRefused,
 	ActionSettingsUpdate, ActionSessionRefused}
 

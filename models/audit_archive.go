@@ -110,8 +110,12 @@ func (s *Store) ArchiveAudit(ctx context.Context, subdomain string, before time.
 // ownerTx runs fn in a transaction of the database URL's own role (which may
 // remove audit events; request traffic may not), confined to tenant.
 func (s *Store) ownerTx(ctx context.Context, tenant uint64, fn func(tx *gorm.DB) error) error {
+	owner, err := s.ownerDB()
+	if err != nil {
+		return err
+	}
 	ctx = context.WithValue(WithTenant(withoutAcross(ctx), tenant), scopedTxKey{}, true)
-	return s.owner.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return owner.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if s.postgres {
 			if err := tx.WithContext(internalSQL(ctx)).Exec("SELECT landlord_enter(?, ?, ?)", int64(tenant), false, s.enterProof(tenant, false)).Error; err != nil {
 				return err

@@ -24,7 +24,7 @@ func BenchmarkAuditWrite(b *testing.B) {
 		ctx := context.Background()
 		b.Run(d+"/chained", func(b *testing.B) {
 			for b.Loop() {
-				if err := s.RecordRefusedSession(ctx, f.Acme.ID, f.Beta.ID); err != nil {
+				if err := s.RecordChainedForTest(ctx, f.Acme.ID); err != nil {
 					b.Fatal(err)
 				}
 			}

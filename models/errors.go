@@ -21,6 +21,8 @@ var (
 // ValidationError carries one message per failing field.
 type ValidationError struct {
 	Fields map[string]string
+	// Denied marks a refused climb (delegation), which is also audited.
+	Denied bool
 }
 
 func (e *ValidationError) Error() string {

@@ -42,12 +42,20 @@ func RegisterTenantScopeForTest(db *gorm.DB, tenantModels []any) error {
 // Store, so s.tx runs on it exactly as on the real store.
 // It enters tenants with from's key.
 func StoreOnDBForTest(db *gorm.DB, from *Store) *Store {
-	return &Store{db: db, owner: db, postgres: db.Dialector.Name() == "postgres", rlsKey: from.rlsKey, now: func() time.Time { return time.Now().UTC() }}
+	return &Store{db: db, owner: db, postgres: db.Dialector.Name() == "postgres", rlsKey: from.rlsKey}
 }
 
 // SetClockForTest makes now the store's clock, so tests can step past a
 // session's or a handoff's lifetime without waiting for it.
-func (s *Store) SetClockForTest(now func() time.Time) { s.now = now }
+func (s *Store) SetClockForTest(now func() time.Time) { s.SetClock(now) }
+
+// RecordChainedForTest writes one audit event into tenantID's chain in its
+// own transaction, as every domain operation does with its own.
+func (s *Store) RecordChainedForTest(ctx context.Context, tenantID uint64) error {
+	return s.inTenant(ctx, tenantID, func(tx *gorm.DB) error {
+		return s.record(tx, tenantID, Event{ActorName: "bench", Action: ActionSessionRefused, Outcome: OutcomeFailure})
+	})
+}
 
 // RecordUnchainedForTest writes one audit event the way record did before
 // the hash chain (an insert, no head to lock or move), in its own

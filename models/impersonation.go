@@ -20,16 +20,6 @@ const (
 	ActionSessionRefused       = "session.refused"
 )
 
-// RecordRefusedSession records in tenant's log that a session opened for
-// another tenant (from) was presented on its host: a cookie carried there
-// by hand, an impersonation's included.
-func (s *Store) RecordRefusedSession(ctx context.Context, tenant, from uint64) error {
-	return s.inTenant(ctx, tenant, func(tx *gorm.DB) error {
-		return s.record(tx, tenant, Event{ActorName: "unknown", Action: ActionSessionRefused, TargetType: "session",
-			TargetID: fmt.Sprintf("of tenant %d", from), Outcome: OutcomeFailure, Details: "a session of another tenant was presented on this tenant's host"})
-	})
-}
-
 // Impersonation is a master user acting as a subtenant's user: openly (the
 // tenant keeps the record), briefly (it expires) and on the record (every
 // event carries both names). It lives in the target's tenant.
@@ -151,11 +141,8 @@ func (s *Store) StartImpersonation(ctx context.Context, in StartImpersonation) (
 		return "", nil, err
 	}
 	u.Capped, u.Cap = capped, cap
-	for _, feat := range Features {
-		if u.Level(feat) > a.Permissions.Level(feat) {
-			return refuse(target, fmt.Sprintf("%s has more rights than you (%s: %s; you have %s), so you cannot act as them.",
-				u.Username, feat, u.Level(feat), a.Permissions.Level(feat)))
-		}
+	if more := OutranksActor(a.Permissions, u.Permissions()); more != "" {
+		return refuse(target, fmt.Sprintf("%s has more rights than you (%s), so you cannot act as them.", u.Username, more))
 	}
 
 	token := rand.Text()
@@ -323,6 +310,11 @@ func (s *Store) SetImpersonationAllowed(ctx context.Context, version int, allowe
 		var st TenantSettings
 		if err := tx.Take(&st).Error; err != nil {
 			return err
+		}
+		if st.Version != version {
+			// Compared here, as every edit does: a version beyond the column's
+			// range is a conflict, not a statement PostgreSQL refuses.
+			return ErrConflict
 		}
 		res := tx.Model(&TenantSettings{}).Where("tenant_id = ? AND version = ?", st.TenantID, version).
 			Updates(map[string]any{"allow_impersonation": allowed, "version": gorm.Expr("version + 1")})

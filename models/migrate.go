@@ -18,6 +18,9 @@ type migration struct {
 	sql      string
 	postgres string
 	sqlite   string
+	// fill runs after the SQL, in the same transaction, for what SQL cannot
+	// compute (the names' skeletons); it must keep its meaning as code changes.
+	fill func(tx *gorm.DB, postgres bool) error
 }
 
 var columnTypes = map[bool]*strings.Replacer{
@@ -415,6 +418,52 @@ CREATE TRIGGER tenant_settings_new AFTER INSERT ON tenants FOR EACH ROW EXECUTE 
 	},
 	{
 		version: 14,
+		name:    "refusals of other tenants' sessions counted, not each one logged",
+		// A row per refused session (by the hash of its id) and host tenant,
+		// and one per tenant (session_hash '') holding the minute, its
+		// events and the refusals no event has told yet; see refused_session.go.
+		sql: `
+CREATE TABLE refused_sessions (
+	tenant_id {{ref}} NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+	session_hash TEXT NOT NULL,
+	minute {{ref}} NOT NULL,
+	events INTEGER NOT NULL DEFAULT 0,
+	repeats INTEGER NOT NULL DEFAULT 0,
+	PRIMARY KEY (tenant_id, session_hash)
+);
+CREATE INDEX refused_sessions_minute ON refused_sessions (tenant_id, minute);
+`,
+		postgres: `GRANT SELECT, INSERT, UPDATE, DELETE ON refused_sessions TO ` + AppRole + `;` + rlsSQL("refused_sessions"),
+	},
+	{
+		version: 15,
+		name:    "confusable skeletons of usernames, emails and role names",
+		// A new name is refused when it looks like one of its tenant's (TS #39
+		// skeleton, nameSkeleton): the skeleton is stored and indexed beside
+		// each name, so the check is one index lookup however many users a
+		// tenant has. Plain columns: under row-level security an expression
+		// index could not serve the lookup. Existing rows are filled in Go.
+		sql: `
+ALTER TABLE users ADD COLUMN username_skeleton TEXT NOT NULL DEFAULT '';
+ALTER TABLE users ADD COLUMN email_skeleton TEXT NOT NULL DEFAULT '';
+CREATE INDEX users_username_skeleton ON users (tenant_id, username_skeleton);
+CREATE INDEX users_email_skeleton ON users (tenant_id, email_skeleton);
+ALTER TABLE roles ADD COLUMN name_skeleton TEXT NOT NULL DEFAULT '';
+CREATE INDEX roles_name_skeleton ON roles (tenant_id, name_skeleton);
+ALTER TABLE tenant_roles ADD COLUMN name_skeleton TEXT NOT NULL DEFAULT '';
+CREATE INDEX tenant_roles_name_skeleton ON tenant_roles (name_skeleton);
+`,
+		fill: func(tx *gorm.DB, postgres bool) error {
+			if postgres {
+				if err := enterAcrossAsOwner(tx); err != nil {
+					return err
+				}
+			}
+			return fillNameSkeletons(tx)
+		},
+	},
+	{
+		version: 16,
 		name:    "the fingerprint of the key the audit chains are keyed with",
 		// Not the key, which stays outside the database: its HMAC of a fixed
 		// label, so a process started with another key refuses to write
@@ -486,7 +535,11 @@ END $$;
 // Migrate applies every migration not yet recorded, each in its own transaction,
 // and returns the versions it applied.
 func (s *Store) Migrate(ctx context.Context) ([]int, error) {
-	db := s.owner.WithContext(internalSQL(ctx))
+	owner, err := s.ownerDB()
+	if err != nil {
+		return nil, err
+	}
+	db := owner.WithContext(internalSQL(ctx))
 	if err := db.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMP NOT NULL)`).Error; err != nil {
 		return nil, fmt.Errorf("migrations table: %w", err)
@@ -521,6 +574,11 @@ func (s *Store) Migrate(ctx context.Context) ([]int, error) {
 			}
 			if err := tx.Exec(sql).Error; err != nil {
 				return fmt.Errorf("migration %d (%s): %w", m.version, m.name, err)
+			}
+			if m.fill != nil {
+				if err := m.fill(tx, s.postgres); err != nil {
+					return fmt.Errorf("migration %d (%s): %w", m.version, m.name, err)
+				}
 			}
 			applied = append(applied, m.version)
 			return tx.Exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", m.version, m.name, s.now()).Error

@@ -27,7 +27,8 @@ import (
 //     A forged setting, or one seen elsewhere and replayed, confines to nothing.
 //
 // The key lives in landlord_keys (owner only); the server reads it with the
-// owner's connection when it migrates.
+// owner's connection when it migrates, and then closes that connection
+// (Store.CloseOwner): a running server keeps the key in memory only.
 
 // rlsSQL confines each table to the transaction's verified tenant, for reads
 // (USING) and writes (WITH CHECK), owner included (FORCE). The scope is the
@@ -162,8 +163,12 @@ CREATE POLICY tenants_write ON tenants FOR ALL USING ((SELECT landlord_scope()) 
 
 // loadKey reads the tenant-context key with the owner's connection.
 func (s *Store) loadKey(ctx context.Context) error {
+	owner, err := s.ownerDB()
+	if err != nil {
+		return err
+	}
 	var key []byte
-	err := s.owner.WithContext(internalSQL(ctx)).Raw("SELECT key FROM landlord_keys WHERE id = 1").Row().Scan(&key)
+	err = owner.WithContext(internalSQL(ctx)).Raw("SELECT key FROM landlord_keys WHERE id = 1").Row().Scan(&key)
 	if err != nil {
 		return fmt.Errorf("tenant-context key: %w", err)
 	}

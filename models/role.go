@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -18,12 +19,25 @@ type NewRole struct {
 	Multitenant bool
 }
 
+// validate checks a role's or tenant role's name (the Nickname profile, no
+// hidden characters; checkDisplayName) and description (free text without
+// hidden characters), and puts the name in the form it is stored in.
 func (n *NewRole) validate() error {
 	n.Name, n.Description = strings.TrimSpace(n.Name), strings.TrimSpace(n.Description)
 	f := fieldErrors{}
-	f.text("name", n.Name, "Enter a name.", 100)
-	f.text("description", n.Description, "", 2000)
+	n.Name = checkDisplayName(f, "name", "This name", n.Name, "Enter a name.", 100)
+	checkFreeText(f, "description", "This description", n.Description, 2000)
 	return f.err()
+}
+
+// roleNameClash refuses a role name that looks like another of the
+// context tenant's roles (other than except), under the tenant's user lock,
+// so two parallel creates of look-alikes cannot both pass.
+func (s *Store) roleNameClash(tx *gorm.DB, name string, except uint64) error {
+	if _, _, err := s.lockUsers(tx); err != nil {
+		return err
+	}
+	return lookAlikeRole(tx, &Role{}, "role", name, except)
 }
 
 // RoleOrigin says where a role comes from, as the roles page shows it.
@@ -153,9 +167,18 @@ func (s *Store) CreateRole(ctx context.Context, n NewRole) (*Role, error) {
 			return nil, err
 		}
 	}
+	if err := requireLevel(ctx, FeatureRoles, LevelFull); err != nil {
+		return nil, err
+	}
+	if err := checkLevels(ctx, Permissions{}, n.Permissions); err != nil {
+		return nil, s.recordDeniedHere(ctx, err, Event{Action: ActionRoleCreate, TargetType: "role", TargetID: n.Name})
+	}
 	now := s.now()
 	r := &Role{Name: n.Name, Description: n.Description, Permissions: n.Permissions.cleaned(), Multitenant: n.Multitenant, Version: 1, CreatedAt: now, UpdatedAt: now}
 	err := s.tx(ctx, func(tx *gorm.DB) error {
+		if err := s.roleNameClash(tx, r.Name, 0); err != nil {
+			return err
+		}
 		if err := tx.Create(r).Error; err != nil {
 			if isUniqueViolation(err) {
 				return &ValidationError{Fields: map[string]string{"name": "A role with this name exists."}}
@@ -167,21 +190,22 @@ func (s *Store) CreateRole(ctx context.Context, n NewRole) (*Role, error) {
 			var copies int64
 			err := s.acrossIn(tx, "copy a new template into every subtenant", func(tx *gorm.DB) error {
 				res := tx.Exec(`
-INSERT INTO roles (tenant_id, name, description, permissions, multitenant, template_id, linked, version, created_at, updated_at)
-SELECT t.id, ?, ?, ?, FALSE, ?, TRUE, 1, ?, ?
+INSERT INTO roles (tenant_id, name, name_skeleton, description, permissions, multitenant, template_id, linked, version, created_at, updated_at)
+SELECT t.id, ?, ?, ?, ?, FALSE, ?, TRUE, 1, ?, ?
 FROM tenants t
-WHERE NOT t.is_master AND NOT EXISTS (SELECT 1 FROM roles o WHERE o.tenant_id = t.id AND lower(o.name) = lower(?))`,
-					r.Name, r.Description, r.Permissions, r.ID, now, now, r.Name)
+WHERE NOT t.is_master AND NOT EXISTS (SELECT 1 FROM roles o WHERE o.tenant_id = t.id AND (lower(o.name) = lower(?) OR o.name_skeleton = ?))`,
+					r.Name, r.NameSkeleton, r.Description, r.Permissions, r.ID, now, now, r.Name, r.NameSkeleton)
 				if res.Error != nil {
 					return res.Error
 				}
 				copies = res.RowsAffected
-				return nil
+				_, err := s.recordTemplateCopies(tx, r)
+				return err
 			})
 			if err != nil {
 				return err
 			}
-			details = fmt.Sprintf(`{"template":true,"copies":%d,"changes":%s}`, copies, details)
+			details = jsonDetails(map[string]any{"template": true, "copies": copies, "changes": json.RawMessage(details)})
 		}
 		return s.record(tx, r.TenantID, Event{Action: ActionRoleCreate, TargetType: "role", TargetID: r.Name, Outcome: OutcomeSuccess, Details: details})
 	})
@@ -231,8 +255,22 @@ func (s *Store) UpdateRole(ctx context.Context, id uint64, version int, ch RoleC
 				return err
 			}
 		}
+		if err := s.checkRoleTouch(tx, ctx, &r, "edit"); err != nil {
+			return err
+		}
+		if err := checkLevels(ctx, r.Permissions, ch.Permissions); err != nil {
+			return err
+		}
+		if err := s.keepAdminsForRole(tx, &r, ch.Permissions); err != nil {
+			return err
+		}
+		if r.Name != ch.Name {
+			if err := s.roleNameClash(tx, ch.Name, r.ID); err != nil {
+				return err
+			}
+		}
 		before := r
-		updates := map[string]any{"name": ch.Name, "description": ch.Description, "permissions": ch.Permissions,
+		updates := map[string]any{"name": ch.Name, "name_skeleton": nameSkeleton(ch.Name), "description": ch.Description, "permissions": ch.Permissions,
 			"updated_at": s.now(), "version": gorm.Expr("version + 1")}
 		if r.Linked {
 			updates["linked"] = false
@@ -258,6 +296,10 @@ func (s *Store) UpdateRole(ctx context.Context, id uint64, version int, ch RoleC
 			err := s.acrossIn(tx, "rewrite a template's linked copies", func(tx *gorm.DB) error {
 				n, err := s.propagate(tx, &r)
 				out.Propagated = n
+				if err != nil {
+					return err
+				}
+				_, err = s.recordTemplatePropagated(tx, &before, &r)
 				return err
 			})
 			if err != nil {
@@ -271,7 +313,7 @@ func (s *Store) UpdateRole(ctx context.Context, id uint64, version int, ch RoleC
 		return nil, out, ErrNotFound
 	}
 	if err != nil {
-		return nil, RoleUpdate{}, err
+		return nil, RoleUpdate{}, s.recordDeniedHere(ctx, err, Event{Action: ActionRoleUpdate, TargetType: "role", TargetID: r.Name})
 	}
 	return &r, out, nil
 }
@@ -283,10 +325,11 @@ func (s *Store) propagate(tx *gorm.DB, t *Role) (int64, error) {
 	// Only a tenant holding a linked copy is renamed; one without (it never
 	// got a copy, or detached or deleted it) keeps its own names.
 	var clashes int64
-	err := tx.Raw(`SELECT count(*) FROM roles o WHERE lower(o.name) = lower(?) AND o.tenant_id <> ?
+	skeleton := nameSkeleton(t.Name)
+	err := tx.Raw(`SELECT count(*) FROM roles o WHERE (lower(o.name) = lower(?) OR o.name_skeleton = ?) AND o.tenant_id <> ?
 		AND NOT (o.template_id IS NOT NULL AND o.template_id = ? AND o.linked)
 		AND EXISTS (SELECT 1 FROM roles c WHERE c.tenant_id = o.tenant_id AND c.template_id = ? AND c.linked)`,
-		t.Name, t.TenantID, t.ID, t.ID).Scan(&clashes).Error
+		t.Name, skeleton, t.TenantID, t.ID, t.ID).Scan(&clashes).Error
 	if err != nil {
 		return 0, err
 	}
@@ -294,17 +337,20 @@ func (s *Store) propagate(tx *gorm.DB, t *Role) (int64, error) {
 		return 0, &ValidationError{Fields: map[string]string{"name": fmt.Sprintf(
 			"%d subtenant(s) already have another role named %q; choose another name.", clashes, t.Name)}}
 	}
-	res := tx.Exec(`UPDATE roles SET name = ?, description = ?, permissions = ?, version = version + 1, updated_at = ?
-		WHERE template_id = ? AND linked`, t.Name, t.Description, t.Permissions, s.now(), t.ID)
+	res := tx.Exec(`UPDATE roles SET name = ?, name_skeleton = ?, description = ?, permissions = ?, version = version + 1, updated_at = ?
+		WHERE template_id = ? AND linked`, t.Name, skeleton, t.Description, t.Permissions, s.now(), t.ID)
 	return res.RowsAffected, res.Error
 }
 
 // DeleteRole removes one of the context tenant's roles, if no user holds it.
 // A template's copies stay in their tenants as their own roles.
 func (s *Store) DeleteRole(ctx context.Context, id uint64) error {
+	var r Role
 	err := s.tx(ctx, func(tx *gorm.DB) error {
-		var r Role
 		if err := tx.Where("id = ?", id).Take(&r).Error; err != nil {
+			return err
+		}
+		if err := s.checkRoleTouch(tx, ctx, &r, "delete"); err != nil {
 			return err
 		}
 		var held int64
@@ -319,6 +365,9 @@ func (s *Store) DeleteRole(ctx context.Context, id uint64) error {
 				return err
 			}
 			if err := s.acrossIn(tx, "release a deleted template's copies", func(tx *gorm.DB) error {
+				if _, err := s.recordTemplateReleased(tx, &r); err != nil {
+					return err
+				}
 				return tx.Exec("UPDATE roles SET template_id = NULL, linked = FALSE WHERE template_id = ?", r.ID).Error
 			}); err != nil {
 				return err
@@ -333,7 +382,32 @@ func (s *Store) DeleteRole(ctx context.Context, id uint64) error {
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return ErrNotFound
 	}
-	return err
+	return s.recordDeniedHere(ctx, err, Event{Action: ActionRoleDelete, TargetType: "role", TargetID: r.Name})
+}
+
+// checkRoleTouch refuses editing or deleting (what) role r to whoever holds
+// it (a climb, or a lock-out: another admin does it) and to whoever holds
+// less than it gives in its tenant.
+func (s *Store) checkRoleTouch(tx *gorm.DB, ctx context.Context, r *Role, what string) error {
+	if err := requireLevel(ctx, FeatureRoles, LevelFull); err != nil {
+		return err
+	}
+	field := ""
+	if what == "delete" {
+		field = "role"
+	}
+	if holds(ctx, r) {
+		return denied(field, "You hold this role, so you cannot "+what+" it: another administrator does it.")
+	}
+	var t Tenant
+	if err := tx.Where("id = ?", r.TenantID).Take(&t).Error; err != nil {
+		return err
+	}
+	cap, capped, err := capOf(tx, &t)
+	if err != nil {
+		return err
+	}
+	return checkTouch(ctx, field, givesIn(r.Permissions, cap, capped), what)
 }
 
 // RoleImpact previews an edit of one of the context tenant's roles: how many
@@ -458,9 +532,9 @@ func (s *Store) tenantCap(ctx context.Context, tenantID uint64) (capped bool, ca
 func (s *Store) seedTemplates(tx *gorm.DB, tenantID uint64) error {
 	now := s.now()
 	return tx.Exec(`
-INSERT INTO roles (tenant_id, name, description, permissions, multitenant, template_id, linked, version, created_at, updated_at)
-SELECT ?, m.name, m.description, m.permissions, FALSE, m.id, TRUE, 1, ?, ?
+INSERT INTO roles (tenant_id, name, name_skeleton, description, permissions, multitenant, template_id, linked, version, created_at, updated_at)
+SELECT ?, m.name, m.name_skeleton, m.description, m.permissions, FALSE, m.id, TRUE, 1, ?, ?
 FROM roles m JOIN tenants mt ON mt.id = m.tenant_id AND mt.is_master
-WHERE m.multitenant AND NOT EXISTS (SELECT 1 FROM roles o WHERE o.tenant_id = ? AND lower(o.name) = lower(m.name))`,
+WHERE m.multitenant AND NOT EXISTS (SELECT 1 FROM roles o WHERE o.tenant_id = ? AND (lower(o.name) = lower(m.name) OR o.name_skeleton = m.name_skeleton))`,
 		tenantID, now, now, tenantID).Error
 }

@@ -31,8 +31,9 @@ func newRoleWorld(t *testing.T, d string) roleWorld {
 	}
 }
 
+// in is tenantID's context with the system acting, as the command line does.
 func (w roleWorld) in(tenantID uint64) context.Context {
-	return models.WithTenant(context.Background(), tenantID)
+	return storetest.System(models.WithTenant(context.Background(), tenantID))
 }
 
 // roleNamed finds a role by name in a tenant's roles page.

@@ -152,6 +152,10 @@ JOIN roles r ON r.tenant_id = t.id AND r.name = ? AND NOT r.multitenant AND r.te
 			}
 			res.ExampleUser = "user" + zeroPad(1, uq.width)
 		}
+		// The skeletons of the names just inserted, which SQL cannot compute.
+		if err := fillNameSkeletons(tx); err != nil {
+			return err
+		}
 		res.First, res.Last = "t"+zeroPad(after+1, sq.width), "t"+zeroPad(after+o.Tenants, sq.width)
 		details, _ := json.Marshal(map[string]any{"tenants": res.Tenants, "users": res.Users, "template_copies": res.Templates,
 			"first": res.First, "last": res.Last})

@@ -31,7 +31,7 @@ const AppRole = "landlord_app"
 // Store is Landlord's database.
 type Store struct {
 	db       *gorm.DB // request traffic: on PostgreSQL, as AppRole once UseRequestRole ran
-	owner    *gorm.DB // migrations and the key: the database URL's own role
+	owner    *gorm.DB // migrations and the key: the database URL's own role; a server closes it once up (CloseOwner)
 	sqlDB    *sql.DB  // db's pool, for the per-request session check, which skips GORM
 	postgres bool
 	pgURL    string
@@ -42,7 +42,11 @@ type Store struct {
 	// appLogin: request traffic logs in as AppRole itself, so a transaction
 	// need not switch to it (see enterSQL).
 	appLogin bool
-	now      func() time.Time
+	// clock is what now reads: the wall clock in UTC unless SetClock moved it.
+	clock atomic.Pointer[func() time.Time]
+	// ownerClosed: the owner's pool was closed once the server was up
+	// (CloseOwner); nothing may reach it any more.
+	ownerClosed atomic.Bool
 	// failuresSweep is when this process last deleted old login failure counts (Unix ns).
 	failuresSweep atomic.Int64
 }
@@ -61,7 +65,7 @@ type Options struct {
 const MinAuditKeyLength = 32
 
 // tenantModels are the tenant-owned tables the scoping callbacks guard.
-var tenantModels = []any{&User{}, &Role{}, &AuditEvent{}, &LoginHandoff{}, &UserSession{}, &TenantUsage{}, &Resource{}, &AuditChain{}, &Impersonation{}, &TenantSettings{}}
+var tenantModels = []any{&User{}, &Role{}, &AuditEvent{}, &LoginHandoff{}, &UserSession{}, &TenantUsage{}, &Resource{}, &AuditChain{}, &Impersonation{}, &TenantSettings{}, &RefusedSession{}}
 
 // Open connects to the database and installs tenant scoping. It does not migrate.
 func Open(opts Options) (*Store, error) {
@@ -70,7 +74,7 @@ func Open(opts Options) (*Store, error) {
 	}
 	var dialector gorm.Dialector
 	if opts.PostgresURL != "" {
-		dialector = postgres.Open(opts.PostgresURL)
+		dialector = postgres.Open(withApplicationName(opts.PostgresURL, ownerApplicationName))
 	} else {
 		if opts.SQLitePath == "" {
 			return nil, errors.New("no database: give a PostgreSQL URL or an SQLite path")
@@ -94,7 +98,7 @@ func Open(opts Options) (*Store, error) {
 		return nil, err
 	}
 	s := &Store{db: db, owner: db, sqlDB: sqlDB, postgres: opts.PostgresURL != "", pgURL: opts.PostgresURL,
-		auditKey: append([]byte(nil), opts.AuditKey...), now: func() time.Time { return time.Now().UTC() }}
+		auditKey: append([]byte(nil), opts.AuditKey...)}
 	if s.postgres {
 		sqlDB.SetMaxOpenConns(20)
 		sqlDB.SetMaxIdleConns(20)
@@ -107,8 +111,23 @@ func Open(opts Options) (*Store, error) {
 	if err := registerTenantScope(db, tenantModels); err != nil {
 		return nil, err
 	}
+	if err := registerIDRange(db); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
+
+// now is the store's time: what sessions, windows and events are dated by.
+func (s *Store) now() time.Time {
+	if f := s.clock.Load(); f != nil {
+		return (*f)()
+	}
+	return time.Now().UTC()
+}
+
+// SetClock makes now the store's clock, so tests of the whole server can step
+// past a minute or a lifetime without waiting for it. The server never calls it.
+func (s *Store) SetClock(now func() time.Time) { s.clock.Store(&now) }
 
 // privateFiles makes the SQLite database and its directory this user's alone
 // (0600 and 0700), existing ones included, whatever the umask or an earlier
@@ -141,10 +160,66 @@ func privateFiles(path string) error {
 	return nil
 }
 
+// The application_name of each pool, unless the database URL names one: in
+// pg_stat_activity the owner's connections (start-up and the command line
+// only) tell apart from request traffic's.
+const (
+	ownerApplicationName   = "landlord-owner"
+	requestApplicationName = "landlord"
+)
+
+// withApplicationName gives a postgres:// URL an application_name unless it
+// has one; anything else is returned as it is.
+func withApplicationName(dsn, name string) string {
+	u, err := url.Parse(dsn)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		return dsn
+	}
+	q := u.Query()
+	if q.Get("application_name") != "" {
+		return dsn
+	}
+	q.Set("application_name", name)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// ErrOwnerClosed means the database owner's connection was asked for after
+// CloseOwner: a running server holds none.
+var ErrOwnerClosed = errors.New("the database owner's connection is closed: only start-up and the command line use it")
+
+// CloseOwner closes the pool of the database URL's own role, which row-level
+// security does not bind, once migrations, the key and the request role's
+// login are done (on PostgreSQL; SQLite has one handle and nothing to close).
+// After it, whatever would use the owner's connection fails with
+// ErrOwnerClosed. It refuses while request traffic still runs on that pool.
+func (s *Store) CloseOwner() error {
+	if !s.postgres || s.ownerClosed.Load() {
+		return nil
+	}
+	if s.owner == s.db {
+		return errors.New("close the owner's connection: request traffic still uses it (UseRequestRole first)")
+	}
+	ownerDB, err := s.owner.DB()
+	if err != nil {
+		return err
+	}
+	s.ownerClosed.Store(true)
+	return ownerDB.Close()
+}
+
+// ownerDB is the owner's connection, for migrations, the key and the command line.
+func (s *Store) ownerDB() (*gorm.DB, error) {
+	if s.ownerClosed.Load() {
+		return nil, ErrOwnerClosed
+	}
+	return s.owner, nil
+}
+
 // Close closes the connection pools.
 func (s *Store) Close() error {
 	err := s.sqlDB.Close()
-	if s.owner != s.db {
+	if s.owner != s.db && !s.ownerClosed.Load() {
 		if ownerDB, ownerErr := s.owner.DB(); ownerErr == nil {
 			err = errors.Join(err, ownerDB.Close())
 		}
@@ -252,13 +327,17 @@ func (s *Store) UseRequestRole(ctx context.Context, appURL, password string) err
 	if !s.postgres {
 		return nil
 	}
+	owner, err := s.ownerDB()
+	if err != nil {
+		return err
+	}
 	if appURL == "" {
 		u, err := url.Parse(s.pgURL)
 		if err != nil {
 			return err
 		}
 		// The password is hex, so it is safe in the literal ALTER ROLE needs.
-		err = s.owner.WithContext(internalSQL(ctx)).Transaction(func(tx *gorm.DB) error {
+		err = owner.WithContext(internalSQL(ctx)).Transaction(func(tx *gorm.DB) error {
 			if err := tx.Exec("SELECT pg_advisory_xact_lock(7405322)").Error; err != nil {
 				return err
 			}
@@ -270,7 +349,7 @@ func (s *Store) UseRequestRole(ctx context.Context, appURL, password string) err
 		u.User = url.UserPassword(AppRole, hex.EncodeToString([]byte(password)))
 		appURL = u.String()
 	}
-	db, err := gorm.Open(postgres.Open(appURL), s.db.Config)
+	db, err := gorm.Open(postgres.Open(withApplicationName(appURL, requestApplicationName)), s.db.Config)
 	if err != nil {
 		return fmt.Errorf("request role: %w", err)
 	}
@@ -295,6 +374,9 @@ func (s *Store) UseRequestRole(ctx context.Context, appURL, password string) err
 	}
 	if err == nil {
 		err = registerTenantScope(db, tenantModels)
+	}
+	if err == nil {
+		err = registerIDRange(db)
 	}
 	if err != nil {
 		sqlDB.Close()

@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/mail"
+	"golang.org/x/text/secure/precis"
 	"strings"
 
 	"gorm.io/gorm"
@@ -64,6 +64,10 @@ func (n *NewTenant) normalize() {
 	if n.Admin != nil {
 		a := *n.Admin
 		a.Username, a.Email = strings.TrimSpace(a.Username), strings.TrimSpace(a.Email)
+		// Stored as PRECIS gives it (checkUsername), when it is valid at all.
+		if u, err := precis.UsernameCasePreserved.String(a.Username); err == nil {
+			a.Username = u
+		}
 		n.Admin = &a
 	}
 }
@@ -77,8 +81,11 @@ func (n NewTenant) CheckDetails() map[string]string {
 	if err := CheckSubdomain(n.Subdomain); err != nil {
 		f.add("subdomain", err.Error())
 	}
-	f.text("name", n.Name, "Enter a name.", 200)
-	f.text("description", n.Description, "", 2000)
+	checkFreeText(f, "name", "This name", n.Name, 200)
+	if n.Name == "" {
+		f.add("name", "Enter a name.")
+	}
+	checkFreeText(f, "description", "This description", n.Description, 2000)
 	checkCurrency(f, n.Currency, "")
 	return f.messages()
 }
@@ -108,15 +115,11 @@ func (n NewTenant) CheckAdmin() map[string]string {
 	}
 	a := n.Admin
 	f := fieldErrors{}
-	f.text("admin_username", a.Username, "Enter a username.", MaxLoginLength)
-	if strings.ContainsAny(a.Username, `\ `) {
-		f.add("admin_username", "Use no spaces or backslashes.")
-	}
-	if a.Email == "" {
-		f.add("admin_email", "Enter the admin's email address.")
-	} else if p, err := mail.ParseAddress(a.Email); err != nil || p.Address != a.Email || len(a.Email) > MaxLoginLength {
-		f.add("admin_email", "Enter an email address like name@example.com.")
-	}
+	checkUsername(f, "admin_username", a.Username)
+	checkEmail(f, "admin_email", a.Email, true)
+	// A new tenant has no other user to look like.
+	mixedSignInName(f, "admin_username", "This username", a.Username)
+	mixedSignInName(f, "admin_email", "This email address", a.Email)
 	if len(a.Password) < MinPasswordLength {
 		f.add("admin_password", fmt.Sprintf("Use at least %d characters.", MinPasswordLength))
 	} else if len(a.Password) > MaxPasswordLength {
@@ -253,6 +256,11 @@ func (s *Store) CreateTenant(ctx context.Context, n NewTenant) (*Tenant, error) 
 			return err
 		}
 		t.TenantRoleID = &tr.ID
+		if n.Admin != nil {
+			if err := checkGrant(ctx, "admin", FullPermissions().Capped(tr.Permissions)); err != nil {
+				return err
+			}
+		}
 		var exists int64
 		if err := tx.Model(&Tenant{}).Where("subdomain = ?", t.Subdomain).Count(&exists).Error; err != nil {
 			return err
@@ -297,7 +305,7 @@ func (s *Store) CreateTenant(ctx context.Context, n NewTenant) (*Tenant, error) 
 			Details: jsonDetails(details)})
 	})
 	if err != nil {
-		return nil, err
+		return nil, s.recordDeniedHere(ctx, err, Event{Action: ActionTenantCreate, TargetType: "tenant", TargetID: n.Subdomain})
 	}
 	return t, nil
 }
@@ -373,14 +381,16 @@ func (s *Store) UpdateTenant(ctx context.Context, subdomain string, version int,
 		// A code since dropped from the list may stay where it is.
 		checkCurrency(f, ch.Currency, before.Currency)
 		var beforeRole, afterRole string
+		var oldCap, newCap *TenantRole
 		switch {
 		case t.IsMaster && ch.TenantRoleID != 0:
 			f.add("tenant_role", "The master tenant has no tenant role.")
 		case !t.IsMaster:
+			beforeCap := Permissions{}
 			if before.TenantRoleID != nil {
 				var old TenantRole
 				if err := tx.Where("id = ?", *before.TenantRoleID).Take(&old).Error; err == nil {
-					beforeRole = old.Name
+					beforeRole, beforeCap, oldCap = old.Name, old.Permissions, &old
 				}
 			}
 			if ch.TenantRoleID == 0 {
@@ -396,7 +406,10 @@ func (s *Store) UpdateTenant(ctx context.Context, subdomain string, version int,
 			if err != nil {
 				return err
 			}
-			afterRole, t.TenantRoleID = tr.Name, &tr.ID
+			if err := checkRaise(ctx, "tenant_role", beforeCap, tr.Permissions, "This tenant role"); err != nil {
+				return err
+			}
+			afterRole, t.TenantRoleID, newCap = tr.Name, &tr.ID, tr
 		}
 		var usage TenantUsage
 		if err := tx.Where("tenant_id = ?", t.ID).Take(&usage).Error; err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
@@ -410,6 +423,12 @@ func (s *Store) UpdateTenant(ctx context.Context, subdomain string, version int,
 		}
 		if err := f.err(); err != nil {
 			return err
+		}
+		moved := newCap != nil && (before.TenantRoleID == nil || *before.TenantRoleID != newCap.ID)
+		if moved {
+			if err := s.keepAdminsForMove(tx, t.ID, newCap.Permissions); err != nil {
+				return err
+			}
 		}
 		res := tx.Model(&Tenant{}).Where("id = ? AND version = ?", t.ID, version).Updates(map[string]any{
 			"name": ch.Name, "description": ch.Description, "tenant_role_id": t.TenantRoleID, "currency": ch.Currency,
@@ -427,6 +446,11 @@ func (s *Store) UpdateTenant(ctx context.Context, subdomain string, version int,
 		t.MaxUsers, t.MaxResources = ch.MaxUsers, ch.MaxResources
 		t.AccountNumber, t.AccountName, t.CustomerNumber = ch.AccountNumber, ch.AccountName, ch.CustomerNumber
 		t.Version = version + 1
+		if moved {
+			if err := s.recordTenantMove(tx, &t, oldCap, newCap); err != nil {
+				return err
+			}
+		}
 		return s.record(tx, master.ID, Event{Action: ActionTenantUpdate, TargetType: "tenant", TargetID: t.Subdomain,
 			Outcome: OutcomeSuccess, Details: changeDetails(
 				change{"name", before.Name, t.Name}, change{"description", before.Description, t.Description},
@@ -439,7 +463,7 @@ func (s *Store) UpdateTenant(ctx context.Context, subdomain string, version int,
 		return nil, ErrNotFound
 	}
 	if err != nil {
-		return nil, err
+		return nil, s.recordDeniedHere(ctx, err, Event{Action: ActionTenantUpdate, TargetType: "tenant", TargetID: subdomain})
 	}
 	return &t, nil
 }

@@ -417,7 +417,10 @@ func TestEditingATenantChecksLimitsAgainstUsageAndAuditsEachChange(t *testing.T)
 			t.Fatal(err)
 		}
 		addResources(t, w.s, w.f.Acme.ID, 3)
-		limited, err := w.s.CreateTenantRole(storetest.System(context.Background()), models.NewRole{Name: "Limited"})
+		// Limited keeps acme's admins full on users and roles: a move that
+		// left acme without one would be refused (last_admin_test.go).
+		limited, err := w.s.CreateTenantRole(storetest.System(context.Background()), models.NewRole{Name: "Limited",
+			Permissions: models.Permissions{models.FeatureUsers: models.LevelFull, models.FeatureRoles: models.LevelFull}})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -17,9 +17,11 @@ type TenantRole struct {
 	Name        string
 	Description string
 	Permissions Permissions `gorm:"type:text"`
-	Version     int
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// NameSkeleton is Name's confusable skeleton (nameSkeleton), set on create.
+	NameSkeleton string `json:"-"`
+	Version      int
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }
 
 // TenantRoleRow is one line of the tenant roles page.
@@ -63,9 +65,15 @@ func (s *Store) CreateTenantRole(ctx context.Context, n NewRole) (*TenantRole, e
 	if err != nil {
 		return nil, err
 	}
+	if err := checkLevels(ctx, Permissions{}, n.Permissions); err != nil {
+		return nil, s.recordDeniedHere(ctx, err, Event{Action: ActionTenantRoleCreate, TargetType: "tenant_role", TargetID: n.Name})
+	}
 	now := s.now()
 	tr := &TenantRole{Name: n.Name, Description: n.Description, Permissions: n.Permissions.cleaned(), Version: 1, CreatedAt: now, UpdatedAt: now}
 	err = s.tx(AcrossTenants(ctx, "create a tenant role"), func(tx *gorm.DB) error {
+		if err := lookAlikeRole(tx, &TenantRole{}, "tenant role", tr.Name, 0); err != nil {
+			return err
+		}
 		if err := tx.Create(tr).Error; err != nil {
 			if isUniqueViolation(err) {
 				return &ValidationError{Fields: map[string]string{"name": "A tenant role with this name exists."}}
@@ -100,9 +108,20 @@ func (s *Store) UpdateTenantRole(ctx context.Context, id uint64, version int, ch
 		if tr.Version != version {
 			return ErrConflict
 		}
+		if err := checkLevels(ctx, tr.Permissions, ch.Permissions); err != nil {
+			return err
+		}
+		if err := s.keepAdminsForCap(tx, id, ch.Permissions.cleaned()); err != nil {
+			return err
+		}
+		if tr.Name != n.Name {
+			if err := lookAlikeRole(tx, &TenantRole{}, "tenant role", n.Name, tr.ID); err != nil {
+				return err
+			}
+		}
 		before := tr
 		res := tx.Model(&TenantRole{}).Where("id = ? AND version = ?", id, version).Updates(map[string]any{
-			"name": n.Name, "description": n.Description, "permissions": ch.Permissions.cleaned(),
+			"name": n.Name, "name_skeleton": nameSkeleton(n.Name), "description": n.Description, "permissions": ch.Permissions.cleaned(),
 			"updated_at": s.now(), "version": gorm.Expr("version + 1")})
 		if res.Error != nil {
 			if isUniqueViolation(res.Error) {
@@ -114,6 +133,11 @@ func (s *Store) UpdateTenantRole(ctx context.Context, id uint64, version int, ch
 			return ErrConflict
 		}
 		tr.Name, tr.Description, tr.Permissions, tr.Version = n.Name, n.Description, ch.Permissions.cleaned(), version+1
+		if len(permissionChanges(before.Permissions, tr.Permissions)) > 0 {
+			if _, err := s.recordCapChange(tx, &before, &tr); err != nil {
+				return err
+			}
+		}
 		return s.record(tx, master.ID, Event{Action: ActionTenantRoleUpdate, TargetType: "tenant_role", TargetID: tr.Name, Outcome: OutcomeSuccess,
 			Details: changeDetails(append([]change{{"name", before.Name, tr.Name}, {"description", before.Description, tr.Description}},
 				permissionChanges(before.Permissions, tr.Permissions)...)...)})
@@ -122,7 +146,7 @@ func (s *Store) UpdateTenantRole(ctx context.Context, id uint64, version int, ch
 		return nil, ErrNotFound
 	}
 	if err != nil {
-		return nil, err
+		return nil, s.recordDeniedHere(ctx, err, Event{Action: ActionTenantRoleUpdate, TargetType: "tenant_role", TargetID: tr.Name})
 	}
 	return &tr, nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/mail"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -24,32 +23,37 @@ type Role struct {
 	Name        string
 	Description string
 	Permissions Permissions `gorm:"type:text"`
-	Multitenant bool
-	TemplateID  *uint64
-	Linked      bool
-	Version     int
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// NameSkeleton is Name's confusable skeleton (nameSkeleton), set on create.
+	NameSkeleton string `json:"-"`
+	Multitenant  bool
+	TemplateID   *uint64
+	Linked       bool
+	Version      int
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }
 
 // User belongs to exactly one tenant.
 type User struct {
-	ID             uint64 `gorm:"primaryKey"`
-	TenantID       uint64
-	Username       string
-	Email          string
-	FirstName      string
-	LastName       string
-	RoleID         *uint64
-	Role           *Role `gorm:"foreignKey:RoleID"`
-	Enabled        bool
-	PasswordHash   string `json:"-"`
-	IdentitySource string
-	SessionVersion int
-	LastLoginAt    *time.Time
-	Version        int
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	ID       uint64 `gorm:"primaryKey"`
+	TenantID uint64
+	Username string
+	Email    string
+	// The sign-in names' confusable skeletons (nameSkeleton), set on create.
+	UsernameSkeleton string `json:"-"`
+	EmailSkeleton    string `json:"-"`
+	FirstName        string
+	LastName         string
+	RoleID           *uint64
+	Role             *Role `gorm:"foreignKey:RoleID"`
+	Enabled          bool
+	PasswordHash     string `json:"-"`
+	IdentitySource   string
+	SessionVersion   int
+	LastLoginAt      *time.Time
+	Version          int
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
 	// Cap is the tenant role's cap on what the role grants, loaded with the
 	// user where rights are checked; Capped is false in the master tenant only.
 	Cap    Permissions `gorm:"-"`
@@ -101,24 +105,19 @@ type NewUser struct {
 	RoleID                               uint64
 }
 
-// identity checks the fields that name the user: the username (required, no
-// spaces or backslashes, which the sign-in form gives meanings of their own),
-// an optional email address, and the names.
+// identity checks the fields that name the user and puts them in the form
+// they are stored in: the username (required; no spaces or backslashes,
+// which the sign-in form gives meanings of their own; PRECIS, checkUsername),
+// an optional email address, and the names (checkDisplayName). None may
+// hold a hidden character, nor a sign-in name a word mixing alphabets.
 func (n *NewUser) identity() fieldErrors {
 	n.Username, n.Email = strings.TrimSpace(n.Username), strings.TrimSpace(n.Email)
 	n.FirstName, n.LastName = strings.TrimSpace(n.FirstName), strings.TrimSpace(n.LastName)
 	f := fieldErrors{}
-	f.text("username", n.Username, "Enter a username.", MaxLoginLength)
-	if strings.ContainsAny(n.Username, `\ `) {
-		f.add("username", "Use no spaces or backslashes.")
-	}
-	if n.Email != "" {
-		if a, err := mail.ParseAddress(n.Email); err != nil || a.Address != n.Email || len(n.Email) > MaxLoginLength {
-			f.add("email", "Enter an email address like name@example.com.")
-		}
-	}
-	f.text("first_name", n.FirstName, "", 100)
-	f.text("last_name", n.LastName, "", 100)
+	n.Username = checkUsername(f, "username", n.Username)
+	checkEmail(f, "email", n.Email, false)
+	n.FirstName = checkDisplayName(f, "first_name", "This name", n.FirstName, "", 100)
+	n.LastName = checkDisplayName(f, "last_name", "This name", n.LastName, "", 100)
 	return f
 }
 
@@ -170,6 +169,13 @@ func (s *Store) CreateUser(ctx context.Context, n NewUser) (*User, error) {
 			}
 			return err
 		}
+		gives, err := rightsOf(tx, t, &User{Role: &role})
+		if err != nil {
+			return err
+		}
+		if err := checkGrant(ctx, "role", gives); err != nil {
+			return err
+		}
 		if err := identityClashes(tx, u.Username, u.Email, 0); err != nil {
 			return err
 		}
@@ -181,6 +187,7 @@ func (s *Store) CreateUser(ctx context.Context, n NewUser) (*User, error) {
 				change{"first_name", "", u.FirstName}, change{"last_name", "", u.LastName}, change{"role", "", role.Name})})
 	})
 	if err != nil {
+		err = s.recordDeniedHere(ctx, err, Event{Action: ActionUserCreate, TargetType: "user", TargetID: u.Username})
 		return nil, s.clashAfter(ctx, err, u.Username, u.Email, 0)
 	}
 	return u, nil
@@ -192,9 +199,7 @@ func (s *Store) CreateUser(ctx context.Context, n NewUser) (*User, error) {
 func (s *Store) SetAdminPassword(ctx context.Context, subdomain, email, password string) (*User, error) {
 	email = strings.TrimSpace(email)
 	f := fieldErrors{}
-	if a, err := mail.ParseAddress(email); err != nil || a.Address != email {
-		f.add("email", "Enter an email address like name@example.com.")
-	}
+	checkEmail(f, "email", email, true)
 	if len(password) < MinPasswordLength {
 		f.add("password", fmt.Sprintf("Use at least %d characters.", MinPasswordLength))
 	}
@@ -227,6 +232,14 @@ func (s *Store) SetAdminPassword(ctx context.Context, subdomain, email, password
 		action := ActionUserPasswordReset
 		switch {
 		case errors.Is(err, gorm.ErrRecordNotFound):
+			// A new admin signs in with the email: not one that looks like another user's.
+			f := fieldErrors{}
+			if err := lookAlikeUsers(tx, f, "", email, 0); err != nil {
+				return err
+			}
+			if err := f.err(); err != nil {
+				return err
+			}
 			u = User{Username: email, Email: email, RoleID: &role.ID, Enabled: true, PasswordHash: hash,
 				IdentitySource: "local", SessionVersion: 1, Version: 1, CreatedAt: now, UpdatedAt: now}
 			action = ActionUserCreate

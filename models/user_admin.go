@@ -78,8 +78,8 @@ func (s *Store) ManagedTenant(ctx context.Context, subdomain string, l Level) (c
 
 // userAdmin checks that the context's actor may administer the users of the
 // context's tenant at level l, and says whether it crosses into that tenant
-// from another. An actor of the tenant itself had its level checked by the
-// route it came through (need(users, l)); an actor of any other tenant is
+// from another. An actor of the tenant itself needs level l on users (its
+// route checked it too: need(users, l)); an actor of any other tenant is
 // crossing tenants, which only a master-tenant user with the level may
 // (requireMaster), so a context confined to another tenant by hand still
 // reaches no user there. The system (the command line) and callers without an
@@ -87,7 +87,13 @@ func (s *Store) ManagedTenant(ctx context.Context, subdomain string, l Level) (c
 func userAdmin(ctx context.Context, l Level) (crossing bool, err error) {
 	a, ok := ActorFrom(ctx)
 	tenant, _ := TenantFrom(ctx)
-	if !ok || a.System || a.TenantID == tenant {
+	switch {
+	case !ok || a.System:
+		return false, nil
+	case a.TenantID == tenant && a.Permissions.Level(FeatureUsers) < l:
+		// The route checked it too; a route that forgot still gets nothing.
+		return false, fmt.Errorf("%w: %s needs users: %s", ErrForbidden, a.Name, l)
+	case a.TenantID == tenant:
 		return false, nil
 	}
 	return true, requireMaster(ctx, FeatureUsers, l)
@@ -170,7 +176,8 @@ func lastAdminMessage(t *Tenant, u *User, what string) string {
 }
 
 // identityClashes refuses a username or email that another user of the
-// tenant (other than except) signs in with, either way round, whatever the case.
+// tenant (other than except) signs in with, either way round, whatever the
+// case, or one that looks like such a name (lookAlikeUsers).
 func identityClashes(tx *gorm.DB, username, email string, except uint64) error {
 	f := fieldErrors{}
 	var n int64
@@ -191,6 +198,9 @@ func identityClashes(tx *gorm.DB, username, email string, except uint64) error {
 		if n > 0 {
 			f.add("email", "This email address is taken in this tenant.")
 		}
+	}
+	if err := lookAlikeUsers(tx, f, username, email, except); err != nil {
+		return err
 	}
 	return f.err()
 }
@@ -256,10 +266,13 @@ func (s *Store) User(ctx context.Context, id uint64) (*User, error) {
 	return u, err
 }
 
-// RoleChoice is a role as a form's select offers it.
+// RoleChoice is a role as a form's select offers it. Beyond names what it
+// gives beyond the actor's own rights ("" when they may give it): such a role
+// is shown but cannot be chosen.
 type RoleChoice struct {
-	ID   uint64
-	Name string
+	ID     uint64
+	Name   string
+	Beyond string
 }
 
 // NewUserOptions is what the create form needs: the tenant, its roles, and
@@ -297,9 +310,43 @@ func (s *Store) UserOptions(ctx context.Context) (NewUserOptions, error) {
 			return err
 		}
 		o.Users = usage.Users
-		return tx.Model(&Role{}).Select("id", "name").Order("lower(name), id").Scan(&o.Roles).Error
+		var roles []Role
+		if err := tx.Select("id", "name", "permissions").Order("lower(name), id").Find(&roles).Error; err != nil {
+			return err
+		}
+		cap, capped, err := capOf(tx, &t)
+		if err != nil {
+			return err
+		}
+		a, all, _ := holder(ctx)
+		for _, r := range roles {
+			c := RoleChoice{ID: r.ID, Name: r.Name}
+			if gives := givesIn(r.Permissions, cap, capped); !all && !MayGive(a.Permissions, gives) {
+				c.Beyond = Excess(a.Permissions, gives)
+			}
+			o.Roles = append(o.Roles, c)
+		}
+		return nil
 	})
 	return o, err
+}
+
+// Standing is what ctx's actor may do to a user, as their page offers it:
+// Outranked names what the user holds beyond the actor ("" when nothing),
+// and Self says the user is the actor.
+type Standing struct {
+	Outranked string
+	Self      bool
+}
+
+// StandingOf is ctx's actor's standing towards u, whose rights (role and
+// cap) are loaded. The operations check it again themselves.
+func StandingOf(ctx context.Context, u *User) Standing {
+	st := Standing{Self: isSelf(ctx, u)}
+	if a, all, err := holder(ctx); err == nil && !all {
+		st.Outranked = OutranksActor(a.Permissions, u.Permissions())
+	}
+	return st
 }
 
 // CheckNewUser checks the identity of a user about to be created (names,
@@ -378,6 +425,13 @@ func (s *Store) UpdateUser(ctx context.Context, id uint64, version int, ch UserC
 		if u.Version != version {
 			return ErrConflict
 		}
+		rights, err := rightsOf(tx, t, u)
+		if err != nil {
+			return err
+		}
+		if err := checkActOn(ctx, u, rights, "edit"); err != nil {
+			return err
+		}
 		if impersonating(ctx, u) && !strings.EqualFold(strings.TrimSpace(ch.Email), u.Email) {
 			f.add("email", "Not while impersonating: "+u.Username+"'s own email stays theirs to change.")
 		}
@@ -392,6 +446,16 @@ func (s *Store) UpdateUser(ctx context.Context, id uint64, version int, ch UserC
 		if err := f.err(); err != nil {
 			return err
 		}
+		if isSelf(ctx, u) && (u.RoleID == nil || *u.RoleID != role.ID) {
+			return denied("role", "You cannot change your own role: another administrator does it.")
+		}
+		gives, err := rightsOf(tx, t, &User{Role: &role})
+		if err != nil {
+			return err
+		}
+		if err := checkGrant(ctx, "role", gives); err != nil {
+			return err
+		}
 		if u.RoleID == nil || *u.RoleID != role.ID {
 			last, roles, err := lastAdmin(tx, t, u)
 			if err != nil {
@@ -401,11 +465,21 @@ func (s *Store) UpdateUser(ctx context.Context, id uint64, version int, ch UserC
 				return &ValidationError{Fields: map[string]string{"role": lastAdminMessage(t, u, "given a role without full rights on users and roles")}}
 			}
 		}
-		if err := identityClashes(tx, n.Username, n.Email, u.ID); err != nil {
+		// Only a changed name is checked against the others: a pair that
+		// looked alike before the check existed stays editable.
+		changedUsername, changedEmail := n.Username, n.Email
+		if changedUsername == u.Username {
+			changedUsername = ""
+		}
+		if changedEmail == u.Email {
+			changedEmail = ""
+		}
+		if err := identityClashes(tx, changedUsername, changedEmail, u.ID); err != nil {
 			return err
 		}
 		res := tx.Model(&User{}).Where("id = ? AND version = ?", u.ID, version).Updates(map[string]any{
 			"username": n.Username, "email": n.Email, "first_name": n.FirstName, "last_name": n.LastName,
+			"username_skeleton": nameSkeleton(n.Username), "email_skeleton": nameSkeleton(n.Email),
 			"role_id": role.ID, "updated_at": s.now(), "version": gorm.Expr("version + 1"),
 		})
 		if res.Error != nil {
@@ -426,6 +500,7 @@ func (s *Store) UpdateUser(ctx context.Context, id uint64, version int, ch UserC
 				change{"role", beforeRole, role.Name})})
 	})
 	if err != nil {
+		err = s.recordDeniedHere(ctx, err, Event{Action: ActionUserUpdate, TargetType: "user", TargetID: targetName(u, id)})
 		return nil, s.clashAfter(ctx, err, ch.Username, ch.Email, id)
 	}
 	return u, nil
@@ -442,13 +517,27 @@ func (s *Store) SetUserEnabled(ctx context.Context, userID uint64, enabled bool)
 	if enabled {
 		action = ActionUserEnable
 	}
-	return s.tx(ctx, func(tx *gorm.DB) error {
+	var u *User
+	err := s.tx(ctx, func(tx *gorm.DB) error {
 		t, _, err := s.lockUsers(tx)
 		if err != nil {
 			return err
 		}
-		u, err := takeUser(tx, userID)
+		if u, err = takeUser(tx, userID); err != nil {
+			return err
+		}
+		verb := "disable"
+		if enabled {
+			verb = "enable"
+		}
+		if isSelf(ctx, u) {
+			return denied("", "You cannot "+verb+" your own account: another administrator does it.")
+		}
+		rights, err := rightsOf(tx, t, u)
 		if err != nil {
+			return err
+		}
+		if err := checkActOn(ctx, u, rights, verb); err != nil {
 			return err
 		}
 		if !enabled {
@@ -482,6 +571,7 @@ func (s *Store) SetUserEnabled(ctx context.Context, userID uint64, enabled bool)
 		return s.recordUser(tx, t, Event{Action: action, TargetType: "user", TargetID: u.Username, Outcome: OutcomeSuccess,
 			Details: changeDetails(change{"enabled", u.Enabled, enabled})})
 	})
+	return s.recordDeniedHere(ctx, err, Event{Action: action, TargetType: "user", TargetID: targetName(u, userID)})
 }
 
 // DeleteUser removes a user of the context's tenant, with their sessions and
@@ -491,13 +581,23 @@ func (s *Store) DeleteUser(ctx context.Context, userID uint64, confirm string) e
 	if _, err := userAdmin(ctx, LevelFull); err != nil {
 		return err
 	}
-	return s.tx(ctx, func(tx *gorm.DB) error {
+	var u *User
+	err := s.tx(ctx, func(tx *gorm.DB) error {
 		t, _, err := s.lockUsers(tx)
 		if err != nil {
 			return err
 		}
-		u, err := takeUser(tx, userID)
+		if u, err = takeUser(tx, userID); err != nil {
+			return err
+		}
+		if isSelf(ctx, u) {
+			return denied("", "You cannot delete your own account: another administrator does it.")
+		}
+		rights, err := rightsOf(tx, t, u)
 		if err != nil {
+			return err
+		}
+		if err := checkActOn(ctx, u, rights, "delete"); err != nil {
 			return err
 		}
 		if strings.TrimSpace(confirm) != u.Username {
@@ -521,6 +621,7 @@ func (s *Store) DeleteUser(ctx context.Context, userID uint64, confirm string) e
 			Details: changeDetails(change{"username", u.Username, ""}, change{"email", u.Email, ""},
 				change{"first_name", u.FirstName, ""}, change{"last_name", u.LastName, ""}, change{"role", role, ""})})
 	})
+	return s.recordDeniedHere(ctx, err, Event{Action: ActionUserDelete, TargetType: "user", TargetID: targetName(u, userID)})
 }
 
 // SetUserPassword gives a local user of the context's tenant a new password
@@ -540,13 +641,20 @@ func (s *Store) SetUserPassword(ctx context.Context, userID uint64, password str
 	if err != nil {
 		return err
 	}
-	return s.tx(ctx, func(tx *gorm.DB) error {
+	var u *User
+	err = s.tx(ctx, func(tx *gorm.DB) error {
 		t, _, err := s.lockUsers(tx)
 		if err != nil {
 			return err
 		}
-		u, err := takeUser(tx, userID)
+		if u, err = takeUser(tx, userID); err != nil {
+			return err
+		}
+		rights, err := rightsOf(tx, t, u)
 		if err != nil {
+			return err
+		}
+		if err := checkActOn(ctx, u, rights, "set the password of"); err != nil {
 			return err
 		}
 		if u.IdentitySource != "local" {
@@ -567,6 +675,7 @@ func (s *Store) SetUserPassword(ctx context.Context, userID uint64, password str
 		return s.recordUser(tx, t, Event{Action: ActionUserPasswordReset, TargetType: "user", TargetID: u.Username, Outcome: OutcomeSuccess,
 			Details: `{"sessions_ended":true}`})
 	})
+	return s.recordDeniedHere(ctx, err, Event{Action: ActionUserPasswordReset, TargetType: "user", TargetID: targetName(u, userID)})
 }
 
 // impersonating says whether the context's actor is a master user acting as

@@ -331,17 +331,22 @@ func TestTheLastFullRightsAdminStays(t *testing.T) {
 	storetest.ForEachDialect(t, func(t *testing.T, d string) {
 		w := newUserWorld(t, d)
 		admin := w.f.AcmeAdmin.ID
+		// The master acts: nobody disables, deletes or demotes themselves.
+		byMaster, _, err := w.s.ManagedTenant(w.master, "acme", models.LevelFull)
+		if err != nil {
+			t.Fatal(err)
+		}
 		reader := w.role(t, w.acme, "Reader", models.Permissions{models.FeatureUsers: models.LevelRead})
 		// Full on users but not on roles is no full-rights admin.
 		usersOnly := w.role(t, w.acme, "User admin", models.Permissions{models.FeatureUsers: models.LevelFull})
-		if err := w.s.SetUserEnabled(w.acme, admin, false); !strings.Contains(fieldError(err, ""), "last full-rights administrator") {
+		if err := w.s.SetUserEnabled(byMaster, admin, false); !strings.Contains(fieldError(err, ""), "last full-rights administrator") {
 			t.Fatalf("disabling the last admin: %v", err)
 		}
-		if err := w.s.DeleteUser(w.acme, admin, "admin@acme.example"); !strings.Contains(fieldError(err, ""), "last full-rights administrator") {
+		if err := w.s.DeleteUser(byMaster, admin, "admin@acme.example"); !strings.Contains(fieldError(err, ""), "last full-rights administrator") {
 			t.Fatalf("deleting the last admin: %v", err)
 		}
 		for _, r := range []uint64{reader, usersOnly} {
-			_, err := w.s.UpdateUser(w.acme, admin, currentUserVersion(t, w, admin), models.UserChanges{Username: "admin@acme.example", Email: "admin@acme.example", RoleID: r})
+			_, err := w.s.UpdateUser(byMaster, admin, currentUserVersion(t, w, admin), models.UserChanges{Username: "admin@acme.example", Email: "admin@acme.example", RoleID: r})
 			if !strings.Contains(fieldError(err, "role"), "last full-rights administrator") {
 				t.Fatalf("taking the last admin's rights away: %v", err)
 			}
@@ -354,7 +359,7 @@ func TestTheLastFullRightsAdminStays(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := w.s.SetUserEnabled(w.acme, plain.ID, false); err != nil {
+		if err := w.s.SetUserEnabled(byMaster, plain.ID, false); err != nil {
 			t.Fatal(err)
 		}
 		second, err := w.s.CreateUser(w.acme, newUser("second", w.acmeAdminRole))
@@ -362,19 +367,19 @@ func TestTheLastFullRightsAdminStays(t *testing.T) {
 			t.Fatal(err)
 		}
 		// A disabled admin does not count.
-		if err := w.s.SetUserEnabled(w.acme, second.ID, false); err != nil {
+		if err := w.s.SetUserEnabled(byMaster, second.ID, false); err != nil {
 			t.Fatal(err)
 		}
-		if err := w.s.SetUserEnabled(w.acme, admin, false); fieldError(err, "") == "" {
+		if err := w.s.SetUserEnabled(byMaster, admin, false); fieldError(err, "") == "" {
 			t.Fatalf("a disabled second admin let the last one go: %v", err)
 		}
-		if err := w.s.SetUserEnabled(w.acme, second.ID, true); err != nil {
+		if err := w.s.SetUserEnabled(byMaster, second.ID, true); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := w.s.UpdateUser(w.acme, admin, currentUserVersion(t, w, admin), models.UserChanges{Username: "admin@acme.example", Email: "admin@acme.example", RoleID: reader}); err != nil {
+		if _, err := w.s.UpdateUser(byMaster, admin, currentUserVersion(t, w, admin), models.UserChanges{Username: "admin@acme.example", Email: "admin@acme.example", RoleID: reader}); err != nil {
 			t.Fatalf("with a second admin the first may lose the role: %v", err)
 		}
-		if err := w.s.DeleteUser(w.acme, second.ID, "second"); fieldError(err, "") == "" {
+		if err := w.s.DeleteUser(byMaster, second.ID, "second"); fieldError(err, "") == "" {
 			t.Fatalf("the second is now the last: %v", err)
 		}
 	})

@@ -102,3 +102,13 @@ func fullName(first, last string) string {
 	}
 	return first + " " + last
 }
+
+// beyondAny says whether some role of roles cannot be chosen.
+func beyondAny(roles []RoleOption) bool {
+	for _, r := range roles {
+		if r.Beyond != "" {
+			return true
+		}
+	}
+	return false
+}

@@ -126,11 +126,14 @@ type TenantWizard struct {
 	Values      map[string]string
 	Errors      map[string]string
 	PasswordSet bool // a password was typed earlier; it is never shown again
-	TenantRoles []Option
-	Currencies  []Option
-	Review      TenantReview
-	StepLinks   []string // the address of each step reached, values kept
-	BaseDomain  string   // tenants' hosts are <subdomain>.<base domain>
+	// PasswordNotKept: a password typed was dropped by a refusal (of its
+	// step, or of the creation), to be typed again.
+	PasswordNotKept bool
+	TenantRoles     []Option
+	Currencies      []Option
+	Review          TenantReview
+	StepLinks       []string // the address of each step reached, values kept
+	BaseDomain      string   // tenants' hosts are <subdomain>.<base domain>
 }
 
 // TenantReview is what the wizard's last page shows of what was typed, as

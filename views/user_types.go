@@ -32,6 +32,9 @@ func (s UserScope) User(id uint64, suffix ...string) string {
 type RoleOption struct {
 	ID   uint64
 	Name string
+	// Beyond names what the role gives beyond the visitor's rights: it is
+	// shown but cannot be chosen.
+	Beyond string
 }
 
 // WizardStepInfo names one step of a wizard for its progress list.
@@ -53,6 +56,9 @@ type UserWizard struct {
 	RoleName     string // the chosen role's name, for the review
 	PasswordRule string
 	Limit        string // "3 of 50 users", or "" without a limit
+	// PasswordSet: the passwords typed are kept, sealed, and not shown;
+	// PasswordNotKept: those typed were dropped by a refusal, to be typed again.
+	PasswordSet, PasswordNotKept bool
 }
 
 // UserCannotCreate explains why no user can be created in the tenant yet.
@@ -77,9 +83,13 @@ type UserDetail struct {
 	Enabled        bool
 	FullAdmin      bool
 	CanImpersonate bool // a master user with impersonation: full, looking at an enabled subtenant user
-	LastLogin      string
-	Created        string
-	Rights         []RightRow
+	// Outranked names what the user holds beyond the visitor: their actions
+	// are not offered. Self: the visitor's own page, without disable or delete.
+	Outranked string
+	Self      bool
+	LastLogin string
+	Created   string
+	Rights    []RightRow
 }
 
 // UserEdit is the edit form: the values shown or typed, the version read,
@@ -97,7 +107,10 @@ type UserEdit struct {
 	External       bool
 	IdentitySource string
 	Roles          []RoleOption
-	Errors         map[string]string
+	// Self: the visitor edits themselves, and their role is not theirs to change.
+	Self     bool
+	RoleName string
+	Errors   map[string]string
 }
 
 // UserDelete is the delete confirmation.
@@ -120,4 +133,7 @@ type UserPassword struct {
 	IdentitySource string
 	PasswordRule   string
 	Errors         map[string]string
+	// PasswordNotKept: a refused form had passwords typed, which are not
+	// written back.
+	PasswordNotKept bool
 }

@@ -28,7 +28,7 @@ func (c *console) limitedUser(sub, username string, perms models.Permissions) {
 	if err != nil {
 		c.t.Fatal(err)
 	}
-	ctx = models.WithTenant(ctx, tn.ID)
+	ctx = storetest.System(models.WithTenant(ctx, tn.ID))
 	role, err := c.store.CreateRole(ctx, models.NewRole{Name: "Role of " + username, Permissions: perms})
 	if err != nil {
 		c.t.Fatal(err)
@@ -50,7 +50,7 @@ func (c *console) ownPath(path, sub string) string {
 	if err != nil {
 		c.t.Fatal(err)
 	}
-	ctx := models.WithTenant(context.Background(), tn.ID)
+	ctx := storetest.System(models.WithTenant(context.Background(), tn.ID))
 	var id uint64
 	switch prefix {
 	case "/audit/":
@@ -318,11 +318,11 @@ func TestRevocationReachesEveryServerProcess(t *testing.T) {
 			t.Fatal(err)
 		}
 		admin := c.userNamed("acme", "admin@acme.example")
-		if err := c.store.SetUserEnabled(models.WithTenant(context.Background(), acme.ID), admin, false); err != nil {
+		if err := c.store.SetUserEnabled(storetest.System(models.WithTenant(context.Background(), acme.ID)), admin, false); err != nil {
 			t.Fatal(err)
 		}
 		ended("disabling the user", cookie)
-		if err := c.store.SetUserEnabled(models.WithTenant(context.Background(), acme.ID), admin, true); err != nil {
+		if err := c.store.SetUserEnabled(storetest.System(models.WithTenant(context.Background(), acme.ID)), admin, true); err != nil {
 			t.Fatal(err)
 		}
 
@@ -347,7 +347,7 @@ func (c *console) userNamed(sub, username string) uint64 {
 	if err != nil {
 		c.t.Fatal(err)
 	}
-	p, err := c.store.UsersPage(models.WithTenant(context.Background(), tn.ID), models.ListQuery{Search: username})
+	p, err := c.store.UsersPage(storetest.System(models.WithTenant(context.Background(), tn.ID)), models.ListQuery{Search: username})
 	if err != nil || len(p.Rows) != 1 {
 		c.t.Fatalf("user %s in %s: %v (%d found)", username, sub, err, len(p.Rows))
 	}
@@ -363,7 +363,7 @@ func (c *console) roleNamed(sub, name string) uint64 {
 	if err != nil {
 		c.t.Fatal(err)
 	}
-	rows, err := c.store.Roles(models.WithTenant(context.Background(), tn.ID))
+	rows, err := c.store.Roles(storetest.System(models.WithTenant(context.Background(), tn.ID)))
 	if err != nil {
 		c.t.Fatal(err)
 	}

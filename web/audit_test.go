@@ -28,7 +28,7 @@ func (c *console) tenantCtx(sub string) context.Context {
 	if err != nil {
 		c.t.Fatal(err)
 	}
-	return models.WithActor(models.WithTenant(context.Background(), tn.ID), models.Actor{TenantID: tn.ID, Name: "admin@" + sub + ".example", Permissions: models.FullPermissions()})
+	return models.WithActor(storetest.System(models.WithTenant(context.Background(), tn.ID)), models.Actor{TenantID: tn.ID, Name: "admin@" + sub + ".example", Permissions: models.FullPermissions()})
 }
 
 // newestEvent is the id of tenant sub's newest audit event.

@@ -30,7 +30,7 @@ func TestBrowserEditsARolesMatrixAndSeesATemplateLinkedInASubtenant(t *testing.T
 	}
 	acme, _ := c.store.TenantBySubdomain(bg, "acme")
 	storetest.Exec(t, c.store, "UPDATE tenants SET tenant_role_id = ? WHERE id = ?", limited.ID, acme.ID)
-	inAcme := models.WithTenant(bg, acme.ID)
+	inAcme := storetest.System(models.WithTenant(bg, acme.ID))
 	support, err := c.store.CreateRole(inAcme, models.NewRole{Name: "Support", Description: "First-line support.",
 		Permissions: models.Permissions{models.FeatureUsers: models.LevelFull, models.FeatureResources: models.LevelRead}})
 	if err != nil {

@@ -87,7 +87,7 @@ func TestDisabledUserSessionEndsOnNextRequest(t *testing.T) {
 		if _, err := c.store.SetAdminPassword(storetest.System(ctx), "acme", "second@acme.example", password); err != nil {
 			t.Fatal(err)
 		}
-		if err := c.store.SetUserEnabled(models.WithTenant(ctx, acme.ID), c.userNamed("acme", "admin@acme.example"), false); err != nil {
+		if err := c.store.SetUserEnabled(storetest.System(models.WithTenant(ctx, acme.ID)), c.userNamed("acme", "admin@acme.example"), false); err != nil {
 			t.Fatal(err)
 		}
 		b.mustBeSignedOut("acme.localhost")
@@ -262,14 +262,14 @@ func TestFailedLoginsAreRecordedInTheTenantsAuditLog(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		events, err := c.store.AuditEvents(models.WithTenant(ctx, acme.ID), 1)
+		events, err := c.store.AuditEvents(storetest.System(models.WithTenant(ctx, acme.ID)), 1)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(events) != 1 || events[0].Action != models.ActionLoginFailed || events[0].Outcome != models.OutcomeFailure || events[0].IP == "" {
 			t.Fatalf("acme audit: %+v", events)
 		}
-		betaEvents, err := c.store.AuditEvents(models.WithTenant(ctx, beta.ID), 100)
+		betaEvents, err := c.store.AuditEvents(storetest.System(models.WithTenant(ctx, beta.ID)), 100)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -115,11 +115,11 @@ func TestUserExportStreamsCSVAndJSONLinesOfItsTenantOnly(t *testing.T) {
 	forEachDB(t, func(t *testing.T, c *console) {
 		ctx := context.Background()
 		acme, _ := c.store.TenantBySubdomain(ctx, "acme")
-		role, err := c.store.CreateRole(models.WithTenant(ctx, acme.ID), models.NewRole{Name: "Formula"})
+		role, err := c.store.CreateRole(storetest.System(models.WithTenant(ctx, acme.ID)), models.NewRole{Name: "Formula"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := c.store.CreateUser(models.WithTenant(ctx, acme.ID), models.NewUser{Username: "=cmd|calc", Password: password, RoleID: role.ID}); err != nil {
+		if _, err := c.store.CreateUser(storetest.System(models.WithTenant(ctx, acme.ID)), models.NewUser{Username: "=cmd|calc", Password: password, RoleID: role.ID}); err != nil {
 			t.Fatal(err)
 		}
 		c.limitedUser("beta", "betauser", models.Permissions{})
@@ -260,7 +260,7 @@ func TestHostileListAndFormInputGetsAnAnswerNotAServerError(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		events, err := c.store.AuditEvents(models.WithTenant(context.Background(), acme.ID), 3)
+		events, err := c.store.AuditEvents(storetest.System(models.WithTenant(context.Background(), acme.ID)), 3)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -123,13 +123,15 @@ func (s *Server) visit(next echo.HandlerFunc) echo.HandlerFunc {
 		if !belongsTo(sess, tenant.ID) || (user == nil && hasSessionID(sess)) {
 			// A genuine session of another tenant, carried here by hand (the
 			// browser never sends a host-only cookie to another host), is
-			// recorded in this tenant's log and told to the person.
+			// counted in this tenant's log (an event a minute at most, see
+			// models.RecordRefusedSession) and told to the person.
 			foreign, from := hasSessionID(sess) && !belongsTo(sess, tenant.ID), sessionTenant(sess)
+			presented, _ := sessionID(sess)
 			// Another tenant's cookie, a broken one, or a session that has ended:
 			// start afresh, so nothing of it (its CSRF token included) carries over.
 			sess, dirty = s.sessions.fresh(c, tenant.ID), true
 			if foreign {
-				if err := s.store.RecordRefusedSession(models.WithClient(ctx, models.Client{IP: c.RealIP(), UserAgent: r.UserAgent()}), tenant.ID, from); err != nil {
+				if err := s.store.RecordRefusedSession(models.WithClient(ctx, models.Client{IP: c.RealIP(), UserAgent: r.UserAgent()}), tenant.ID, from, presented); err != nil {
 					return err
 				}
 				refused = true
@@ -145,6 +147,9 @@ func (s *Server) visit(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		if user != nil {
 			a := models.Actor{UserID: user.ID, TenantID: tenant.ID, Name: user.Username, Master: tenant.IsMaster, Permissions: user.Permissions()}
+			if user.RoleID != nil {
+				a.RoleID = *user.RoleID
+			}
 			if imp := user.Impersonation; imp != nil {
 				a.Impersonator = &models.Actor{UserID: imp.ImpersonatorUserID, TenantID: imp.ImpersonatorTenantID, Name: imp.ImpersonatorName, Master: true}
 				a.ImpersonationID = imp.ID

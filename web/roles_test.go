@@ -53,7 +53,7 @@ func (c *console) snapshot(sub string) string {
 	if err != nil {
 		c.t.Fatal(err)
 	}
-	rows, err := c.store.Roles(models.WithTenant(context.Background(), tn.ID))
+	rows, err := c.store.Roles(storetest.System(models.WithTenant(context.Background(), tn.ID)))
 	if err != nil {
 		c.t.Fatal(err)
 	}

@@ -308,10 +308,16 @@ func TestACommitRefusalReopensTheStepOwningTheField(t *testing.T) {
 		// A new subdomain, and on through the kept steps to a successful create.
 		p = b.wizardPost(p, "next", url.Values{"name": {"Gamma Ltd"}, "subdomain": {"gamma2"}, "description": {""}, "currency": {"EUR"},
 			"tenant_role": {p.doc.Find(`[data-testid="field-tenant_role"] option[selected]`).AttrOr("value", "")}})
-		for p.step != "review" && p.status == http.StatusOK {
+		for p.step != "admin" && p.status == http.StatusOK {
 			p = b.wizardPost(p, "next", nil)
 		}
-		if got := p.doc.Find(`[data-testid="review-admin-username"]`).Text(); got != "ops" {
+		// The refusal dropped the password: the admin step asks for it again,
+		// everything else kept.
+		if p.step != "admin" || p.value("admin_username") != "ops" || p.doc.Find(`[data-testid="password-not-kept"]`).Length() != 1 {
+			t.Fatalf("the admin step after the refusal: %q %q", p.step, p.value("admin_username"))
+		}
+		p = b.wizardPost(p, "next", url.Values{"admin_password": {password}, "admin_password_confirm": {password}})
+		if got := p.doc.Find(`[data-testid="review-admin-username"]`).Text(); p.step != "review" || got != "ops" {
 			t.Fatalf("the admin step's values were lost: %q", got)
 		}
 		if p = b.wizardPost(p, "finish", nil); p.status != http.StatusSeeOther || p.body != "/tenants/gamma2" {

@@ -46,6 +46,11 @@ func serve(t testing.TB, store *models.Store, cfg config.Config) *console {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// As landlord serve does: once the server is built, no connection of the
+	// owner is left for a request to reach.
+	if err := store.CloseOwner(); err != nil {
+		t.Fatal(err)
+	}
 	srv := httptest.NewServer(handler)
 	t.Cleanup(srv.Close)
 	u, _ := url.Parse(srv.URL)
