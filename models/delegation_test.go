@@ -404,6 +404,10 @@ func TestALatentLevelAboveTheCapMayStayButNotBeRaised(t *testing.T) {
 		if err != nil {
 			t.Fatalf("renaming a role whose latent level exceeds theirs: %v", err)
 		}
+		// A user whose role's level is hidden by the cap holds none of it.
+		if err := w.s.SetUserPassword(ctx, w.userOf[models.FeatureTenants][models.LevelFull], "another long passphrase"); err != nil {
+			t.Fatalf("acting on a user whose level the cap hides: %v", err)
+		}
 		raise := w.role(t, w.sys, "Plain", models.Permissions{})
 		_, _, err = w.s.UpdateRole(ctx, raise, 1, models.RoleChanges{Name: "Plain", Permissions: models.Permissions{models.FeatureTenants: models.LevelRead}})
 		if fieldError(err, models.PermissionField(models.FeatureTenants)) == "" {
@@ -445,6 +449,25 @@ func TestTheMasterGivesATenantOnlyWhatTheyHold(t *testing.T) {
 		}
 		if after, _ := w.s.TenantBySubdomain(sys, "beta"); *after.TenantRoleID != standard.ID {
 			t.Fatal("beta moved")
+		}
+	})
+}
+
+// A context that names no actor gives and touches nothing: a route that
+// forgot to say who acts cannot grant.
+func TestAContextWithoutAnActorGivesNothing(t *testing.T) {
+	storetest.ForEachDialect(t, func(t *testing.T, d string) {
+		w := newDelegationWorld(t, d)
+		bare := models.WithTenant(context.Background(), w.f.Acme.ID)
+		_, err := w.s.CreateUser(bare, newUser("anon", w.empty))
+		if !errors.Is(err, models.ErrForbidden) {
+			t.Fatalf("a user created with no actor: %v", err)
+		}
+		if _, err := w.s.CreateRole(bare, models.NewRole{Name: "Anon"}); !errors.Is(err, models.ErrForbidden) {
+			t.Fatalf("a role created with no actor: %v", err)
+		}
+		if err := w.s.SetUserEnabled(bare, w.plainID, false); !errors.Is(err, models.ErrForbidden) {
+			t.Fatalf("a user disabled with no actor: %v", err)
 		}
 	})
 }
