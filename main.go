@@ -14,6 +14,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"syscall"
 	"time"
 
@@ -43,7 +44,10 @@ commands:
   audit archive --before DATE [--tenant S] [--dir D]
                                                 move events from before DATE (YYYY-MM-DD, UTC) into
                                                 one JSON lines file per tenant, ending on its chain head
-  audit verify [--tenant S]                     check each tenant's chain of audit events
+  audit verify [--tenant S] [--checkpoint FILE]
+                                                check each tenant's chain of audit events and, with
+                                                FILE, that it still reaches every head FILE names
+  audit checkpoint [--tenant S]                 print each tenant's signed chain head as a JSON line
   dev seed --tenants N --users M [--password P] [--force]
                                                 fill an empty install with N numbered tenants (t00001…)
                                                 and M users spread over them, for demos and benchmarks
@@ -71,7 +75,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return fmt.Errorf("unknown command %q", args[0])
 	}
 
-	store, err := models.Open(models.Options{PostgresURL: cfg.DatabaseURL, SQLitePath: cfg.SQLitePath()})
+	auditKey, err := cfg.AuditChainKey()
+	if err != nil {
+		return err
+	}
+	store, err := models.Open(models.Options{PostgresURL: cfg.DatabaseURL, SQLitePath: cfg.SQLitePath(), AuditKey: auditKey})
 	if err != nil {
 		return err
 	}
@@ -111,11 +119,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 }
 
-// auditCommand archives or verifies tenants' audit logs: the one named, or
-// every tenant.
+// auditCommand archives, verifies or checkpoints tenants' audit logs: the
+// one named, or every tenant.
 func auditCommand(ctx context.Context, store *models.Store, args []string, stdout io.Writer) error {
-	const use = "usage: landlord audit archive --before YYYY-MM-DD [--tenant S] [--dir D] | audit verify [--tenant S]"
-	if len(args) == 0 || (args[0] != "archive" && args[0] != "verify") {
+	const use = "usage: landlord audit archive --before YYYY-MM-DD [--tenant S] [--dir D] | audit verify [--tenant S] [--checkpoint FILE] | audit checkpoint [--tenant S]"
+	if len(args) == 0 || (args[0] != "archive" && args[0] != "verify" && args[0] != "checkpoint") {
 		return errors.New(use)
 	}
 	fs := flag.NewFlagSet("audit "+args[0], flag.ContinueOnError)
@@ -123,40 +131,65 @@ func auditCommand(ctx context.Context, store *models.Store, args []string, stdou
 	tenant := fs.String("tenant", "", "one tenant's subdomain (default: every tenant)")
 	before := fs.String("before", "", "archive events from before this day (UTC)")
 	dir := fs.String("dir", ".", "where archive files go")
+	checkpoints := fs.String("checkpoint", "", "a file of checkpoints the chains must still reach")
 	if err := fs.Parse(args[1:]); err != nil {
 		return fmt.Errorf("audit %s: %w; %s", args[0], err, use)
 	}
-	subs := []string{*tenant}
+	var tenants []models.Tenant
 	if *tenant == "" {
 		ts, err := store.ListTenants(ctx)
 		if err != nil {
 			return err
 		}
-		subs = subs[:0]
-		for _, t := range ts {
-			subs = append(subs, t.Subdomain)
+		tenants = ts
+	} else {
+		t, err := store.TenantBySubdomain(ctx, *tenant)
+		if err != nil {
+			return fmt.Errorf("tenant %q: %w", *tenant, err)
 		}
+		tenants = []models.Tenant{*t}
 	}
-	if args[0] == "verify" {
+	switch args[0] {
+	case "verify":
+		if *checkpoints != "" {
+			return verifyCheckpoints(ctx, store, tenants, *tenant != "", *checkpoints, stdout)
+		}
 		broken := 0
-		for _, sub := range subs {
-			t, err := store.TenantBySubdomain(ctx, sub)
-			if err != nil {
-				return fmt.Errorf("tenant %q: %w", sub, err)
-			}
+		for _, t := range tenants {
 			check, err := store.VerifyAuditChain(models.WithTenant(ctx, t.ID))
 			if err != nil {
 				return err
 			}
 			if check.BrokenID != 0 {
 				broken++
-				fmt.Fprintf(stdout, "%s: broken at event %d: %s (%d events before it hold)\n", sub, check.BrokenID, check.Reason, check.Checked)
+				fmt.Fprintf(stdout, "%s: broken at event %d: %s (%d events before it hold)\n", t.Subdomain, check.BrokenID, check.Reason, check.Checked)
 			} else {
-				fmt.Fprintf(stdout, "%s: %d events, chain holds\n", sub, check.Checked)
+				fmt.Fprintf(stdout, "%s: %d events, chain holds\n", t.Subdomain, check.Checked)
 			}
 		}
 		if broken > 0 {
 			return fmt.Errorf("%d tenant(s) have a broken audit chain", broken)
+		}
+		return nil
+	case "checkpoint":
+		// A broken chain gets no line: signing its head would vouch for it.
+		enc := json.NewEncoder(stdout)
+		var broken []string
+		for _, t := range tenants {
+			cp, check, err := store.CheckpointAuditChain(ctx, &t)
+			if err != nil {
+				return err
+			}
+			if check.BrokenID != 0 {
+				broken = append(broken, fmt.Sprintf("%s (broken at event %d: %s)", t.Subdomain, check.BrokenID, check.Reason))
+				continue
+			}
+			if err := enc.Encode(cp); err != nil {
+				return err
+			}
+		}
+		if len(broken) > 0 {
+			return fmt.Errorf("no checkpoint for %d tenant(s) whose audit chain is broken: %s", len(broken), strings.Join(broken, "; "))
 		}
 		return nil
 	}
@@ -164,10 +197,75 @@ func auditCommand(ctx context.Context, store *models.Store, args []string, stdou
 	if err != nil {
 		return fmt.Errorf("audit archive: --before %q: give a day as YYYY-MM-DD", *before)
 	}
-	for _, sub := range subs {
-		if err := archiveTenant(ctx, store, sub, day, *dir, stdout); err != nil {
-			return fmt.Errorf("audit archive %s: %w", sub, err)
+	for _, t := range tenants {
+		if err := archiveTenant(ctx, store, t.Subdomain, day, *dir, stdout); err != nil {
+			return fmt.Errorf("audit archive %s: %w", t.Subdomain, err)
 		}
+	}
+	return nil
+}
+
+// verifyCheckpoints checks every tenant's chain against the checkpoints in
+// file: each of a tenant's lines must be signed with the key and its head
+// still reached. With one tenant named, other tenants' lines are skipped;
+// otherwise a line of a tenant no longer in the database fails too.
+func verifyCheckpoints(ctx context.Context, store *models.Store, tenants []models.Tenant, one bool, file string, stdout io.Writer) error {
+	f, err := os.Open(file)
+	if err != nil {
+		return fmt.Errorf("audit verify: %w", err)
+	}
+	lines, err := models.ReadAuditCheckpoints(f)
+	f.Close()
+	if err != nil {
+		return fmt.Errorf("audit verify: %s: %w", file, err)
+	}
+	var failures []string
+	fail := func(format string, args ...any) {
+		msg := fmt.Sprintf(format, args...)
+		failures = append(failures, msg)
+		fmt.Fprintln(stdout, msg)
+	}
+	known := map[uint64]bool{}
+	for _, t := range tenants {
+		known[t.ID] = true
+		rep, err := store.VerifyAuditCheckpoints(models.WithTenant(ctx, t.ID), lines)
+		if err != nil {
+			return err
+		}
+		if rep.Chain.BrokenID != 0 {
+			fail("%s: broken at event %d: %s (%d events before it hold)", t.Subdomain, rep.Chain.BrokenID, rep.Chain.Reason, rep.Chain.Checked)
+			continue
+		}
+		for _, res := range rep.Results {
+			cp := res.Checkpoint
+			switch {
+			case !res.Reached:
+				fail("%s: checkpoint on line %d (event %d at %s) not reached: %s", t.Subdomain, res.Line, cp.HeadID, cp.At.Format(time.RFC3339), res.Reason)
+			case res.Reason != "":
+				fmt.Fprintf(stdout, "%s: checkpoint on line %d (event %d at %s) reached: %s\n", t.Subdomain, res.Line, cp.HeadID, cp.At.Format(time.RFC3339), res.Reason)
+			}
+		}
+		fmt.Fprintf(stdout, "%s: %d events, chain holds; %d checkpoint(s) checked\n", t.Subdomain, rep.Chain.Checked, len(rep.Results))
+	}
+	others := 0
+	for _, l := range lines {
+		switch cp := l.Checkpoint; {
+		case l.Unreadable != "":
+			fail("line %d: %s", l.Line, l.Unreadable)
+		case known[cp.TenantID]:
+		case one:
+			others++
+		case !store.CheckpointSigned(&cp):
+			fail("line %d (tenant %q): its signature does not match: the line was changed, or not made with this server's audit key", l.Line, cp.Tenant)
+		default:
+			fail("%s: checkpoint on line %d names tenant id %d, which is no longer in the database", cp.Tenant, l.Line, cp.TenantID)
+		}
+	}
+	if others > 0 {
+		fmt.Fprintf(stdout, "%d line(s) of other tenants not checked\n", others)
+	}
+	if len(failures) > 0 {
+		return fmt.Errorf("audit verify --checkpoint %s: %d failure(s), the first: %s", file, len(failures), failures[0])
 	}
 	return nil
 }

@@ -226,6 +226,112 @@ func TestAuditArchiveAndVerifyFromTheCommandLine(t *testing.T) {
 	}
 }
 
+// fails runs one command that must fail and returns its error and output.
+func (in *instance) fails(args ...string) (string, string) {
+	in.t.Helper()
+	var out bytes.Buffer
+	err := run(context.Background(), args, in.getenv, &out, &bytes.Buffer{})
+	if err == nil {
+		in.t.Fatalf("landlord %s succeeded:\n%s", strings.Join(args, " "), out.String())
+	}
+	return err.Error(), out.String()
+}
+
+// exec runs SQL on the instance's database behind the program's back.
+func (in *instance) exec(query string, args ...any) {
+	in.t.Helper()
+	opts := models.Options{PostgresURL: in.env["LANDLORD_DATABASE_URL"]}
+	if opts.PostgresURL == "" {
+		opts.SQLitePath = filepath.Join(in.env["LANDLORD_DATA_DIR"], "landlord.db")
+	}
+	storetest.ExecAt(in.t, opts, query, args...)
+}
+
+func TestAuditCheckpointsFromTheCommandLineCatchARollback(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(d, func(t *testing.T) {
+			in := newInstance(t, d)
+			in.cli("tenants", "create", "--subdomain", "acme", "--name", "Acme Corp")
+			in.cli("set-admin-password", "acme", "admin@acme.example", "a long enough password")
+			in.cli("set-admin-password", "acme", "other@acme.example", "a long enough password")
+			out := in.cli("audit", "checkpoint")
+			var cps []models.AuditCheckpoint
+			for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+				var cp models.AuditCheckpoint
+				if err := json.Unmarshal([]byte(line), &cp); err != nil || cp.Signature == "" {
+					t.Fatalf("checkpoint line %q: %v", line, err)
+				}
+				cps = append(cps, cp)
+			}
+			if len(cps) != 2 || cps[0].Tenant != "master" || cps[1].Tenant != "acme" || cps[1].HeadID == 0 || cps[1].Events < 2 {
+				t.Fatalf("checkpoints: %+v", cps)
+			}
+			file := filepath.Join(t.TempDir(), "checkpoints.jsonl")
+			if err := os.WriteFile(file, []byte(out), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if out := in.cli("audit", "verify", "--checkpoint", file); strings.Count(out, "chain holds; 1 checkpoint(s) checked") != 2 {
+				t.Fatalf("verify against fresh checkpoints: %q", out)
+			}
+			if out := in.cli("audit", "verify", "--tenant", "acme", "--checkpoint", file); !strings.Contains(out, "1 line(s) of other tenants not checked") {
+				t.Errorf("one tenant's verify: %q", out)
+			}
+
+			// The newest event deleted and the head rolled back: the chain
+			// alone holds, the checkpoint does not.
+			in.exec("DELETE FROM audit_events WHERE id = ?", cps[1].HeadID)
+			in.exec(`UPDATE audit_chains SET head_id = (SELECT max(id) FROM audit_events WHERE tenant_id = ?),
+				head_hash = (SELECT hash FROM audit_events WHERE tenant_id = ? ORDER BY id DESC LIMIT 1) WHERE tenant_id = ?`, cps[1].TenantID, cps[1].TenantID, cps[1].TenantID)
+			if out := in.cli("audit", "verify"); strings.Contains(out, "broken") {
+				t.Fatalf("plain verify after the rollback: %q", out)
+			}
+			msg, out := in.fails("audit", "verify", "--checkpoint", file)
+			if !strings.Contains(msg, "acme") || !strings.Contains(msg, "no longer in the chain") || !strings.Contains(out, "master: 1 events, chain holds") {
+				t.Errorf("verify --checkpoint after the rollback: %v\n%s", msg, out)
+			}
+
+			// A forged line: the rolled-back head, re-signed by nobody.
+			forged := cps[1]
+			forged.HeadID--
+			b, _ := json.Marshal(forged)
+			if err := os.WriteFile(file, append(b, '\n'), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if msg, _ := in.fails("audit", "verify", "--tenant", "acme", "--checkpoint", file); !strings.Contains(msg, "acme: checkpoint on line 1") || !strings.Contains(msg, "signature does not match") {
+				t.Errorf("a forged line: %v", msg)
+			}
+
+			// Lines of a tenant that is gone: forged ones are told as forged,
+			// genuine ones as a tenant no longer there.
+			ghost := cps[0]
+			ghost.TenantID = 999
+			b, _ = json.Marshal(ghost)
+			if err := os.WriteFile(file, append(b, '\n'), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if msg, _ := in.fails("audit", "verify", "--checkpoint", file); !strings.Contains(msg, "line 1 (tenant \"master\"): its signature does not match") {
+				t.Errorf("a line of tenant 999: %v", msg)
+			}
+			in.cli("tenants", "create", "--subdomain", "gone", "--name", "Gone")
+			in.cli("set-admin-password", "gone", "admin@gone.example", "a long enough password")
+			gone := in.cli("audit", "checkpoint", "--tenant", "gone")
+			if err := os.WriteFile(file, []byte(gone), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			in.exec("DELETE FROM tenants WHERE subdomain = 'gone'")
+			if msg, _ := in.fails("audit", "verify", "--checkpoint", file); !strings.Contains(msg, "gone: checkpoint on line 1 names tenant id") || !strings.Contains(msg, "no longer in the database") {
+				t.Errorf("a line of a deleted tenant: %v", msg)
+			}
+
+			// A broken chain gets no checkpoint line, and the command fails.
+			in.exec("UPDATE audit_events SET details = 'nothing happened' WHERE tenant_id = ?", cps[1].TenantID)
+			if msg, out := in.fails("audit", "checkpoint"); !strings.Contains(msg, "acme (broken at event") || strings.Contains(out, `"tenant":"acme"`) {
+				t.Errorf("checkpoint of a broken chain: %v\n%s", msg, out)
+			}
+		})
+	}
+}
+
 func TestDevSeedFillsAnEmptyInstallAndRefusesOneWithTenants(t *testing.T) {
 	for _, d := range storetest.Dialects {
 		t.Run(d, func(t *testing.T) {

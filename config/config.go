@@ -3,7 +3,9 @@
 package config
 
 import (
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -36,6 +38,9 @@ type Config struct {
 	// ImpersonationLimit (LANDLORD_IMPERSONATION_MINUTES, default 30) is how
 	// long an impersonation lasts before it ends by itself.
 	ImpersonationLimit time.Duration
+	// AuditKey (LANDLORD_AUDIT_KEY, >= MinSecretLength bytes) keys each
+	// tenant's audit chain and signs its checkpoints; unset: see AuditChainKey.
+	AuditKey []byte
 }
 
 // DefaultImpersonationLimit is how long an impersonation lasts unless
@@ -96,6 +101,14 @@ func Load(getenv func(string) string) (Config, error) {
 			errs = append(errs, fmt.Errorf("LANDLORD_SESSION_SECRET: expected at least %d bytes, got %d", MinSecretLength, len(s)))
 		}
 		c.SessionSecret = []byte(s)
+	}
+
+	// Like the session secret: as given, never echoed.
+	if k := getenv("LANDLORD_AUDIT_KEY"); k != "" {
+		if len(k) < MinSecretLength {
+			errs = append(errs, fmt.Errorf("LANDLORD_AUDIT_KEY: expected at least %d bytes, got %d", MinSecretLength, len(k)))
+		}
+		c.AuditKey = []byte(k)
 	}
 
 	rawLevel := get("LANDLORD_LOG_LEVEL", "info")
@@ -287,6 +300,25 @@ func (c *Config) LoadOrCreateSessionSecret() error {
 	default:
 		return fmt.Errorf("session secret: %w", err)
 	}
+}
+
+// auditKeyLabel fixes what the audit key derived from the session secret
+// is for, so it is no other key made from that secret.
+const auditKeyLabel = "landlord audit chain v1"
+
+// AuditChainKey is the key of the audit chains: LANDLORD_AUDIT_KEY, or else
+// one derived from the session secret (loaded or made first), so it never
+// lives in the database.
+func (c *Config) AuditChainKey() ([]byte, error) {
+	if len(c.AuditKey) > 0 {
+		return c.AuditKey, nil
+	}
+	if err := c.LoadOrCreateSessionSecret(); err != nil {
+		return nil, err
+	}
+	m := hmac.New(sha256.New, c.SessionSecret)
+	m.Write([]byte(auditKeyLabel))
+	return m.Sum(nil), nil
 }
 
 func readSessionKey(path string) ([]byte, error) {

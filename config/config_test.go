@@ -162,6 +162,7 @@ func TestLoadRejectsEachBadValueNamingItsVariable(t *testing.T) {
 		// The secret itself is never shown, only its length.
 		{"LANDLORD_SESSION_SECRET", "too short", "LANDLORD_SESSION_SECRET: expected at least 32 bytes, got 9"},
 		{"LANDLORD_SESSION_SECRET", strings.Repeat("s", 31), "LANDLORD_SESSION_SECRET: expected at least 32 bytes, got 31"},
+		{"LANDLORD_AUDIT_KEY", strings.Repeat("k", 31), "LANDLORD_AUDIT_KEY: expected at least 32 bytes, got 31"},
 		{"LANDLORD_LOG_LEVEL", "loud", `LANDLORD_LOG_LEVEL "loud": expected debug, info, warn or error`},
 		{"LANDLORD_TRUSTED_PROXIES", "10.0.0.0/8, proxy.internal", `LANDLORD_TRUSTED_PROXIES "10.0.0.0/8, proxy.internal"` + proxies(`"proxy.internal"`)},
 		{"LANDLORD_TRUSTED_PROXIES", "10.0.0.0/33", `LANDLORD_TRUSTED_PROXIES "10.0.0.0/33"` + proxies(`"10.0.0.0/33"`)},
@@ -215,6 +216,7 @@ func TestLoadKeepsPasswordsAndSecretsOutOfErrors(t *testing.T) {
 		{"bad database URL", "LANDLORD_DATABASE_URL", "mysql://app:hunter2@db/x", "hunter2"},
 		{"unparsable database URL", "LANDLORD_DATABASE_URL", "postgres://app:hunter2@db/%zz", "hunter2"},
 		{"short session secret", "LANDLORD_SESSION_SECRET", "hunter2", "hunter2"},
+		{"short audit key", "LANDLORD_AUDIT_KEY", "hunter2", "hunter2"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -303,5 +305,41 @@ func TestLoadOrCreateSessionSecretKeepsTheEnvironmentSecret(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(c.DataDir, "session.key")); err == nil {
 		t.Fatal("a key file was written although the environment gave a secret")
+	}
+}
+
+func TestTheAuditKeyIsTheVariableOrDerivedFromTheSessionSecret(t *testing.T) {
+	key := strings.Repeat("a", 32)
+	c, err := Load(env(map[string]string{"LANDLORD_AUDIT_KEY": key, "LANDLORD_SESSION_SECRET": strings.Repeat("s", 40)}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k, err := c.AuditChainKey(); err != nil || string(k) != key {
+		t.Fatalf("LANDLORD_AUDIT_KEY not used: %q %v", k, err)
+	}
+	derived := func(secret string) []byte {
+		c, err := Load(env(map[string]string{"LANDLORD_SESSION_SECRET": secret}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		k, err := c.AuditChainKey()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return k
+	}
+	one, again, other := derived(strings.Repeat("s", 40)), derived(strings.Repeat("s", 40)), derived(strings.Repeat("t", 40))
+	if len(one) < MinSecretLength || string(one) != string(again) || string(one) == string(other) {
+		t.Fatalf("derived keys: %x, %x, %x", one, again, other)
+	}
+	if strings.Contains(string(one), strings.Repeat("s", 40)) {
+		t.Fatal("the derived key is the session secret itself")
+	}
+	// Without either, the secret kept in the data dir is made and used.
+	c, _ = Load(env(map[string]string{}))
+	c.DataDir = t.TempDir()
+	k, err := c.AuditChainKey()
+	if err != nil || len(k) < MinSecretLength || len(c.SessionSecret) == 0 {
+		t.Fatalf("no key from the data dir's secret: %x %v", k, err)
 	}
 }

@@ -3,6 +3,7 @@ package handlers
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"sort"
@@ -166,6 +167,11 @@ func auditChanges(details string) []views.AuditChange {
 	return out
 }
 
+// MaxCheckpointUpload caps a checkpoint file uploaded to the verify page:
+// about 700 lines of checkpoints, a tenant's daily ones for two years.
+// Larger files are for landlord audit verify --checkpoint.
+const MaxCheckpointUpload = 256 << 10
+
 // AuditVerify checks the host tenant's chain of events.
 func AuditVerify(store *models.Store) echo.HandlerFunc {
 	return func(c echo.Context) error {
@@ -174,8 +180,58 @@ func AuditVerify(store *models.Store) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		return Render(c, http.StatusOK, views.AuditVerifyPage(PageFor(VisitorFrom(ctx), "Audit chain"),
-			views.AuditVerify{Checked: check.Checked, BrokenID: check.BrokenID, Reason: check.Reason}))
+		return Render(c, http.StatusOK, views.AuditVerifyPage(PageFor(VisitorFrom(ctx), "Audit chain"), auditVerifyView(check)))
+	}
+}
+
+func auditVerifyView(check models.ChainCheck) views.AuditVerify {
+	return views.AuditVerify{Checked: check.Checked, BrokenID: check.BrokenID, Reason: check.Reason, UploadLimit: "256 KiB"}
+}
+
+// AuditVerifyCheckpoints checks the host tenant's chain against an uploaded
+// checkpoint file: the tenant's own lines are verified, other tenants'
+// ignored (their signatures too, so the page tells nothing of them).
+func AuditVerifyCheckpoints(store *models.Store) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ctx := c.Request().Context()
+		page := PageFor(VisitorFrom(ctx), "Audit chain")
+		refuse := func(status int, msg string) error {
+			check, err := store.VerifyAuditChain(ctx)
+			if err != nil {
+				return err
+			}
+			v := auditVerifyView(check)
+			v.UploadError = msg
+			return Render(c, status, views.AuditVerifyPage(page, v))
+		}
+		fh, err := c.FormFile("checkpoint")
+		if err != nil {
+			return refuse(http.StatusUnprocessableEntity, "Choose a checkpoint file, as landlord audit checkpoint prints it.")
+		}
+		if fh.Size > MaxCheckpointUpload {
+			return refuse(http.StatusRequestEntityTooLarge, "The file is larger than 256 KiB. Upload this tenant's lines only, or check the whole file with landlord audit verify --checkpoint.")
+		}
+		f, err := fh.Open()
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		lines, err := models.ReadAuditCheckpoints(io.LimitReader(f, MaxCheckpointUpload))
+		if err != nil {
+			return refuse(http.StatusUnprocessableEntity, "The file is not a checkpoint file: "+err.Error()+".")
+		}
+		rep, err := store.VerifyAuditCheckpoints(ctx, lines)
+		if err != nil {
+			return err
+		}
+		v := auditVerifyView(rep.Chain)
+		cps := &views.AuditCheckpoints{Others: rep.Others, Unreadable: rep.Unreadable}
+		for _, r := range rep.Results {
+			cps.Results = append(cps.Results, views.AuditCheckpointResult{Line: r.Line, HeadID: r.Checkpoint.HeadID,
+				At: r.Checkpoint.At.UTC().Format("2006-01-02 15:04:05"), Reached: r.Reached, Reason: r.Reason})
+		}
+		v.Checkpoints = cps
+		return Render(c, http.StatusOK, views.AuditVerifyPage(page, v))
 	}
 }
 

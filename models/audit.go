@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -39,13 +40,16 @@ const (
 	ActionUserUpdate        = "user.update"
 	ActionUserDelete        = "user.delete"
 	ActionAuditArchive      = "audit.archive"
+	// ActionChainKeyed is the first keyed event of a chain that held only
+	// plain-hashed ones (see keyAuditChains).
+	ActionChainKeyed = "audit.chain_keyed"
 )
 
 // AuditActions lists every action, for the audit log's filter.
 var AuditActions = []string{ActionLogin, ActionLoginFailed, ActionLogout, ActionTenantCreate, ActionTenantUpdate, ActionTenantEnable,
 	ActionTenantDisable, ActionTenantDelete, ActionUserCreate, ActionUserUpdate, ActionUserEnable, ActionUserDisable, ActionUserDelete,
 	ActionUserPasswordReset, ActionRoleCreate, ActionRoleUpdate, ActionRoleDelete, ActionTemplatePropagate, ActionTemplateRelease, ActionTenantRoleCreate, ActionTenantRoleUpdate,
-	ActionTenantRoleDelete, ActionAuditArchive, ActionImpersonationStart, ActionImpersonationEnd, ActionImpersonationRefused,
+	ActionTenantRoleDelete, ActionAuditArchive, ActionChainKeyed, ActionImpersonationStart, ActionImpersonationEnd, ActionImpersonationRefused,
 	ActionSettingsUpdate, ActionSessionRefused}
 
 // Outcomes of an audited action.
@@ -90,9 +94,9 @@ type AuditChain struct {
 	StartHash    string
 }
 
-// chainHash is the hash of an event's canonical content: its fields in a
-// fixed order as a JSON array, the time in UTC to the microsecond.
-func chainHash(e *AuditEvent) string {
+// chainContent is what an event's hash covers: its fields in a fixed order
+// as a JSON array, the time in UTC to the microsecond, and PrevHash.
+func chainContent(e *AuditEvent) []byte {
 	var actor, imp any
 	if e.ActorUserID != nil {
 		actor = *e.ActorUserID
@@ -102,7 +106,22 @@ func chainHash(e *AuditEvent) string {
 	}
 	b, _ := json.Marshal([]any{e.TenantID, e.OccurredAt.UTC().Format("2006-01-02T15:04:05.000000Z"), actor, e.ActorName, imp, e.ImpersonatorName,
 		e.Action, e.TargetType, e.TargetID, e.Outcome, e.IP, e.UserAgent, e.Details, e.PrevHash})
-	sum := sha256.Sum256(b)
+	return b
+}
+
+// chainHash is the hash every writer gives an event, and the only one: an
+// HMAC-SHA256 of its content under the audit key, which is not in the
+// database, so whoever can write the database cannot recompute it.
+func (s *Store) chainHash(e *AuditEvent) string {
+	m := hmac.New(sha256.New, s.auditKey)
+	m.Write(chainContent(e))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// plainHash is the unkeyed SHA-256 events had before chains were keyed.
+// Verify accepts it only before a chain's first keyed event; nothing writes it.
+func plainHash(e *AuditEvent) string {
+	sum := sha256.Sum256(chainContent(e))
 	return hex.EncodeToString(sum[:])
 }
 
@@ -170,7 +189,7 @@ func (s *Store) record(tx *gorm.DB, tenantID uint64, e Event) error {
 	if head.HeadID == head.StartAfterID {
 		ev.PrevHash = head.StartHash
 	}
-	ev.Hash = chainHash(ev)
+	ev.Hash = s.chainHash(ev)
 	if err := tx.Create(ev).Error; err != nil {
 		return err
 	}
@@ -185,43 +204,100 @@ type ChainCheck struct {
 	Reason   string
 }
 
+// chainStart is where a chain begins: after event AfterID, linking to Hash.
+type chainStart struct {
+	AfterID uint64 `json:"start_after_id"`
+	Hash    string `json:"start_hash"`
+}
+
+// chainWalk is a walk of one tenant's chain: what it found, the head it
+// walked to, and the hash of each event it was asked to note (see
+// VerifyAuditCheckpoints).
+type chainWalk struct {
+	ChainCheck
+	head  AuditChain
+	noted map[uint64]string
+}
+
+// walkChain walks the chain of tx's tenant in order. Each event must link to
+// the one before and carry its content's keyed hash; before the chain's first
+// keyed event the plain hash of events written before keying is accepted,
+// after it never, so a plain hash recomputed by someone without the key
+// shows. A chain with events must hold a keyed one, and its start must be
+// the one its latest keyed archive or keying event recorded (or the very
+// beginning), so events cannot be cut from its front either.
+func (s *Store) walkChain(tx *gorm.DB, note map[uint64]bool) (chainWalk, error) {
+	w := chainWalk{noted: map[uint64]string{}}
+	if err := tx.Take(&w.head).Error; err != nil {
+		return w, err
+	}
+	head := w.head
+	prev, after := head.StartHash, head.StartAfterID
+	var first uint64
+	keyed := false
+	var recorded chainStart // the start the latest keyed archive or keying event recorded
+	for {
+		var batch []AuditEvent
+		if err := tx.Where("id > ?", after).Order("id").Limit(1000).Find(&batch).Error; err != nil {
+			return w, err
+		}
+		for i := range batch {
+			e := &batch[i]
+			switch {
+			case e.PrevHash != prev:
+				w.BrokenID, w.Reason = e.ID, "it does not link to the event before it (an event was removed or changed before it)"
+			case e.Hash == s.chainHash(e):
+				keyed = true
+				if e.Action == ActionAuditArchive || e.Action == ActionChainKeyed {
+					var st chainStart
+					if json.Unmarshal([]byte(e.Details), &st) == nil {
+						recorded = st
+					}
+				}
+			case e.Hash != plainHash(e):
+				w.BrokenID, w.Reason = e.ID, "its content does not match its hash (it was changed)"
+			case keyed:
+				w.BrokenID, w.Reason = e.ID, "its hash was made without the audit key after the chain was keyed (it was changed and its hash recomputed)"
+			}
+			if w.BrokenID != 0 {
+				return w, nil
+			}
+			if first == 0 {
+				first = e.ID
+			}
+			if note[e.ID] {
+				w.noted[e.ID] = e.Hash
+			}
+			w.Checked++
+			prev, after = e.Hash, e.ID
+		}
+		if len(batch) < 1000 {
+			break
+		}
+	}
+	switch {
+	case after != head.HeadID || (after != head.StartAfterID && prev != head.HeadHash):
+		w.BrokenID, w.Reason = head.HeadID, "the newest events are missing: the chain ends before its recorded head"
+	case w.Checked > 0 && !keyed:
+		w.BrokenID, w.Reason = head.HeadID, "no event carries the audit key's hash: the chain's keyed events were removed, or their hashes recomputed without the key"
+	case (chainStart{head.StartAfterID, head.StartHash}) != recorded:
+		w.BrokenID = first
+		if w.BrokenID == 0 {
+			w.BrokenID = head.HeadID
+		}
+		w.Reason = fmt.Sprintf("the chain starts after event %d, which no archive recorded: events were removed from its start", head.StartAfterID)
+	}
+	return w, nil
+}
+
 // VerifyAuditChain walks the context tenant's events in order, recomputing
 // each hash and link, and names the first event that does not match.
 func (s *Store) VerifyAuditChain(ctx context.Context) (ChainCheck, error) {
 	var out ChainCheck
 	err := s.tx(ctx, func(tx *gorm.DB) error {
-		var head AuditChain
-		if err := tx.Take(&head).Error; err != nil {
-			return err
-		}
-		prev, after := head.StartHash, head.StartAfterID
-		for {
-			var batch []AuditEvent
-			if err := tx.Where("id > ?", after).Order("id").Limit(1000).Find(&batch).Error; err != nil {
-				return err
-			}
-			for i := range batch {
-				e := &batch[i]
-				switch {
-				case e.PrevHash != prev:
-					out.BrokenID, out.Reason = e.ID, "it does not link to the event before it (an event was removed or changed before it)"
-				case chainHash(e) != e.Hash:
-					out.BrokenID, out.Reason = e.ID, "its content does not match its hash (it was changed)"
-				}
-				if out.BrokenID != 0 {
-					return nil
-				}
-				out.Checked++
-				prev, after = e.Hash, e.ID
-			}
-			if len(batch) < 1000 {
-				break
-			}
-		}
-		if after != head.HeadID || (after != head.StartAfterID && prev != head.HeadHash) {
-			out.BrokenID, out.Reason = head.HeadID, "the newest events are missing: the chain ends before its recorded head"
-		}
-		return nil
+		w, err := s.walkChain(tx, nil)
+		out = w.ChainCheck
+		return err
 	})
 	return out, err
 }

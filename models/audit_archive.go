@@ -12,7 +12,7 @@ import (
 	"gorm.io/gorm/clause"
 )
 
-// // ArchiveHeader is the first line of an archive file: whose events it holds,
+// ArchiveHeader is the first line of an archive file: whose events it holds,
 // up to which id, the hash the first of them links to, and the chain head it
 // ends on, which the tenant's log now starts from.
 type ArchiveHeader struct {
@@ -97,8 +97,12 @@ func (s *Store) ArchiveAudit(ctx context.Context, subdomain string, before time.
 				return err
 			}
 		}
+		// The event records where the chain now starts: verify holds the
+		// start to the latest such record, so a start moved without an
+		// archive (events cut from the front) shows.
+		start := max(last.ID, head.StartAfterID)
 		return s.record(tx, t.ID, Event{Action: ActionAuditArchive, TargetType: "audit", TargetID: fmt.Sprintf("through %d", last.ID), Outcome: OutcomeSuccess,
-			Details: fmt.Sprintf(`{"events":%d,"before":%q,"chain_head":%q}`, h.Events, h.Before.Format(time.RFC3339), h.EndsOnHash)})
+			Details: fmt.Sprintf(`{"events":%d,"before":%q,"chain_head":%q,"start_after_id":%d,"start_hash":%q}`, h.Events, h.Before.Format(time.RFC3339), h.EndsOnHash, start, h.EndsOnHash)})
 	})
 	return h, err
 }

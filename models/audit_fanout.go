@@ -16,7 +16,7 @@ import (
 // (recordUser): the actor is named master\name, with no user id. A template
 // or a tenant role can reach every tenant, so the events are written
 // set-based: one statement locks the affected chains' heads, each event's
-// hash is computed here with the chain's own chainHash, the events go in a
+// hash is computed here with the chain's own s.chainHash, the events go in a
 // few multi-row inserts and the heads move in one UPDATE ... FROM, over
 // arrays on PostgreSQL and a JSON array on SQLite.
 
@@ -79,7 +79,7 @@ ORDER BY c.tenant_id`
 		if h.HeadID == h.StartAfterID {
 			ev.PrevHash = h.StartHash
 		}
-		ev.Hash = chainHash(&ev)
+		ev.Hash = s.chainHash(&ev)
 		events = append(events, ev)
 	}
 	if err := tx.CreateInBatches(events, fanoutInsertBatch).Error; err != nil {

@@ -65,3 +65,7 @@ func (s *Store) RecordUnchainedForTest(ctx context.Context, tenantID uint64) err
 		return tx.Create(&AuditEvent{TenantID: tenantID, OccurredAt: s.now(), ActorName: "bench", Action: ActionSessionRefused, Outcome: OutcomeFailure}).Error
 	})
 }
+
+// PlainChainHashForTest is the unkeyed hash chains had before keying: what
+// someone who can write the database but has no key can compute.
+func PlainChainHashForTest(e *AuditEvent) string { return plainHash(e) }

@@ -462,6 +462,20 @@ CREATE INDEX tenant_roles_name_skeleton ON tenant_roles (name_skeleton);
 			return fillNameSkeletons(tx)
 		},
 	},
+	{
+		version: 16,
+		name:    "the fingerprint of the key the audit chains are keyed with",
+		// Not the key, which stays outside the database: its HMAC of a fixed
+		// label, so a process started with another key refuses to write
+		// events no verify would accept. Only the owner reads it.
+		sql: `
+CREATE TABLE audit_key (
+	id INTEGER PRIMARY KEY CHECK (id = 1),
+	fingerprint TEXT NOT NULL,
+	recorded_at {{time}} NOT NULL
+);
+`,
+	},
 }
 
 // usageStatementTriggers keeps tenant_usage's column of the same name as
@@ -606,5 +620,8 @@ func (s *Store) Migrate(ctx context.Context) ([]int, error) {
 			return applied, err
 		}
 	}
-	return applied, s.ensureMaster(ctx)
+	if err := s.ensureMaster(ctx); err != nil {
+		return applied, err
+	}
+	return applied, s.keyAuditChains(ctx)
 }

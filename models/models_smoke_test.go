@@ -173,7 +173,7 @@ func TestAnOwnerThatIsNotSuperuserRunsEverything(t *testing.T) {
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
 
-	s, err := models.Open(models.Options{PostgresURL: u.String()})
+	s, err := models.Open(models.Options{PostgresURL: u.String(), AuditKey: storetest.AuditKey})
 	if err != nil {
 		t.Fatal(err)
 	}

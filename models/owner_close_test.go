@@ -70,7 +70,7 @@ func noOwnerConnectionOf(t *testing.T, name string) (request int) {
 
 func TestClosingTheOwnersPoolLeavesOnlyTheRequestRolesConnections(t *testing.T) {
 	dsn, name := uniqueApplicationName(t, storetest.Schema(t))
-	s, err := models.Open(models.Options{PostgresURL: dsn})
+	s, err := models.Open(models.Options{PostgresURL: dsn, AuditKey: storetest.AuditKey})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +118,7 @@ func TestClosingTheOwnersPoolLeavesOnlyTheRequestRolesConnections(t *testing.T) 
 }
 
 func TestOwnersPoolIsNotClosedWhileRequestTrafficUsesIt(t *testing.T) {
-	s, err := models.Open(models.Options{PostgresURL: storetest.Schema(t)})
+	s, err := models.Open(models.Options{PostgresURL: storetest.Schema(t), AuditKey: storetest.AuditKey})
 	if err != nil {
 		t.Fatal(err)
 	}

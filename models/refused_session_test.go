@@ -15,7 +15,7 @@ import (
 // would have: separate pools, nothing shared but the database.
 func twoServers(t *testing.T, dialect string) (a, b *models.Store) {
 	t.Helper()
-	opts := models.Options{}
+	opts := models.Options{AuditKey: storetest.AuditKey}
 	if dialect == "postgres" {
 		opts.PostgresURL = storetest.Schema(t)
 	} else {

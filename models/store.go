@@ -36,6 +36,9 @@ type Store struct {
 	postgres bool
 	pgURL    string
 	rlsKey   []byte // see rls.go
+	// auditKey keys the audit chains and signs their checkpoints; it comes
+	// from outside the database (see chainHash).
+	auditKey []byte
 	// appLogin: request traffic logs in as AppRole itself, so a transaction
 	// need not switch to it (see enterSQL).
 	appLogin bool
@@ -53,13 +56,22 @@ type Store struct {
 type Options struct {
 	PostgresURL string
 	SQLitePath  string
+	// AuditKey keys every tenant's audit chain: at least MinAuditKeyLength
+	// bytes, kept outside the database.
+	AuditKey []byte
 }
+
+// MinAuditKeyLength is the shortest audit key Open accepts, in bytes.
+const MinAuditKeyLength = 32
 
 // tenantModels are the tenant-owned tables the scoping callbacks guard.
 var tenantModels = []any{&User{}, &Role{}, &AuditEvent{}, &LoginHandoff{}, &UserSession{}, &TenantUsage{}, &Resource{}, &AuditChain{}, &Impersonation{}, &TenantSettings{}, &RefusedSession{}}
 
 // Open connects to the database and installs tenant scoping. It does not migrate.
 func Open(opts Options) (*Store, error) {
+	if len(opts.AuditKey) < MinAuditKeyLength {
+		return nil, fmt.Errorf("audit key: expected at least %d bytes, got %d", MinAuditKeyLength, len(opts.AuditKey))
+	}
 	var dialector gorm.Dialector
 	if opts.PostgresURL != "" {
 		dialector = postgres.Open(withApplicationName(opts.PostgresURL, ownerApplicationName))
@@ -85,7 +97,8 @@ func Open(opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{db: db, owner: db, sqlDB: sqlDB, postgres: opts.PostgresURL != "", pgURL: opts.PostgresURL}
+	s := &Store{db: db, owner: db, sqlDB: sqlDB, postgres: opts.PostgresURL != "", pgURL: opts.PostgresURL,
+		auditKey: append([]byte(nil), opts.AuditKey...)}
 	if s.postgres {
 		sqlDB.SetMaxOpenConns(20)
 		sqlDB.SetMaxIdleConns(20)

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"landlord/models"
+	"landlord/models/storetest"
 )
 
 func TestSQLiteDatabaseIsReadableByItsOwnerOnly(t *testing.T) {
@@ -37,7 +38,7 @@ func TestSQLiteDatabaseIsReadableByItsOwnerOnly(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "data")
 			db := filepath.Join(dir, "landlord.db")
 			tc.setup(t, dir, db)
-			s, err := models.Open(models.Options{SQLitePath: db})
+			s, err := models.Open(models.Options{SQLitePath: db, AuditKey: storetest.AuditKey})
 			if err != nil {
 				t.Fatal(err)
 			}

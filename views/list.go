@@ -63,3 +63,6 @@ func (l ListState) Range() string {
 
 func itoa(n int) string     { return strconv.Itoa(n) }
 func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
+
+// boolAttr is a boolean as an attribute value tests can read.
+func boolAttr(b bool) string { return strconv.FormatBool(b) }

@@ -241,4 +241,24 @@ type AuditVerify struct {
 	Checked  int64
 	BrokenID uint64
 	Reason   string
+	// Checkpoints is what an uploaded checkpoint file said, nil before one.
+	Checkpoints *AuditCheckpoints
+	UploadError string
+	UploadLimit string // the largest file the form takes, for people
+}
+
+// AuditCheckpoints is a checkpoint file checked against the tenant's chain.
+type AuditCheckpoints struct {
+	Results    []AuditCheckpointResult // this tenant's lines
+	Others     int                     // lines of other tenants, ignored
+	Unreadable []int                   // lines that are no checkpoint
+}
+
+// AuditCheckpointResult is one of the tenant's checkpoints: reached or not, and why.
+type AuditCheckpointResult struct {
+	Line    int
+	HeadID  uint64
+	At      string
+	Reached bool
+	Reason  string
 }

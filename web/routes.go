@@ -121,6 +121,7 @@ func (s *Server) pageRoutes() []route {
 		{get, "/tenants/:subdomain/users/:id/impersonate", masterNeeds(models.FeatureImpersonation, models.LevelFull), handlers.Impersonate(s.store, s.sessions, s.cfg.ImpersonationLimit), "", nil},
 		{post, "/tenants/:subdomain/users/:id/impersonate", masterNeeds(models.FeatureImpersonation, models.LevelFull), handlers.Impersonate(s.store, s.sessions, s.cfg.ImpersonationLimit), "", nil},
 		{get, "/audit/verify", need(models.FeatureAudit, models.LevelRead), handlers.AuditVerify(s.store), "", nil},
+		{post, "/audit/verify", need(models.FeatureAudit, models.LevelRead), handlers.AuditVerifyCheckpoints(s.store), "", nil},
 		{get, "/audit/export", need(models.FeatureExport, models.LevelRead), handlers.AuditExport(s.store), "", nil},
 		{get, "/audit/:id", need(models.FeatureAudit, models.LevelRead), handlers.AuditEvent(s.store), "", nil},
 		// Users administration in the tenant's own console ...

@@ -25,6 +25,9 @@ import (
 // EnvURL names the PostgreSQL the tests use.
 const EnvURL = "LANDLORD_TEST_DATABASE_URL"
 
+// AuditKey is the audit key of every store Open makes.
+var AuditKey = []byte("storetest audit key, 32 bytes or more")
+
 // Dialects are the databases every store test runs on.
 var Dialects = []string{"sqlite", "postgres"}
 
@@ -83,7 +86,7 @@ func TwoTenants(t testing.TB, s *models.Store) Fixture {
 // unreachable database fails the test.
 func Open(t testing.TB, dialect string) *models.Store {
 	t.Helper()
-	opts := models.Options{}
+	opts := models.Options{AuditKey: AuditKey}
 	switch dialect {
 	case "sqlite":
 		opts.SQLitePath = filepath.Join(t.TempDir(), "landlord.db")
@@ -146,7 +149,22 @@ func direct(t testing.TB, s *models.Store) *gorm.DB {
 	if !ok {
 		t.Fatal("storetest: the store was not opened by storetest.Open")
 	}
-	opts := v.(models.Options)
+	return dial(t, v.(models.Options))
+}
+
+// ExecAt runs one statement on the database opts names, as Exec does, for
+// tests that reach the database through the program rather than a store.
+func ExecAt(t testing.TB, opts models.Options, query string, args ...any) int64 {
+	t.Helper()
+	res := dial(t, opts).Exec(query, args...)
+	if res.Error != nil {
+		t.Fatalf("storetest.ExecAt %q: %v", query, res.Error)
+	}
+	return res.RowsAffected
+}
+
+func dial(t testing.TB, opts models.Options) *gorm.DB {
+	t.Helper()
 	var dialector gorm.Dialector
 	if opts.PostgresURL != "" {
 		dialector = postgres.Open(opts.PostgresURL)
@@ -201,4 +219,23 @@ func Schema(t testing.TB) string {
 	q.Set("search_path", name)
 	u.RawQuery = q.Encode()
 	return u.String()
+}
+
+// Reopen opens s's database again with another audit key, migrating it as a
+// process started with that key would; the error is Migrate's.
+func Reopen(t testing.TB, s *models.Store, auditKey []byte) (*models.Store, error) {
+	t.Helper()
+	v, ok := opened.Load(s)
+	if !ok {
+		t.Fatal("storetest: the store was not opened by storetest.Open")
+	}
+	opts := v.(models.Options)
+	opts.AuditKey = auditKey
+	s2, err := models.Open(opts)
+	if err != nil {
+		t.Fatalf("reopen: %v", err)
+	}
+	t.Cleanup(func() { s2.Close() })
+	_, err = s2.Migrate(context.Background())
+	return s2, err
 }
