@@ -125,7 +125,7 @@ func checkTouch(ctx context.Context, field string, gives Permissions, what strin
 	if err != nil || all || MayGive(a.Permissions, gives) {
 		return err
 	}
-	return denied(field, fmt.Sprintf("This role gives more than you hold (%s), so you cannot %s it: someone who holds at least that can.", Excess(a.Permissions, gives), what))
+	return denied(field, fmt.Sprintf("This role gives more than you hold: %s. Only someone who holds at least that can %s it.", Excess(a.Permissions, gives), what))
 }
 
 // requireLevel checks that ctx's actor (the system aside) holds level l on f
@@ -166,7 +166,7 @@ func checkActOn(ctx context.Context, u *User, rights Permissions, verb string) e
 	if err != nil || all || MayGive(a.Permissions, rights) {
 		return err
 	}
-	return denied("", fmt.Sprintf("%s has more rights than you (%s), so you cannot %s them: someone who holds at least their rights can.",
+	return denied("", fmt.Sprintf("%s has more rights than you: %s. Only someone who holds at least their rights can %s them.",
 		u.Username, Excess(a.Permissions, rights), verb))
 }
 

@@ -142,7 +142,7 @@ func (s *Store) StartImpersonation(ctx context.Context, in StartImpersonation) (
 	}
 	u.Capped, u.Cap = capped, cap
 	if more := OutranksActor(a.Permissions, u.Permissions()); more != "" {
-		return refuse(target, fmt.Sprintf("%s has more rights than you (%s), so you cannot act as them.", u.Username, more))
+		return refuse(target, fmt.Sprintf("%s has more rights than you: %s. You cannot act as them.", u.Username, more))
 	}
 
 	token := rand.Text()

@@ -105,7 +105,7 @@ func TestAUserAdminCannotResetTheOnlyFullAdminsPasswordNorDisableOrDeleteThem(t 
 		before, _ := c.userIn("acme", boss)
 
 		page := b.page("acme.localhost", fmt.Sprintf("/users/%d", boss))
-		if page.Find(`[data-testid="user-actions"]`).Length() != 0 || !strings.Contains(page.Find(`[data-testid="user-actions-withheld"]`).Text(), "more rights than you") {
+		if page.Find(`[data-testid="user-actions"]`).Length() != 0 || !strings.Contains(page.Find(`[data-testid="user-actions-withheld"]`).Text(), "they hold more than you") {
 			t.Fatal("a stronger user's page offers their actions, or does not say why")
 		}
 		res := b.post("acme.localhost", fmt.Sprintf("/users/%d/password", boss), url.Values{"_csrf": {tok}, "password": {"taken over at last"}, "password_confirm": {"taken over at last"}})
