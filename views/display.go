@@ -102,3 +102,16 @@ func fullName(first, last string) string {
 	}
 	return first + " " + last
 }
+
+// limitedByLabel says which side of an impersonation limits a right.
+func limitedByLabel(side, target string) string {
+	switch side {
+	case "target":
+		return target + "'s rights"
+	case "impersonator":
+		return "your rights"
+	case "both":
+		return "both"
+	}
+	return "neither"
+}

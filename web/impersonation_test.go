@@ -30,8 +30,15 @@ func (c *console) tryImpersonating(b *browser, sub string, id uint64, reason str
 
 func (c *console) impersonate(sub string, id uint64) impersonation {
 	c.t.Helper()
+	return c.impersonateAs("root@example.com", sub, id)
+}
+
+// impersonateAs signs master user username in on the base domain, in a
+// browser of its own, and starts impersonating user id of sub.
+func (c *console) impersonateAs(username, sub string, id uint64) impersonation {
+	c.t.Helper()
 	b := c.browser()
-	b.signedIn("localhost", "root@example.com")
+	b.signedIn("localhost", username)
 	res := c.tryImpersonating(b, sub, id, "Ticket 4711: cannot see their devices")
 	if res.StatusCode != http.StatusSeeOther {
 		c.t.Fatalf("start impersonating: %d %s", res.StatusCode, doc(c.t, res).Find(`[data-testid="form-error"]`).Text())

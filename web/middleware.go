@@ -146,7 +146,8 @@ func (s *Server) visit(next echo.HandlerFunc) echo.HandlerFunc {
 		if user != nil {
 			a := models.Actor{UserID: user.ID, TenantID: tenant.ID, Name: user.Username, Master: tenant.IsMaster, Permissions: user.Permissions()}
 			if imp := user.Impersonation; imp != nil {
-				a.Impersonator = &models.Actor{UserID: imp.ImpersonatorUserID, TenantID: imp.ImpersonatorTenantID, Name: imp.ImpersonatorName, Master: true}
+				a.Impersonator = &models.Actor{UserID: imp.ImpersonatorUserID, TenantID: imp.ImpersonatorTenantID, Name: imp.ImpersonatorName, Master: true,
+					Permissions: imp.ImpersonatorRights}
 				a.ImpersonationID = imp.ID
 			}
 			ctx = models.WithPrefetch(models.WithActor(ctx, a), read)
