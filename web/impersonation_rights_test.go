@@ -244,3 +244,41 @@ func TestResettingTheImpersonatorsPasswordEndsTheirImpersonations(t *testing.T) 
 		})
 	}
 }
+
+// Two impersonations running in one tenant at once, and a session of the
+// tenant's own admin beside them: each session is checked against its own
+// impersonation only, so each names its own impersonator and has its own
+// rights, and the admin's is no impersonation at all.
+func TestImpersonationsRunningSideBySideKeepEachTheirOwn(t *testing.T) {
+	forEachDB(t, func(t *testing.T, c *console) {
+		c.limitedUser("master", "support", models.Permissions{models.FeatureImpersonation: models.LevelFull, models.FeatureUsers: models.LevelFull})
+		c.limitedUser("acme", "helpdesk", models.Permissions{models.FeatureUsers: models.LevelRead})
+		byRoot := c.impersonate("acme", c.alice()).master
+		bySupport := c.impersonateAs("support", "acme", c.userNamed("acme", "helpdesk")).master
+		admin := c.browser()
+		admin.signedIn("acme.localhost", "admin@acme.example")
+
+		for _, tc := range []struct {
+			b                  *browser
+			name, impersonator string
+			roles              int
+		}{
+			{byRoot, "alice", "root@example.com", http.StatusOK},
+			{bySupport, "helpdesk", "support", http.StatusForbidden},
+		} {
+			a := c.actorOn(tc.b, "acme.localhost")
+			if a.Name != tc.name || a.Impersonator == nil || a.Impersonator.Name != tc.impersonator {
+				t.Errorf("%s's impersonation is checked as %s by %+v", tc.impersonator, a.Name, a.Impersonator)
+			}
+			if got := tc.b.get("acme.localhost", "/roles/new").StatusCode; got != tc.roles {
+				t.Errorf("%s as %s: /roles/new %d, want %d", tc.impersonator, tc.name, got, tc.roles)
+			}
+		}
+		if a := c.actorOn(admin, "acme.localhost"); a.Impersonator != nil || a.ImpersonationID != 0 {
+			t.Errorf("the admin's own session is taken for an impersonation: %+v", a)
+		}
+		if admin.mustSeeDashboard("acme.localhost").Find(`[data-testid="impersonation-banner"]`).Length() != 0 {
+			t.Error("the admin's own dashboard shows an impersonation banner")
+		}
+	})
+}
