@@ -163,6 +163,11 @@ func TestLoweringTheImpersonatorMidImpersonationLowersItOnTheNextRequest(t *test
 		if hasNav(d, "/audit") || hasNav(d, "/roles") {
 			t.Errorf("navigation after lowering: %q", d.Find(`[data-testid="nav"]`).Text())
 		}
+		// The dashboard's note on the tenant's cap is not taken in by the
+		// impersonator's lower rights: acme's cap lowers nothing.
+		if n := d.Find(`[data-testid="capped-note"]`); n.Length() != 0 {
+			t.Errorf("the dashboard blames the tenant's cap: %q", n.Text())
+		}
 		if l, by := rightInBanner(t, d, models.FeatureUsers); l != "read" || by != "impersonator" {
 			t.Errorf("banner, users: %s limited by %q, want read limited by the impersonator", l, by)
 		}
