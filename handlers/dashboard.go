@@ -29,7 +29,9 @@ func Dashboard(store *models.Store) echo.HandlerFunc {
 		bites := false
 		for _, f := range models.Features {
 			fl := views.FeatureLevel{Feature: string(f), Level: u.Level(f).String()}
-			if role.Level(f) > u.Level(f) {
+			// The note names the tenant's cap, so it compares with the user's
+			// own level; an impersonator's lower rights are the banner's to say.
+			if role.Level(f) > u.OwnLevel(f) {
 				fl.Role, bites = role.Level(f).String(), true
 			}
 			d.Features = append(d.Features, fl)

@@ -74,6 +74,7 @@ func PageFor(v *Visitor, title string) views.Page {
 			p.Impersonation = &views.ImpersonationBanner{Impersonator: imp.ImpersonatorName, Target: v.User.Username,
 				Since: imp.StartedAt.UTC().Format("15:04"), Until: imp.ExpiresAt.UTC().Format("15:04"),
 				MinutesLeft: max(0, int(time.Until(imp.ExpiresAt).Minutes()+0.5))}
+			impersonationRights(p.Impersonation, v.User)
 		}
 		for _, l := range v.Nav {
 			l.Active = l.Href == v.Path
@@ -81,6 +82,25 @@ func PageFor(v *Visitor, title string) views.Page {
 		}
 	}
 	return p
+}
+
+// impersonationRights lays out, per feature, the rights in force while
+// impersonating u and which side limits them.
+func impersonationRights(b *views.ImpersonationBanner, u *models.User) {
+	for _, f := range models.Features {
+		theirs, yours := u.OwnLevel(f), u.Impersonation.ImpersonatorRights.Level(f)
+		r := views.ImpersonationRight{Feature: string(f), Level: u.Level(f).String()}
+		switch {
+		case theirs == models.LevelFull && yours == models.LevelFull:
+		case theirs < yours:
+			r.LimitedBy = "target"
+		case yours < theirs:
+			r.LimitedBy, b.LimitedByYou = "impersonator", b.LimitedByYou+1
+		default:
+			r.LimitedBy = "both"
+		}
+		b.Rights = append(b.Rights, r)
+	}
 }
 
 // Render writes component with status. It renders into a buffer first so a

@@ -17,7 +17,8 @@ type Actor struct {
 	Name     string
 	System   bool
 	// Master and Permissions are the user's tenant kind and effective rights,
-	// as the request's session check loaded them.
+	// as the request's session check loaded them; while impersonated, the
+	// rights are per feature the lower of the user's and the impersonator's.
 	Master      bool
 	Permissions Permissions
 	// RoleID is the user's role in their tenant (0: none): nobody edits a

@@ -37,6 +37,10 @@ type Impersonation struct {
 	ExpiresAt               time.Time
 	EndedAt                 *time.Time
 	EndReason               string
+	// ImpersonatorRights are the impersonator's own rights in the master
+	// tenant (their role; the master has no cap), as the request's session
+	// check loaded them: the impersonation has no more than these.
+	ImpersonatorRights Permissions `gorm:"-"`
 }
 
 // Until is when the impersonation ended, or ends if still running.

@@ -219,7 +219,9 @@ func (s *Store) SessionUserWith(ctx context.Context, subdomain, id string, read 
 	}
 	if impID != nil {
 		// An impersonation lasts only while its impersonator still holds
-		// impersonation: full; the join has checked the rest.
+		// impersonation: full; the join has checked the rest. Its rights are,
+		// per feature, the lower of the user's and the impersonator's, both
+		// as they are now (User.Level).
 		var p Permissions
 		if impPerms == nil || impFrom == nil || impUser == nil || impStart == nil || impUntil == nil {
 			return nil, nil, ErrNotFound
@@ -229,7 +231,7 @@ func (s *Store) SessionUserWith(ctx context.Context, subdomain, id string, read 
 		}
 		imp = Impersonation{ID: uint64(*impID), TenantID: t.ID, UserID: u.ID, UserName: u.Username,
 			ImpersonatorTenantID: uint64(*impFrom), ImpersonatorUserID: uint64(*impUser), ImpersonatorName: deref(impName),
-			StartedAt: *impStart, ExpiresAt: *impUntil}
+			StartedAt: *impStart, ExpiresAt: *impUntil, ImpersonatorRights: p}
 		u.Impersonation = &imp
 	}
 	if read != nil {

@@ -71,8 +71,20 @@ func (u *User) DisplayName() string {
 	return u.Username
 }
 
-// Level is the user's effective level on feature f.
+// Level is the user's effective level on feature f in the session at hand:
+// their own (OwnLevel), and while a master user impersonates them, no more
+// than the impersonator's own.
 func (u *User) Level(f Feature) Level {
+	l := u.OwnLevel(f)
+	if u.Impersonation != nil {
+		l = min(l, u.Impersonation.ImpersonatorRights.Level(f))
+	}
+	return l
+}
+
+// OwnLevel is the user's own effective level on feature f: what the role
+// grants, capped by the tenant role in a subtenant, whoever is acting as them.
+func (u *User) OwnLevel(f Feature) Level {
 	// Asked many times a page (the navigation alone asks per feature), so it
 	// reads the two levels rather than building the capped set.
 	var l Level
@@ -85,15 +97,19 @@ func (u *User) Level(f Feature) Level {
 	return l
 }
 
-// Permissions is what the user may do: what the role grants (none without a
-// role), capped by the tenant role in a subtenant.
+// Permissions is what the user may do in the session at hand: what the role
+// grants (none without a role), capped by the tenant role in a subtenant,
+// and while impersonated, by the impersonator's own rights too.
 func (u *User) Permissions() Permissions {
 	p := Permissions{}
 	if u.Role != nil {
 		p = u.Role.Permissions
 	}
 	if u.Capped {
-		return p.Capped(u.Cap)
+		p = p.Capped(u.Cap)
+	}
+	if u.Impersonation != nil {
+		p = p.Capped(u.Impersonation.ImpersonatorRights)
 	}
 	return p
 }

@@ -112,3 +112,16 @@ func beyondAny(roles []RoleOption) bool {
 	}
 	return false
 }
+
+// limitedByLabel says which side of an impersonation limits a right.
+func limitedByLabel(side, target string) string {
+	switch side {
+	case "target":
+		return target + "'s rights"
+	case "impersonator":
+		return "your rights"
+	case "both":
+		return "both"
+	}
+	return "neither"
+}

@@ -136,7 +136,7 @@ func ImpersonatePage(p Page, f ImpersonateStart) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, " minutes, with their rights and no more. Everything you do is recorded with your name, and ")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, " minutes, with their rights and never more than your own, feature by feature, as both are at each request. Everything you do is recorded with your name, and ")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -32,6 +32,15 @@ type ImpersonationBanner struct {
 	Impersonator, Target string
 	Since, Until         string // UTC clock times
 	MinutesLeft          int
+	Rights               []ImpersonationRight
+	LimitedByYou         int // features the impersonator's own rights lower
+}
+
+// ImpersonationRight is one feature's level in force while impersonating,
+// the lower of the target's and the impersonator's, and which limits it.
+type ImpersonationRight struct {
+	Feature, Level string
+	LimitedBy      string // "target", "impersonator", "both", or "" at full
 }
 
 // LoginForm is the login page's state.

@@ -7,6 +7,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"landlord/models"
+	"landlord/models/storetest"
 )
 
 // TestBrowserImpersonatesFromTheUsersPageAndTheTenantSeesIt walks it as the
@@ -92,4 +93,57 @@ func TestBrowserImpersonatesFromTheUsersPageAndTheTenantSeesIt(t *testing.T) {
 		t.Errorf("the change does not name the impersonator: %q", got)
 	}
 	shot(t, admin, "audit-log")
+}
+
+// TestBrowserBannerShowsTheRightsInForce lowers the impersonator's own role
+// mid-impersonation and reads the banner as the impersonator would, at a
+// desktop's width and a phone's (390 px): one line that opens, by keyboard
+// too, to each feature's level in force and the side that limits it, in
+// words, and nothing wider than the screen.
+func TestBrowserBannerShowsTheRightsInForce(t *testing.T) {
+	c := newConsole(t, "sqlite")
+	c.limitedUser("master", "support", models.Permissions{models.FeatureImpersonation: models.LevelFull, models.FeatureUsers: models.LevelFull,
+		models.FeatureRoles: models.LevelFull, models.FeatureAudit: models.LevelFull, models.FeatureExport: models.LevelFull})
+	c.limitedUser("acme", "alice", models.Permissions{models.FeatureUsers: models.LevelFull, models.FeatureRoles: models.LevelFull, models.FeatureAudit: models.LevelRead})
+	ctx := startChromium(t)
+	run(t, ctx, c.signInSteps("localhost", "support")...)
+	run(t, ctx,
+		chromedp.Navigate(c.page("localhost", "/tenants/acme/users/"+itoa(c.userNamed("acme", "alice"))+"/impersonate")),
+		chromedp.WaitVisible(byTestID("impersonate-form")),
+		chromedp.SendKeys(byTestID("field-reason"), "Ticket 4712: alice's audit export"),
+		chromedp.Click(byTestID("impersonate-submit")),
+		chromedp.WaitVisible(byTestID("impersonation-banner")),
+	)
+	// The master takes roles down to read and audit away; support keeps impersonating.
+	storetest.Exec(t, c.store, `UPDATE roles SET permissions = '{"impersonation":"full","users":"full","roles":"read"}' WHERE name = 'Role of support'`)
+	run(t, ctx,
+		chromedp.Reload(),
+		chromedp.WaitVisible(byTestID("impersonation-banner")),
+		chromedp.Focus(`[data-testid="impersonation-rights"] summary`),
+		chromedp.KeyEvent(" "),
+		chromedp.WaitVisible(`[data-testid="impersonation-right"][data-feature="audit"]`),
+	)
+	rows := value(t, ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('[data-testid="impersonation-right"]')].map(r => r.innerText.replace(/\s+/g, ' ').trim())`))
+	for _, want := range []string{"Users Full neither", "Roles Read your rights", "Audit log No access your rights", "Impersonation No access alice's rights", "Export No access both"} {
+		if !strings.Contains(strings.Join(rows, "\n"), want) {
+			t.Errorf("the banner's rights lack %q: %q", want, rows)
+		}
+	}
+	if got := value(t, ctx, chromedp.Text(byTestID("impersonation-limited-by-you"))); !strings.Contains(got, "yours lower 2") {
+		t.Errorf("summary: %q", got)
+	}
+	shot(t, ctx, "impersonation-rights-1280")
+	run(t, ctx, chromedp.EmulateViewport(390, 844), chromedp.Reload(), chromedp.WaitVisible(byTestID("impersonation-banner")))
+	if w := value(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 390 {
+		t.Errorf("at 390 px the page is %d px wide", w)
+	}
+	shot(t, ctx, "impersonation-rights-390")
+	run(t, ctx,
+		chromedp.Click(`[data-testid="impersonation-rights"] summary`),
+		chromedp.WaitVisible(`[data-testid="impersonation-right"][data-feature="audit"]`),
+	)
+	if w := value(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 390 {
+		t.Errorf("at 390 px, the rights open, the page is %d px wide", w)
+	}
+	shot(t, ctx, "impersonation-rights-390-open")
 }

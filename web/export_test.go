@@ -1,6 +1,9 @@
 package web
 
 import (
+	"net/http"
+	"net/http/httptest"
+
 	"github.com/labstack/echo/v4"
 
 	"landlord/models"
@@ -23,4 +26,16 @@ func (s *Server) RegisteredRoutes() (routes []*echo.Route, declared map[string]D
 		}
 	}
 	return s.echo.Routes(), declared
+}
+
+// ActorOf runs the tenant pages' visit middleware on r, as every page does,
+// and returns the actor it puts in the request's context; ok is false when
+// nobody is signed in.
+func (s *Server) ActorOf(r *http.Request) (a models.Actor, ok bool) {
+	c := s.echo.NewContext(r, httptest.NewRecorder())
+	err := s.visit(func(c echo.Context) error {
+		a, ok = models.ActorFrom(c.Request().Context())
+		return nil
+	})(c)
+	return a, ok && err == nil
 }

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -30,8 +31,15 @@ func (c *console) tryImpersonating(b *browser, sub string, id uint64, reason str
 
 func (c *console) impersonate(sub string, id uint64) impersonation {
 	c.t.Helper()
+	return c.impersonateAs("root@example.com", sub, id)
+}
+
+// impersonateAs signs master user username in on the base domain, in a
+// browser of its own, and starts impersonating user id of sub.
+func (c *console) impersonateAs(username, sub string, id uint64) impersonation {
+	c.t.Helper()
 	b := c.browser()
-	b.signedIn("localhost", "root@example.com")
+	b.signedIn("localhost", username)
 	res := c.tryImpersonating(b, sub, id, "Ticket 4711: cannot see their devices")
 	if res.StatusCode != http.StatusSeeOther {
 		c.t.Fatalf("start impersonating: %d %s", res.StatusCode, doc(c.t, res).Find(`[data-testid="form-error"]`).Text())
@@ -208,6 +216,39 @@ func TestImpersonationEndsAtOnceWhenItsGroundsGo(t *testing.T) {
 		{"the time is up", func(c *console, im impersonation) {
 			storetest.Exec(c.t, c.store, "UPDATE impersonations SET expires_at = ?", time.Now().Add(-time.Second))
 		}},
+		{"the impersonator's password is reset", func(c *console, im impersonation) {
+			// Behind the store's back, so the session version is all that moves.
+			storetest.Exec(c.t, c.store, "UPDATE users SET session_version = session_version + 1 WHERE username = 'root@example.com'")
+		}},
+		// The rest are states no store operation leaves (each of them ends
+		// the impersonation's sessions too, or cannot happen), made by hand
+		// so that the session check's own condition is all that ends it.
+		{"the master session expires", func(c *console, im impersonation) {
+			storetest.Exec(c.t, c.store, "UPDATE user_sessions SET expires_at = ? WHERE token_hash IN (SELECT impersonator_session_hash FROM impersonations)",
+				time.Now().Add(-time.Second))
+		}},
+		{"the master session goes while the impersonator is signed in elsewhere", func(c *console, im impersonation) {
+			c.browser().signedIn("localhost", "root@example.com")
+			if n := storetest.Exec(c.t, c.store, "DELETE FROM user_sessions WHERE token_hash IN (SELECT impersonator_session_hash FROM impersonations)"); n != 1 {
+				c.t.Fatalf("%d master sessions removed, want 1", n)
+			}
+		}},
+		{"the impersonation names another master user than its session's", func(c *console, im impersonation) {
+			c.limitedUser("master", "support", models.FullPermissions())
+			storetest.Exec(c.t, c.store, "UPDATE impersonations SET impersonator_user_id = ?", c.userNamed("master", "support"))
+		}},
+		{"the master session is moved to another tenant", func(c *console, im impersonation) {
+			forgeSessionTenant(c, "acme")
+		}},
+		{"the impersonation is marked ended but its session left", func(c *console, im impersonation) {
+			storetest.Exec(c.t, c.store, "UPDATE impersonations SET ended_at = ?", time.Now())
+		}},
+		{"the session names another tenant's impersonation", func(c *console, im impersonation) {
+			c.limitedUser("beta", "bob", models.Permissions{models.FeatureUsers: models.LevelRead})
+			c.impersonate("beta", c.userNamed("beta", "bob"))
+			storetest.Exec(c.t, c.store, `UPDATE user_sessions SET impersonation_id = (SELECT id FROM impersonations WHERE tenant_id = ?)
+				WHERE impersonation_id IS NOT NULL AND tenant_id = ?`, c.mustTenant("beta").ID, c.mustTenant("acme").ID)
+		}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -230,6 +271,19 @@ func TestImpersonationEndsAtOnceWhenItsGroundsGo(t *testing.T) {
 			})
 		})
 	}
+}
+
+// forgeSessionTenant moves the impersonator's master session into tenant
+// sub, past the foreign key that names its user in its own tenant (the
+// direct SQLite connection does not enforce foreign keys; on PostgreSQL the
+// superuser skips their triggers for this one transaction).
+func forgeSessionTenant(c *console, sub string) {
+	c.t.Helper()
+	move := fmt.Sprintf("UPDATE user_sessions SET tenant_id = %d WHERE token_hash IN (SELECT impersonator_session_hash FROM impersonations)", c.mustTenant(sub).ID)
+	if c.store.Dialect() == "postgres" {
+		move = "BEGIN; SET LOCAL session_replication_role = replica; " + move + "; COMMIT"
+	}
+	storetest.Exec(c.t, c.store, move)
 }
 
 func TestRefusedImpersonationsSayWhyAndAreRecorded(t *testing.T) {

@@ -151,7 +151,8 @@ func (s *Server) visit(next echo.HandlerFunc) echo.HandlerFunc {
 				a.RoleID = *user.RoleID
 			}
 			if imp := user.Impersonation; imp != nil {
-				a.Impersonator = &models.Actor{UserID: imp.ImpersonatorUserID, TenantID: imp.ImpersonatorTenantID, Name: imp.ImpersonatorName, Master: true}
+				a.Impersonator = &models.Actor{UserID: imp.ImpersonatorUserID, TenantID: imp.ImpersonatorTenantID, Name: imp.ImpersonatorName, Master: true,
+					Permissions: imp.ImpersonatorRights}
 				a.ImpersonationID = imp.ID
 			}
 			ctx = models.WithPrefetch(models.WithActor(ctx, a), read)
