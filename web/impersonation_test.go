@@ -83,7 +83,7 @@ func TestImpersonationShowsItselfRecordsBothNamesAndEndsBackOnTheMasterConsole(t
 		}
 		ctx := c.tenantCtx("acme")
 		if _, err := c.store.CreateRole(models.WithActor(ctx, models.Actor{UserID: im.target, Name: "alice",
-			Impersonator: &models.Actor{UserID: 1, Name: "root@example.com", Master: true}}), models.NewRole{Name: "Made while impersonating"}); err != nil {
+			Permissions: models.Permissions{models.FeatureRoles: models.LevelFull}, Impersonator: &models.Actor{UserID: 1, Name: "root@example.com", Master: true}}), models.NewRole{Name: "Made while impersonating"}); err != nil {
 			t.Fatal(err)
 		}
 		// The audit page shows it with the impersonator.

@@ -664,15 +664,17 @@ func TestEditingATenantRefusesALimitBelowItsUsageByTheField(t *testing.T) {
 
 func TestANewTenantRoleCapsTheTenantsUsersAtTheirNextRequest(t *testing.T) {
 	forEachDB(t, func(t *testing.T, c *console) {
-		nothing, err := c.store.CreateTenantRole(storetest.System(context.Background()), models.NewRole{Name: "Nothing", Description: "Caps every feature at none."})
+		// It keeps users and roles full, since acme must keep a full-rights admin.
+		nothing, err := c.store.CreateTenantRole(storetest.System(context.Background()), models.NewRole{Name: "Admins only", Description: "Caps every feature but users and roles at none.",
+			Permissions: models.Permissions{models.FeatureUsers: models.LevelFull, models.FeatureRoles: models.LevelFull}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		acmeAdmin, master := c.browser(), c.browser()
 		acmeAdmin.signedIn("acme.localhost", "admin@acme.example")
 		master.signedIn("localhost", "root@example.com")
-		if res := acmeAdmin.get("acme.localhost", "/users"); res.StatusCode != http.StatusOK {
-			t.Fatalf("acme's admin on the users page: %d", res.StatusCode)
+		if res := acmeAdmin.get("acme.localhost", "/audit"); res.StatusCode != http.StatusOK {
+			t.Fatalf("acme's admin on the audit log: %d", res.StatusCode)
 		}
 		d := doc(t, master.get("localhost", "/tenants/acme/edit"))
 		if d.Find(fmt.Sprintf(`[data-testid="field-tenant_role"] option[value="%d"]`, nothing.ID)).Length() != 1 {
@@ -686,11 +688,11 @@ func TestANewTenantRoleCapsTheTenantsUsersAtTheirNextRequest(t *testing.T) {
 			t.Fatalf("edit: %d %s", res.StatusCode, doc(t, res).Find(".field-error, .form-error").Text())
 		}
 		// Same session, next request: the cap applies.
-		if res := acmeAdmin.get("acme.localhost", "/users"); res.StatusCode != http.StatusForbidden {
-			t.Fatalf("acme's admin under the Nothing cap: %d, want 403", res.StatusCode)
+		if res := acmeAdmin.get("acme.localhost", "/audit"); res.StatusCode != http.StatusForbidden {
+			t.Fatalf("acme's admin under the new cap: %d, want 403", res.StatusCode)
 		}
-		if nav := acmeAdmin.mustSeeDashboard("acme.localhost").Find(`[data-testid="nav"] a[href="/users"]`).Length(); nav != 0 {
-			t.Fatal("the capped admin is still offered the users page")
+		if nav := acmeAdmin.mustSeeDashboard("acme.localhost").Find(`[data-testid="nav"] a[href="/audit"]`).Length(); nav != 0 {
+			t.Fatal("the capped admin is still offered the audit log")
 		}
 	})
 }
