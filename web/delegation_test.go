@@ -241,3 +241,33 @@ func TestACapChangeThatWouldLeaveATenantWithoutAFullAdminIsRefusedOverTheWeb(t *
 		}
 	})
 }
+
+// An impersonator cannot raise the user they act as, nor give anyone what
+// neither of them holds: the probe's support user, impersonating a helpdesk
+// user, tried both, then the pages the raise would have opened.
+func TestAnImpersonatorCannotRaiseTheImpersonatedUser(t *testing.T) {
+	forEachDB(t, func(t *testing.T, c *console) {
+		c.limitedUser("master", "support", models.Permissions{models.FeatureImpersonation: models.LevelFull, models.FeatureUsers: models.LevelFull})
+		c.limitedUser("acme", "desk", models.Permissions{models.FeatureUsers: models.LevelFull})
+		c.limitedUser("acme", "plain", models.Permissions{})
+		desk, plain := c.userNamed("acme", "desk"), c.userNamed("acme", "plain")
+		admin := c.roleID("acme", models.AdminRoleName)
+		im := c.impersonateAs("support", "acme", desk)
+		b := im.master
+		tok := b.csrfOf("acme.localhost")
+		for _, id := range []uint64{desk, plain} {
+			u, _ := c.userIn("acme", id)
+			res := b.post("acme.localhost", fmt.Sprintf("/users/%d/edit", id), editForm(tok, u, admin))
+			if res.StatusCode != http.StatusUnprocessableEntity || doc(t, res).Find("#error-role").Text() == "" {
+				t.Fatalf("giving %s the Administrator role while impersonating: %d", u.Username, res.StatusCode)
+			}
+			if after, _ := c.userIn("acme", id); *after.RoleID != *u.RoleID {
+				t.Fatalf("%s was given the Administrator role", u.Username)
+			}
+		}
+		if e := auditEvent(t, c, "acme", models.ActionUserUpdate); e == nil || e.Outcome != models.OutcomeFailure || e.ImpersonatorName != "support" {
+			t.Fatalf("the refusal is not in acme's log with the impersonator: %+v", e)
+		}
+		wantStatuses(t, "after the attempts", statuses(b, "acme.localhost", "/audit", "/audit/export", "/roles/new"), http.StatusForbidden)
+	})
+}
