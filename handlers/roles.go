@@ -45,7 +45,8 @@ func Roles(store *models.Store) echo.HandlerFunc {
 		for _, r := range rows {
 			l.Rows = append(l.Rows, views.RoleListRow{
 				ID: r.ID, Name: r.Name, Description: r.Description, Origin: r.Origin(), Template: r.Template, Users: r.Users,
-				Grants: grantsOf(r.Permissions, capPerms, cap != nil),
+				Grants:   grantsOf(r.Permissions, capPerms, cap != nil),
+				Withheld: models.RoleWithheld(ctx, &r.Role, capPerms, cap != nil),
 			})
 		}
 		return Render(c, http.StatusOK, views.RolesPage(PageFor(v, "Roles"), l))

@@ -142,6 +142,25 @@ func requireLevel(ctx context.Context, f Feature, l Level) error {
 	return nil
 }
 
+// RoleWithheld says why ctx's actor may not edit or delete role r, in a
+// tenant whose cap is cap (capped false in the master): "" when they may.
+// The operations check it again themselves.
+func RoleWithheld(ctx context.Context, r *Role, cap Permissions, capped bool) string {
+	if holds(ctx, r) {
+		return "you hold it"
+	}
+	a, all, err := holder(ctx)
+	switch {
+	case err != nil:
+		return "nobody is signed in"
+	case all:
+		return ""
+	case !MayGive(a.Permissions, givesIn(r.Permissions, cap, capped)):
+		return "it gives more than you hold"
+	}
+	return ""
+}
+
 // holds says whether ctx's actor holds role r (their own role, in its tenant).
 func holds(ctx context.Context, r *Role) bool {
 	a, ok := ActorFrom(ctx)

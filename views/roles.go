@@ -49,6 +49,8 @@ type RoleListRow struct {
 	Template          string // the template's name, for a copy
 	Users             int64
 	Grants            []Grant
+	// Withheld says why the visitor may not edit or delete it ("" if they may).
+	Withheld string
 }
 
 // RoleList is the roles page.

@@ -197,6 +197,11 @@ func TestARoleAdminCannotRaiseTheRoleTheyHoldNorARoleAboveThemselves(t *testing.
 		if !refusedInLog(t, c, "acme", models.ActionRoleUpdate) {
 			t.Fatal("the refusal is not in the log")
 		}
+		// The roles page offers no edit of the role they hold, and says why.
+		list := b.page("acme.localhost", "/roles")
+		if list.Find(fmt.Sprintf(`a[href="/roles/%d/edit"]`, own)).Length() != 0 || !strings.Contains(list.Find(`[data-testid="role-withheld"]`).Text(), "you hold it") {
+			t.Fatal("the roles page offers to edit the role they hold, or does not say why")
+		}
 		// A new role at users: full: the same.
 		form.Set("name", "Climber")
 		form.Del("version")
