@@ -45,7 +45,9 @@ func Beyond(hold, give Permissions) []Feature {
 // MayGive says whether someone holding hold may give what give grants.
 func MayGive(hold, give Permissions) bool { return len(Beyond(hold, give)) == 0 }
 
-// Excess names what give grants beyond hold: "users full (you have read)".
+// Excess names what give grants beyond hold, "users full (you have read)",
+// or "" when nothing: only someone who holds at least a user's rights may
+// edit, disable, enable, delete, reset or impersonate them.
 func Excess(hold, give Permissions) string {
 	fs := Beyond(hold, give)
 	parts := make([]string, len(fs))
@@ -165,16 +167,6 @@ func RoleWithheld(ctx context.Context, r *Role, cap Permissions, capped bool) st
 func holds(ctx context.Context, r *Role) bool {
 	a, ok := ActorFrom(ctx)
 	return ok && !a.System && a.TenantID == r.TenantID && a.RoleID != 0 && a.RoleID == r.ID
-}
-
-// OutranksActor says how target's effective rights exceed those of someone
-// holding hold ("" when they do not): only someone who holds at least a
-// user's rights may edit, disable, enable, delete, reset or impersonate them.
-func OutranksActor(hold, target Permissions) string {
-	if MayGive(hold, target) {
-		return ""
-	}
-	return Excess(hold, target)
 }
 
 // checkActOn refuses acting (verb: "edit", "disable"…) on user u, whose

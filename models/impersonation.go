@@ -145,7 +145,7 @@ func (s *Store) StartImpersonation(ctx context.Context, in StartImpersonation) (
 		return "", nil, err
 	}
 	u.Capped, u.Cap = capped, cap
-	if more := OutranksActor(a.Permissions, u.Permissions()); more != "" {
+	if more := Excess(a.Permissions, u.Permissions()); more != "" {
 		return refuse(target, fmt.Sprintf("%s has more rights than you: %s. You cannot act as them.", u.Username, more))
 	}
 

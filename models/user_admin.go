@@ -344,7 +344,7 @@ type Standing struct {
 func StandingOf(ctx context.Context, u *User) Standing {
 	st := Standing{Self: isSelf(ctx, u)}
 	if a, all, err := holder(ctx); err == nil && !all {
-		st.Outranked = OutranksActor(a.Permissions, u.Permissions())
+		st.Outranked = Excess(a.Permissions, u.Permissions())
 	}
 	return st
 }
