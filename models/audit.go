@@ -94,6 +94,15 @@ type AuditChain struct {
 	StartHash    string
 }
 
+// link is the hash the chain's next event links to: the head's, or the
+// start's while the chain holds no event of its own.
+func (c *AuditChain) link() string {
+	if c.HeadID == c.StartAfterID {
+		return c.StartHash
+	}
+	return c.HeadHash
+}
+
 // chainContent is what an event's hash covers: its fields in a fixed order
 // as a JSON array, the time in UTC to the microsecond, and PrevHash.
 func chainContent(e *AuditEvent) []byte {
@@ -152,7 +161,27 @@ func WithClient(ctx context.Context, c Client) context.Context {
 // record writes an audit event into tenantID's log, inside tx so it commits or
 // rolls back with the change it describes.
 func (s *Store) record(tx *gorm.DB, tenantID uint64, e Event) error {
-	ctx := tx.Statement.Context
+	ev := s.newEvent(tx.Statement.Context, tenantID, e)
+	// The head is locked before the event takes its id, so ids follow the chain.
+	var head AuditChain
+	lock := tx.Where("tenant_id = ?", tenantID)
+	if s.postgres {
+		lock = lock.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
+	if err := lock.Take(&head).Error; err != nil {
+		return fmt.Errorf("audit chain of tenant %d: %w", tenantID, err)
+	}
+	ev.PrevHash = head.link()
+	ev.Hash = s.chainHash(ev)
+	if err := tx.Create(ev).Error; err != nil {
+		return err
+	}
+	return tx.Model(&AuditChain{}).Where("tenant_id = ?", tenantID).Updates(map[string]any{"head_id": ev.ID, "head_hash": ev.Hash}).Error
+}
+
+// newEvent is e as tenantID's log keeps it, with what ctx says of who acts
+// and from where, not yet linked into the chain.
+func (s *Store) newEvent(ctx context.Context, tenantID uint64, e Event) *AuditEvent {
 	client, _ := ctx.Value(clientKey{}).(Client)
 	if a, ok := ActorFrom(ctx); ok && e.ActorName == "" {
 		e.ActorName = a.Name
@@ -176,24 +205,7 @@ func (s *Store) record(tx *gorm.DB, tenantID uint64, e Event) error {
 		id := a.Impersonator.UserID
 		ev.ImpersonatorUserID, ev.ImpersonatorName = &id, a.Impersonator.Name
 	}
-	// The head is locked before the event takes its id, so ids follow the chain.
-	var head AuditChain
-	lock := tx.Where("tenant_id = ?", tenantID)
-	if s.postgres {
-		lock = lock.Clauses(clause.Locking{Strength: "UPDATE"})
-	}
-	if err := lock.Take(&head).Error; err != nil {
-		return fmt.Errorf("audit chain of tenant %d: %w", tenantID, err)
-	}
-	ev.PrevHash = head.HeadHash
-	if head.HeadID == head.StartAfterID {
-		ev.PrevHash = head.StartHash
-	}
-	ev.Hash = s.chainHash(ev)
-	if err := tx.Create(ev).Error; err != nil {
-		return err
-	}
-	return tx.Model(&AuditChain{}).Where("tenant_id = ?", tenantID).Updates(map[string]any{"head_id": ev.ID, "head_hash": ev.Hash}).Error
+	return ev
 }
 
 // ChainCheck is what verifying a tenant's audit chain found: how many events

@@ -58,11 +58,8 @@ func (s *Store) CheckpointAuditChain(ctx context.Context, t *Tenant) (AuditCheck
 		if err != nil || check.BrokenID != 0 {
 			return err
 		}
-		cp = AuditCheckpoint{Tenant: t.Subdomain, TenantID: t.ID, HeadID: w.head.HeadID, HeadHash: w.head.HeadHash, Events: check.Checked,
+		cp = AuditCheckpoint{Tenant: t.Subdomain, TenantID: t.ID, HeadID: w.head.HeadID, HeadHash: w.head.link(), Events: check.Checked,
 			At: s.now().UTC().Truncate(time.Second)}
-		if cp.HeadID == w.head.StartAfterID {
-			cp.HeadHash = w.head.StartHash
-		}
 		cp.Signature = s.signature(&cp)
 		return nil
 	})

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"gorm.io/gorm"
 )
@@ -33,12 +32,8 @@ const (
 // chainTarget is one affected tenant's chain head, locked, and the event's
 // target there.
 type chainTarget struct {
-	TenantID     uint64
-	HeadID       uint64
-	HeadHash     string
-	StartAfterID uint64
-	StartHash    string
-	Target       string
+	AuditChain `gorm:"embedded"`
+	Target     string
 }
 
 // recordInTenants writes e into the log of every tenant that targets names:
@@ -60,30 +55,26 @@ ORDER BY c.tenant_id`
 	if len(heads) == 0 {
 		return 0, nil
 	}
+	// Every event is the master's actor's, named master\name where the ids
+	// are the tenant's own users'.
 	ctx := tx.Statement.Context
-	client, _ := ctx.Value(clientKey{}).(Client)
-	actor := "system"
+	e.ActorName = "system"
 	if a, ok := ActorFrom(ctx); ok {
-		actor = a.Name
+		e.ActorName = a.Name
 		if !a.System {
-			actor = MasterSubdomain + `\` + a.Name
+			e.ActorName = MasterSubdomain + `\` + a.Name
 		}
 	}
-	at := s.now().UTC().Truncate(time.Microsecond)
+	base := s.newEvent(ctx, 0, e)
 	events := make([]AuditEvent, 0, len(heads))
 	for _, h := range heads {
 		if n := len(events); n > 0 && events[n-1].TenantID == h.TenantID {
 			continue // one event a tenant, however many rows name it
 		}
-		ev := AuditEvent{TenantID: h.TenantID, OccurredAt: at, ActorName: actor,
-			Action: e.Action, TargetType: e.TargetType, TargetID: e.TargetID, Outcome: e.Outcome,
-			IP: client.IP, UserAgent: truncate(client.UserAgent, 512), Details: e.Details,
-			PrevHash: h.HeadHash}
+		ev := *base
+		ev.TenantID, ev.PrevHash = h.TenantID, h.link()
 		if h.Target != "" {
 			ev.TargetID = h.Target
-		}
-		if h.HeadID == h.StartAfterID {
-			ev.PrevHash = h.StartHash
 		}
 		ev.Hash = s.chainHash(&ev)
 		events = append(events, ev)
