@@ -25,16 +25,13 @@ type rightsChange struct {
 	// tenants is a query of the ids (tenant_id) of the tenants it reaches.
 	tenants     string
 	tenantsArgs []any
-	// roles is a condition on roles r whose permissions it replaces; the new
-	// permissions make an admin when roleAdmin.
+	// roles is a condition on roles r whose permissions it replaces, caps one
+	// on tenants t whose cap it replaces, with permissions that make no admin
+	// (a change that keeps users and roles full is not checked at all).
 	roles     string
 	rolesArgs []any
-	roleAdmin bool
-	// caps is a condition on tenants t whose cap it replaces; the new cap
-	// lets an admin be when capAdmin.
-	caps     string
-	capsArgs []any
-	capAdmin bool
+	caps      string
+	capsArgs  []any
 }
 
 // adminFeatures are what a full-rights admin has at full (IsFullRightsAdmin).
@@ -52,13 +49,6 @@ func (s *Store) adminSQL(col string) string {
 		}
 	}
 	return "COALESCE(" + strings.Join(parts, " AND ") + ", FALSE)"
-}
-
-func sqlBool(b bool) string {
-	if b {
-		return "TRUE"
-	}
-	return "FALSE"
 }
 
 // keepAdmins takes the user lock of every tenant ch reaches and refuses ch,
@@ -94,8 +84,7 @@ func (s *Store) keepAdmins(tx *gorm.DB, field string, ch rightsChange) error {
 SELECT t.subdomain, count(*) OVER () AS n
 FROM ` + affected + ` JOIN tenants t ON t.id = a.tenant_id LEFT JOIN caps c ON c.id = t.tenant_role_id
 WHERE EXISTS (` + admins(roleNow, "COALESCE(c.admin, FALSE)") + `)
-AND NOT EXISTS (` + admins("CASE WHEN "+roles+" THEN "+sqlBool(ch.roleAdmin)+" ELSE "+roleNow+" END",
-		"CASE WHEN "+caps+" THEN "+sqlBool(ch.capAdmin)+" ELSE COALESCE(c.admin, FALSE) END") + `)
+AND NOT EXISTS (` + admins("NOT COALESCE("+roles+", FALSE) AND "+roleNow, "NOT COALESCE("+caps+", FALSE) AND COALESCE(c.admin, FALSE)") + `)
 ORDER BY t.subdomain LIMIT 3`
 	args := append(append(append([]any{}, ch.tenantsArgs...), ch.rolesArgs...), ch.capsArgs...)
 	var lost []struct {
@@ -132,7 +121,7 @@ func (s *Store) keepAdminsForRole(tx *gorm.DB, r *Role, p Permissions) error {
 		return nil // its holders stay admins wherever they were
 	}
 	return s.acrossIn(tx, "keep a full-rights admin in every tenant a role edit reaches", func(tx *gorm.DB) error {
-		ch := rightsChange{roleAdmin: IsFullRightsAdmin(p)}
+		var ch rightsChange
 		if r.Multitenant {
 			ch.tenants, ch.tenantsArgs = "SELECT tenant_id FROM roles WHERE id = ? OR (template_id = ? AND linked)", []any{r.ID, r.ID}
 			ch.roles, ch.rolesArgs = "(r.id = ? OR (r.template_id = ? AND r.linked))", []any{r.ID, r.ID}
@@ -152,7 +141,7 @@ func (s *Store) keepAdminsForCap(tx *gorm.DB, id uint64, p Permissions) error {
 	}
 	return s.keepAdmins(tx, "role", rightsChange{
 		tenants: "SELECT id AS tenant_id FROM tenants WHERE tenant_role_id = ?", tenantsArgs: []any{id},
-		caps: "t.tenant_role_id = ?", capsArgs: []any{id}, capAdmin: IsFullRightsAdmin(p),
+		caps: "t.tenant_role_id = ?", capsArgs: []any{id},
 	})
 }
 
@@ -164,6 +153,6 @@ func (s *Store) keepAdminsForMove(tx *gorm.DB, id uint64, p Permissions) error {
 	}
 	return s.keepAdmins(tx, "tenant_role", rightsChange{
 		tenants: "SELECT id AS tenant_id FROM tenants WHERE id = ?", tenantsArgs: []any{id},
-		caps: "t.id = ?", capsArgs: []any{id}, capAdmin: IsFullRightsAdmin(p),
+		caps: "t.id = ?", capsArgs: []any{id},
 	})
 }
