@@ -213,17 +213,15 @@ func givesIn(p, cap Permissions, capped bool) Permissions {
 	return p.cleaned()
 }
 
-// rightsOf is user u's effective rights in tenant t (u.Role loaded).
+// rightsOf is user u's effective rights in tenant t (u.Role loaded); it
+// leaves t's cap on u (Cap, Capped) for the rest of the operation.
 func rightsOf(tx *gorm.DB, t *Tenant, u *User) (Permissions, error) {
 	cap, capped, err := capOf(tx, t)
 	if err != nil {
 		return nil, err
 	}
-	p := Permissions{}
-	if u.Role != nil {
-		p = u.Role.Permissions
-	}
-	return givesIn(p, cap, capped), nil
+	u.Cap, u.Capped = cap, capped
+	return u.Permissions(), nil
 }
 
 // recordDeniedHere writes, in its own transaction (the refused one rolled

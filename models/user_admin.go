@@ -128,13 +128,9 @@ func (s *Store) lockUsers(tx *gorm.DB) (*Tenant, int64, error) {
 // adminRoles is the set of tenant t's roles that make a full-rights admin,
 // under t's cap in a subtenant.
 func adminRoles(tx *gorm.DB, t *Tenant) (map[uint64]bool, error) {
-	capped, cap := !t.IsMaster, Permissions{}
-	if capped && t.TenantRoleID != nil {
-		var tr TenantRole
-		if err := tx.Where("id = ?", *t.TenantRoleID).Take(&tr).Error; err != nil {
-			return nil, err
-		}
-		cap = tr.Permissions
+	cap, capped, err := capOf(tx, t)
+	if err != nil {
+		return nil, err
 	}
 	var roles []Role
 	if err := tx.Select("id", "permissions").Find(&roles).Error; err != nil {
@@ -142,11 +138,7 @@ func adminRoles(tx *gorm.DB, t *Tenant) (map[uint64]bool, error) {
 	}
 	ids := map[uint64]bool{}
 	for _, r := range roles {
-		p := r.Permissions
-		if capped {
-			p = p.Capped(cap)
-		}
-		if IsFullRightsAdmin(p) {
+		if IsFullRightsAdmin(givesIn(r.Permissions, cap, capped)) {
 			ids[r.ID] = true
 		}
 	}
@@ -449,11 +441,7 @@ func (s *Store) UpdateUser(ctx context.Context, id uint64, version int, ch UserC
 		if isSelf(ctx, u) && (u.RoleID == nil || *u.RoleID != role.ID) {
 			return denied("role", "You cannot change your own role: another administrator does it.")
 		}
-		gives, err := rightsOf(tx, t, &User{Role: &role})
-		if err != nil {
-			return err
-		}
-		if err := checkGrant(ctx, "role", gives); err != nil {
+		if err := checkGrant(ctx, "role", givesIn(role.Permissions, u.Cap, u.Capped)); err != nil {
 			return err
 		}
 		if u.RoleID == nil || *u.RoleID != role.ID {
