@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # usage: docs/seed-bench.sh && A_BIN=/path/to/old B_BIN=./landlord docs/two-builds.sh [rounds]
+# (PAGE=/ FLOOR_PAGE=/me for the dashboard against the floor's signed-in page)
 # Two builds of Landlord and the floor on a tenant's user list, in one sitting:
 # build A on 127.0.0.1:18080, the floor on 8090 and build B on 18081 serve
 # landlord_bench and floor (docs/seed-bench.sh), and wrk loads A, the floor,
@@ -29,9 +30,9 @@ run() { # pid wrk-args...: "req/s srv µs pg µs"
   awk -v r="$(awk '/Requests\/sec/{print $2}' <<<"$out")" -v n="$(awk '/requests in/{print $1}' <<<"$out")" -v s=$((b-a)) -v g=$((q-p)) \
     'BEGIN{printf "%6.0f req/s srv %4.0f pg %4.0f", r, s*1e6/100/n, g*1e6/100/n}'
 }
-A=(-H "Host: t00042.localhost:18080" -H "Cookie: landlord_session=$ta" http://127.0.0.1:18080/users)
-B=(-H "Host: t00042.localhost:18081" -H "Cookie: landlord_session=$tb" http://127.0.0.1:18081/users)
-F=(-H "Host: t42.localhost" -H "Cookie: s=tok-42" "http://127.0.0.1:8090/users?tenant=t42")
+A=(-H "Host: t00042.localhost:18080" -H "Cookie: landlord_session=$ta" http://127.0.0.1:18080${PAGE:-/users})
+B=(-H "Host: t00042.localhost:18081" -H "Cookie: landlord_session=$tb" http://127.0.0.1:18081${PAGE:-/users})
+F=(-H "Host: t42.localhost" -H "Cookie: s=tok-42" "http://127.0.0.1:8090${FLOOR_PAGE:-/users?tenant=t42}")
 wrk -t2 -c16 -d2s "${A[@]}" >/dev/null; wrk -t2 -c16 -d2s "${B[@]}" >/dev/null
 echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
 for i in $(seq 1 "$rounds"); do
