@@ -103,10 +103,10 @@ func userSteps(s userScope, store *models.Store, opts models.NewUserOptions, fai
 		}},
 		{Name: "access", Fields: []string{"role", "password", "password_confirm"}, Secret: passwordFields, Check: func(v url.Values) map[string]string {
 			f := map[string]string{}
-			if roleName(opts, first(v, "role")) == "" {
+			if r := roleChoice(opts, first(v, "role")); r.Name == "" {
 				f["role"] = "Choose one of this tenant's roles."
-			} else if more := roleBeyond(opts, first(v, "role")); more != "" {
-				f["role"] = "This role gives more than you hold: " + more + ". Only someone who holds at least that can give it."
+			} else if r.Beyond != "" {
+				f["role"] = "This role gives more than you hold: " + r.Beyond + ". Only someone who holds at least that can give it."
 			}
 			if msg := models.PasswordProblem(first(v, "password"), first(v, "username"), first(v, "email")); msg != "" {
 				f["password"] = msg
@@ -125,7 +125,6 @@ func first(v url.Values, k string) string { return v.Get(k) }
 // sealed once their step passed, and drops them when a step fails.
 var passwordFields = []string{"password", "password_confirm"}
 
-// roleName is the name of the role with this id among the tenant's, or "".
 // ownRole says whether u is the visitor, whose own role is not theirs to
 // change, and names u's role.
 func ownRole(s userScope, u *models.User) (bool, string) {
@@ -136,23 +135,15 @@ func ownRole(s userScope, u *models.User) (bool, string) {
 	return models.StandingOf(s.ctx, u).Self, name
 }
 
-// roleBeyond is what the chosen role gives beyond the visitor ("" if nothing).
-func roleBeyond(opts models.NewUserOptions, id string) string {
+// roleChoice is the role with this id among the tenant's, or the zero
+// choice (no name) when there is none.
+func roleChoice(opts models.NewUserOptions, id string) models.RoleChoice {
 	for _, r := range opts.Roles {
 		if strconv.FormatUint(r.ID, 10) == id {
-			return r.Beyond
+			return r
 		}
 	}
-	return ""
-}
-
-func roleName(opts models.NewUserOptions, id string) string {
-	for _, r := range opts.Roles {
-		if strconv.FormatUint(r.ID, 10) == id {
-			return r.Name
-		}
-	}
-	return ""
+	return models.RoleChoice{}
 }
 
 // wizardSession binds a wizard's state to the visitor's session (by its
@@ -190,7 +181,7 @@ func renderWizard(c echo.Context, s userScope, opts models.NewUserOptions, wp Wi
 	w := views.UserWizard{
 		Scope: s.view, Step: wp.Step, Steps: userWizardSteps, Values: values, Errors: wp.Errors, Sealed: wp.Sealed,
 		PasswordSet: wp.Values.Get("password") != "", PasswordNotKept: wp.SecretDropped(),
-		Roles: roleOptions(opts.Roles), RoleName: roleName(opts, values["role"]), PasswordRule: models.PasswordRule,
+		Roles: roleOptions(opts.Roles), RoleName: roleChoice(opts, values["role"]).Name, PasswordRule: models.PasswordRule,
 	}
 	if opts.Tenant.MaxUsers > 0 {
 		w.Limit = fmt.Sprintf("%d of %d users", opts.Users, opts.Tenant.MaxUsers)

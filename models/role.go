@@ -510,20 +510,13 @@ func equalPermissions(a, b Permissions) bool {
 
 // tenantCap is the cap tenant id's users are under: none for the master.
 func (s *Store) tenantCap(ctx context.Context, tenantID uint64) (capped bool, cap Permissions, err error) {
+	db := s.db.WithContext(ctx)
 	var t Tenant
-	err = s.db.WithContext(ctx).Where("id = ?", tenantID).Take(&t).Error
-	if err != nil || t.IsMaster {
+	if err := db.Where("id = ?", tenantID).Take(&t).Error; err != nil {
 		return false, nil, err
 	}
-	cap = Permissions{}
-	if t.TenantRoleID != nil {
-		var tr TenantRole
-		if err := s.db.WithContext(ctx).Where("id = ?", *t.TenantRoleID).Take(&tr).Error; err != nil {
-			return true, nil, err
-		}
-		cap = tr.Permissions
-	}
-	return true, cap, nil
+	cap, capped, err = capOf(db, &t)
+	return capped, cap, err
 }
 
 // seedTemplates copies every master template, linked, into tenant t (which
