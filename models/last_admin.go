@@ -8,7 +8,7 @@ import (
 )
 
 // Every tenant that has an enabled full-rights admin keeps one, whatever
-// lowers rights: a user edit, disable or delete (lastAdmin, user_admin.go),
+// lowers rights: a user edit, disable or delete (lastAdmin, users_admin.go),
 // and here a role edit, a template's propagation, a tenant role's new cap and
 // a tenant's move to another tenant role. These reach many tenants at once,
 // so the check is set-based: one statement locks the affected tenants'
