@@ -306,7 +306,7 @@ func (s *Store) walkChain(tx *gorm.DB, note map[uint64]bool) (chainWalk, error) 
 // each hash and link, and names the first event that does not match.
 func (s *Store) VerifyAuditChain(ctx context.Context) (ChainCheck, error) {
 	var out ChainCheck
-	err := s.tx(ctx, func(tx *gorm.DB) error {
+	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
 		w, err := s.walkChain(tx, nil)
 		out = w.ChainCheck
 		return err
@@ -317,7 +317,7 @@ func (s *Store) VerifyAuditChain(ctx context.Context) (ChainCheck, error) {
 // AuditEvents returns the newest events of the context's tenant, newest first.
 func (s *Store) AuditEvents(ctx context.Context, limit int) ([]AuditEvent, error) {
 	var evs []AuditEvent
-	err := s.tx(ctx, func(tx *gorm.DB) error {
+	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
 		return tx.Order("id DESC").Limit(limit).Find(&evs).Error
 	})
 	return evs, err

@@ -10,6 +10,8 @@ import (
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
+
+	"landlord/models/tenancy"
 )
 
 // ArchiveHeader is the first line of an archive file: whose events it holds,
@@ -40,7 +42,8 @@ func (s *Store) ArchiveAudit(ctx context.Context, subdomain string, before time.
 	if err != nil {
 		return h, fmt.Errorf("tenant %q: %w", subdomain, err)
 	}
-	err = s.ownerTx(ctx, t.ID, func(tx *gorm.DB) error {
+	// The owner, which may remove audit events; request traffic may not.
+	err = s.db.OwnerTx(tenancy.WithTenant(tenancy.WithoutAcross(ctx), t.ID), func(tx *gorm.DB) error {
 		var head AuditChain
 		lock := tx.Where("tenant_id = ?", t.ID)
 		if s.postgres {
@@ -105,22 +108,4 @@ func (s *Store) ArchiveAudit(ctx context.Context, subdomain string, before time.
 			Details: fmt.Sprintf(`{"events":%d,"before":%q,"chain_head":%q,"start_after_id":%d,"start_hash":%q}`, h.Events, h.Before.Format(time.RFC3339), h.EndsOnHash, start, h.EndsOnHash)})
 	})
 	return h, err
-}
-
-// ownerTx runs fn in a transaction of the database URL's own role (which may
-// remove audit events; request traffic may not), confined to tenant.
-func (s *Store) ownerTx(ctx context.Context, tenant uint64, fn func(tx *gorm.DB) error) error {
-	owner, err := s.ownerDB()
-	if err != nil {
-		return err
-	}
-	ctx = context.WithValue(WithTenant(withoutAcross(ctx), tenant), scopedTxKey{}, true)
-	return owner.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if s.postgres {
-			if err := tx.WithContext(internalSQL(ctx)).Exec("SELECT landlord_enter(?, ?, ?)", int64(tenant), false, s.enterProof(tenant, false)).Error; err != nil {
-				return err
-			}
-		}
-		return fn(tx)
-	})
 }

@@ -52,7 +52,7 @@ func (s *Store) CheckpointSigned(cp *AuditCheckpoint) bool {
 func (s *Store) CheckpointAuditChain(ctx context.Context, t *Tenant) (AuditCheckpoint, ChainCheck, error) {
 	var cp AuditCheckpoint
 	var check ChainCheck
-	err := s.inTenant(ctx, t.ID, func(tx *gorm.DB) error {
+	err := s.db.InTenant(ctx, t.ID, func(tx *gorm.DB) error {
 		w, err := s.walkChain(tx, nil)
 		check = w.ChainCheck
 		if err != nil || check.BrokenID != 0 {
@@ -152,7 +152,7 @@ func (s *Store) VerifyAuditCheckpoints(ctx context.Context, lines []CheckpointLi
 			note[l.Checkpoint.HeadID] = true
 		}
 	}
-	err := s.tx(ctx, func(tx *gorm.DB) error {
+	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
 		w, err := s.walkChain(tx, note)
 		if err != nil {
 			return err

@@ -238,7 +238,7 @@ func countStatements(t *testing.T, s *models.Store) *atomic.Int64 {
 	t.Helper()
 	var n atomic.Int64
 	count := func(*gorm.DB) { n.Add(1) }
-	cb := s.DBForTest().Callback()
+	cb := storetest.Core(t, s).Registry(context.Background()).Callback()
 	for i, err := range []error{
 		cb.Create().After("gorm:create").Register("test:count_create", count),
 		cb.Query().After("gorm:query").Register("test:count_query", count),

@@ -8,6 +8,8 @@ import (
 	"errors"
 
 	"gorm.io/gorm"
+
+	"landlord/models/tenancy"
 )
 
 // ErrAuditKeyMismatch is a store opened with another key than the one the
@@ -34,15 +36,11 @@ func (s *Store) auditKeyFingerprint() string {
 // reports it.
 func (s *Store) keyAuditChains(ctx context.Context) error {
 	fingerprint := s.auditKeyFingerprint()
-	ctx = AcrossTenants(withoutAcross(ctx), "key every tenant's audit chain")
-	ctx = context.WithValue(ctx, scopedTxKey{}, true)
-	return s.owner.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		in := tx.WithContext(internalSQL(ctx))
+	ctx = AcrossTenants(tenancy.WithoutAcross(ctx), "key every tenant's audit chain")
+	return s.db.OwnerTx(ctx, func(tx *gorm.DB) error {
+		in := tx.WithContext(tenancy.Internal(tx.Statement.Context))
 		if s.postgres {
 			if err := in.Exec("SELECT pg_advisory_xact_lock(7405321)").Error; err != nil {
-				return err
-			}
-			if err := in.Exec("SELECT landlord_enter(?, ?, ?)", 0, true, s.enterProof(0, true)).Error; err != nil {
 				return err
 			}
 		}

@@ -68,7 +68,7 @@ func (s *Store) AuditPage(ctx context.Context, f AuditFilter) (events []AuditEve
 }
 
 func (s *Store) auditBatch(ctx context.Context, f AuditFilter, size int) (events []AuditEvent, older uint64, err error) {
-	err = s.tx(ctx, func(tx *gorm.DB) error {
+	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
 		q := f.apply(tx.Model(&AuditEvent{}))
 		if f.Before > 0 {
 			q = q.Where("id < ?", f.Before)
@@ -107,7 +107,7 @@ func (s *Store) EachAuditEvent(ctx context.Context, f AuditFilter, fn func(*Audi
 // AuditEventByID returns one event of the context tenant.
 func (s *Store) AuditEventByID(ctx context.Context, id uint64) (*AuditEvent, error) {
 	var e AuditEvent
-	err := s.tx(ctx, func(tx *gorm.DB) error { return tx.Where("id = ?", id).Take(&e).Error })
+	err := s.db.Tx(ctx, func(tx *gorm.DB) error { return tx.Where("id = ?", id).Take(&e).Error })
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, ErrNotFound
 	}

@@ -239,7 +239,7 @@ func (s *Store) recordDeniedHere(ctx context.Context, err error, e Event) error 
 	}
 	e.Outcome = OutcomeFailure
 	e.Details = jsonDetails(map[string]any{"refused": ve.Fields})
-	rerr := s.tx(ctx, func(tx *gorm.DB) error {
+	rerr := s.db.Tx(ctx, func(tx *gorm.DB) error {
 		var t Tenant
 		if err := tx.Where("id = ?", id).Take(&t).Error; err != nil {
 			return err

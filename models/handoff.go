@@ -30,7 +30,7 @@ type LoginHandoff struct {
 func (s *Store) IssueHandoff(ctx context.Context, u *User) (string, error) {
 	token := rand.Text() // 128 random bits
 	now := s.now()
-	err := s.inTenant(ctx, u.TenantID, func(tx *gorm.DB) error {
+	err := s.db.InTenant(ctx, u.TenantID, func(tx *gorm.DB) error {
 		return tx.Create(&LoginHandoff{UserID: u.ID, TokenHash: hashToken(token), ExpiresAt: now.Add(HandoffTTL), CreatedAt: now}).Error
 	})
 	return token, err
@@ -40,7 +40,7 @@ func (s *Store) IssueHandoff(ctx context.Context, u *User) (string, error) {
 // A token of another tenant, an expired or a used one is ErrInvalidCredentials.
 func (s *Store) RedeemHandoff(ctx context.Context, token string) (*User, error) {
 	var u *User
-	err := s.tx(ctx, func(tx *gorm.DB) error {
+	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
 		var h LoginHandoff
 		now := s.now()
 		if err := liveToken(tx, &h, token, now); err != nil {

@@ -7,6 +7,8 @@ import (
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
+
+	"landlord/models/tenancy"
 )
 
 // Ids are kept in signed 64-bit columns on both databases, while the models
@@ -89,7 +91,7 @@ func exprOutOfRange(e clause.Expression) bool {
 		return exprsOutOfRange(e.Exprs)
 	case clause.NotConditions:
 		return exprsOutOfRange(e.Exprs)
-	case group:
+	case tenancy.Group:
 		return exprsOutOfRange(e)
 	}
 	return false

@@ -96,7 +96,7 @@ func (s *Store) StartImpersonation(ctx context.Context, in StartImpersonation) (
 		return "", nil, err
 	}
 	refuse := func(target, msg string) (string, *Impersonation, error) {
-		err := s.inTenant(ctx, master.ID, func(tx *gorm.DB) error {
+		err := s.db.InTenant(ctx, master.ID, func(tx *gorm.DB) error {
 			return s.record(tx, master.ID, Event{Action: ActionImpersonationRefused, TargetType: "user", TargetID: target, Outcome: OutcomeFailure,
 				Details: fmt.Sprintf(`{"reason":%q,"refused":%q}`, in.Reason, msg)})
 		})
@@ -116,7 +116,7 @@ func (s *Store) StartImpersonation(ctx context.Context, in StartImpersonation) (
 		return "", nil, err
 	}
 	var u User
-	err = s.inTenant(ctx, t.ID, func(tx *gorm.DB) error {
+	err = s.db.InTenant(ctx, t.ID, func(tx *gorm.DB) error {
 		return tx.Preload("Role").Where("id = ?", in.UserID).Take(&u).Error
 	})
 	if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -127,7 +127,7 @@ func (s *Store) StartImpersonation(ctx context.Context, in StartImpersonation) (
 	}
 	target := t.Subdomain + `\` + u.Username
 	var settings TenantSettings
-	if err := s.inTenant(ctx, t.ID, func(tx *gorm.DB) error { return tx.Take(&settings).Error }); err != nil {
+	if err := s.db.InTenant(ctx, t.ID, func(tx *gorm.DB) error { return tx.Take(&settings).Error }); err != nil {
 		return "", nil, err
 	}
 	switch {
@@ -154,7 +154,7 @@ func (s *Store) StartImpersonation(ctx context.Context, in StartImpersonation) (
 	imp := &Impersonation{UserID: u.ID, UserName: u.Username, ImpersonatorTenantID: master.ID, ImpersonatorUserID: a.UserID,
 		ImpersonatorName: a.Name, ImpersonatorSessionHash: hashToken(in.MasterSession), Reason: in.Reason,
 		StartedAt: now, ExpiresAt: now.Add(in.Limit)}
-	err = s.inTenant(ctx, t.ID, func(tx *gorm.DB) error {
+	err = s.db.InTenant(ctx, t.ID, func(tx *gorm.DB) error {
 		if err := tx.Create(imp).Error; err != nil {
 			return err
 		}
@@ -176,7 +176,7 @@ func (s *Store) recordBoth(tx *gorm.DB, masterID, tenantID uint64, e Event) erro
 	if err := s.record(tx, tenantID, e); err != nil {
 		return err
 	}
-	return s.acrossIn(tx, "record an impersonation in the master's log too", func(tx *gorm.DB) error {
+	return s.db.Across(tx, "record an impersonation in the master's log too", func(tx *gorm.DB) error {
 		return s.record(tx, masterID, e)
 	})
 }
@@ -188,7 +188,7 @@ func (s *Store) EndImpersonation(ctx context.Context, why string) (*Impersonatio
 		return nil, fmt.Errorf("%w: not impersonating", ErrForbidden)
 	}
 	var imp Impersonation
-	err := s.tx(ctx, func(tx *gorm.DB) error {
+	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Where("id = ?", a.ImpersonationID).Take(&imp).Error; err != nil {
 			return err
 		}
@@ -222,14 +222,14 @@ func (s *Store) endImpersonation(tx *gorm.DB, imp *Impersonation, why string) er
 // session id: the impersonator signed out of the master console.
 func (s *Store) EndImpersonationsOfSession(ctx context.Context, id string) error {
 	var open []Impersonation
-	err := s.tx(AcrossTenants(ctx, "find the impersonations a master session started"), func(tx *gorm.DB) error {
+	err := s.db.Tx(AcrossTenants(ctx, "find the impersonations a master session started"), func(tx *gorm.DB) error {
 		return tx.Where("impersonator_session_hash = ? AND ended_at IS NULL", hashToken(id)).Find(&open).Error
 	})
 	if err != nil {
 		return err
 	}
 	for i := range open {
-		if err := s.inTenant(ctx, open[i].TenantID, func(tx *gorm.DB) error {
+		if err := s.db.InTenant(ctx, open[i].TenantID, func(tx *gorm.DB) error {
 			return s.endImpersonation(tx, &open[i], "the impersonator signed out")
 		}); err != nil {
 			return err
@@ -251,7 +251,7 @@ type SupportAccess struct {
 // impersonators in their span, shared out in Go.
 func (s *Store) SupportAccessLog(ctx context.Context, limit int) ([]SupportAccess, error) {
 	var out []SupportAccess
-	err := s.tx(ctx, func(tx *gorm.DB) error {
+	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
 		var imps []Impersonation
 		if err := tx.Order("id DESC").Limit(limit).Find(&imps).Error; err != nil || len(imps) == 0 {
 			return err
@@ -299,7 +299,7 @@ func maxTime(a, b time.Time) time.Time {
 // Settings returns the context tenant's settings.
 func (s *Store) Settings(ctx context.Context) (*TenantSettings, error) {
 	var st TenantSettings
-	err := s.tx(ctx, func(tx *gorm.DB) error { return tx.Take(&st).Error })
+	err := s.db.Tx(ctx, func(tx *gorm.DB) error { return tx.Take(&st).Error })
 	return &st, err
 }
 
@@ -310,7 +310,7 @@ func (s *Store) SetImpersonationAllowed(ctx context.Context, version int, allowe
 	if a, ok := ActorFrom(ctx); ok && a.Impersonator != nil {
 		return refusal("Only the tenant's own administrators can change this, not an impersonator.")
 	}
-	return s.tx(ctx, func(tx *gorm.DB) error {
+	return s.db.Tx(ctx, func(tx *gorm.DB) error {
 		var st TenantSettings
 		if err := tx.Take(&st).Error; err != nil {
 			return err
@@ -349,7 +349,7 @@ func (s *Store) SetImpersonationAllowed(ctx context.Context, version int, allowe
 // hears of it once.
 func (s *Store) ImpersonationNotice(ctx context.Context, u *User) (*Impersonation, error) {
 	var imp Impersonation
-	err := s.inTenant(ctx, u.TenantID, func(tx *gorm.DB) error {
+	err := s.db.InTenant(ctx, u.TenantID, func(tx *gorm.DB) error {
 		var seen struct{ ImpersonationSeenID uint64 }
 		if err := tx.Model(&User{}).Select("impersonation_seen_id").Where("id = ?", u.ID).Take(&seen).Error; err != nil {
 			return err
@@ -379,7 +379,7 @@ func (s *Store) ImpersonationTarget(ctx context.Context, subdomain string, userI
 		return nil, nil, err
 	}
 	var u User
-	err = s.inTenant(ctx, t.ID, func(tx *gorm.DB) error {
+	err = s.db.InTenant(ctx, t.ID, func(tx *gorm.DB) error {
 		return tx.Preload("Role").Where("id = ?", userID).Take(&u).Error
 	})
 	if errors.Is(err, gorm.ErrRecordNotFound) {

@@ -120,7 +120,7 @@ func (s *Store) keepAdminsForRole(tx *gorm.DB, r *Role, p Permissions) error {
 	if IsFullRightsAdmin(p) {
 		return nil // its holders stay admins wherever they were
 	}
-	return s.acrossIn(tx, "keep a full-rights admin in every tenant a role edit reaches", func(tx *gorm.DB) error {
+	return s.db.Across(tx, "keep a full-rights admin in every tenant a role edit reaches", func(tx *gorm.DB) error {
 		var ch rightsChange
 		if r.Multitenant {
 			ch.tenants, ch.tenantsArgs = "SELECT tenant_id FROM roles WHERE id = ? OR (template_id = ? AND linked)", []any{r.ID, r.ID}

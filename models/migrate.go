@@ -535,11 +535,10 @@ END $$;
 // Migrate applies every migration not yet recorded, each in its own transaction,
 // and returns the versions it applied.
 func (s *Store) Migrate(ctx context.Context) ([]int, error) {
-	owner, err := s.ownerDB()
+	db, err := s.db.Owner(ctx)
 	if err != nil {
 		return nil, err
 	}
-	db := owner.WithContext(internalSQL(ctx))
 	if err := db.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMP NOT NULL)`).Error; err != nil {
 		return nil, fmt.Errorf("migrations table: %w", err)
@@ -616,7 +615,7 @@ func (s *Store) Migrate(ctx context.Context) ([]int, error) {
 		}
 	}
 	if s.postgres {
-		if err := s.loadKey(ctx); err != nil {
+		if err := s.db.LoadKey(ctx); err != nil {
 			return applied, err
 		}
 	}

@@ -76,7 +76,7 @@ func TestMigrateLeavesAnUnchangedSessionFunctionAlone(t *testing.T) {
 	s := storetest.Open(t, "postgres")
 	oid := func() int64 {
 		var id int64
-		err := s.DBForTest().WithContext(models.AcrossTenants(context.Background(), "test: read the catalogue")).
+		err := storetest.Core(t, s).Registry(models.AcrossTenants(context.Background(), "test: read the catalogue")).
 			Raw("SELECT to_regprocedure('landlord_session_check(text,text,timestamptz)')::oid::bigint").Scan(&id).Error
 		if err != nil || id == 0 {
 			t.Fatalf("session function: %d %v", id, err)
@@ -107,7 +107,10 @@ func TestRequestTrafficCanUseALoginRoleGivenByURL(t *testing.T) {
 	s := storetest.Open(t, "postgres")
 	// A role an administrator made for the console: a login, member of the
 	// application role, nothing more.
-	owner := s.OwnerDBForTest().WithContext(models.AcrossTenants(context.Background(), "test: make a login role"))
+	owner, err := storetest.Core(t, s).Owner(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := owner.Exec(`DO $$ BEGIN
 		IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'landlord_console_test') THEN
 			CREATE ROLE landlord_console_test LOGIN NOSUPERUSER NOBYPASSRLS;
@@ -136,7 +139,7 @@ func TestRequestTrafficCanUseALoginRoleGivenByURL(t *testing.T) {
 		t.Fatalf("a plain login role as the request role: %v", err)
 	}
 	var who string
-	if err := s.DBForTest().WithContext(models.AcrossTenants(context.Background(), "test: who am I")).Raw("SELECT current_user").Scan(&who).Error; err != nil || who != "landlord_console_test" {
+	if err := storetest.Core(t, s).Registry(models.AcrossTenants(context.Background(), "test: who am I")).Raw("SELECT current_user").Scan(&who).Error; err != nil || who != "landlord_console_test" {
 		t.Fatalf("request traffic runs as %q (%v)", who, err)
 	}
 	if _, err := s.CreateTenant(storetest.System(context.Background()), models.NewTenant{Subdomain: "acme", Name: "Acme"}); err != nil {
@@ -150,7 +153,10 @@ func TestRequestTrafficCanUseALoginRoleGivenByURL(t *testing.T) {
 // neither superuser nor BYPASSRLS.
 func TestAnOwnerThatIsNotSuperuserRunsEverything(t *testing.T) {
 	admin := storetest.Open(t, "postgres") // skips without PostgreSQL, like every case
-	root := admin.OwnerDBForTest().WithContext(models.AcrossTenants(context.Background(), "test: make an owner role"))
+	root, err := storetest.Core(t, admin).Owner(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := root.Exec(`DO $$ BEGIN
 		IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'landlord_owner_test') THEN
 			CREATE ROLE landlord_owner_test LOGIN NOSUPERUSER NOBYPASSRLS CREATEROLE;

@@ -1,9 +1,6 @@
 package models
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"net/mail"
 	"sort"
@@ -14,6 +11,8 @@ import (
 	"golang.org/x/text/secure/precis"
 	"golang.org/x/text/unicode/norm"
 	"gorm.io/gorm"
+
+	"landlord/models/tenancy"
 )
 
 // Names people read and sign in with: usernames, email addresses, first and
@@ -402,12 +401,4 @@ func fillNameSkeletons(tx *gorm.DB) error {
 // enterAcrossAsOwner lets the owner's migration transaction reach every
 // tenant's rows on PostgreSQL, where row-level security is forced on the
 // owner too (only a superuser or BYPASSRLS role passes it without).
-func enterAcrossAsOwner(tx *gorm.DB) error {
-	var key []byte
-	if err := tx.Raw("SELECT key FROM landlord_keys WHERE id = 1").Row().Scan(&key); err != nil {
-		return fmt.Errorf("tenant-context key: %w", err)
-	}
-	m := hmac.New(sha256.New, key)
-	m.Write([]byte("enter:0:true"))
-	return tx.Exec("SELECT landlord_enter(0, true, ?)", hex.EncodeToString(m.Sum(nil))).Error
-}
+func enterAcrossAsOwner(tx *gorm.DB) error { return tenancy.EnterAcrossAsOwner(tx) }

@@ -1,6 +1,10 @@
 package models
 
-import "context"
+import (
+	"context"
+
+	"landlord/models/tenancy"
+)
 
 // A Prefetch is a page's read sent with the request's session check: on
 // PostgreSQL the check, the tenant entry and the read travel as one pipeline
@@ -31,7 +35,7 @@ type Prefetch struct {
 func PrefetchUsers(tenant uint64, q ListQuery) *Prefetch {
 	q = q.normalize(userSorts)
 	query, args := usersQuery(tenant, q, true)
-	return &Prefetch{tenant: tenant, query: numbered(query), args: args,
+	return &Prefetch{tenant: tenant, query: tenancy.Numbered(query), args: args,
 		page: Page[User]{Query: q, Rows: make([]User, 0, q.PerPage)}}
 }
 
@@ -67,4 +71,19 @@ func prefetchedUsers(ctx context.Context, q ListQuery) (Page[User], bool) {
 		return Page[User]{}, false
 	}
 	return p.page, true
+}
+
+// checkAndRead sends the session check (query, a statement that needs no
+// tenant), read's tenant entry and read's statement as one pipeline ending in
+// one Sync, scans the check's one row into dest (or returns pgx.ErrNoRows)
+// and collects read's rows into read.
+func (s *Store) checkAndRead(ctx context.Context, query string, args []any, read *Prefetch, dest ...any) error {
+	lead := &tenancy.Lead{Query: query, Args: args, Dest: dest}
+	row := read.row()
+	err := s.db.Pipeline(ctx, read.tenant, false, lead, read.query, read.args, func(_ []string, scan func(dest ...any) error) error { return row(scan) })
+	if err != nil {
+		return err
+	}
+	read.read = true
+	return lead.Err
 }

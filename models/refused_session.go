@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"landlord/models/tenancy"
 )
 
 // A genuine session of one tenant presented on another tenant's host is
@@ -81,7 +83,7 @@ const (
 func (s *Store) RecordRefusedSession(ctx context.Context, tenant, from uint64, sessionID string) error {
 	minute := s.now().Unix() / 60
 	hash := hashToken("refused session:" + sessionID)
-	return s.inTenant(ctx, tenant, func(tx *gorm.DB) error {
+	return s.db.InTenant(ctx, tenant, func(tx *gorm.DB) error {
 		// A session already recorded this minute: its count moves, nothing else.
 		res := tx.Model(&RefusedSession{}).Where("session_hash = ? AND minute >= ?", hash, minute).
 			Update("repeats", gorm.Expr("repeats + 1"))
@@ -89,7 +91,7 @@ func (s *Store) RecordRefusedSession(ctx context.Context, tenant, from uint64, s
 			return res.Error
 		}
 		var t RefusedSession
-		if err := tx.WithContext(internalSQL(tx.Statement.Context)).Raw(lockRefusalsSQL, tenant, minute).Scan(&t).Error; err != nil {
+		if err := tx.WithContext(tenancy.Internal(tx.Statement.Context)).Raw(lockRefusalsSQL, tenant, minute).Scan(&t).Error; err != nil {
 			return err
 		}
 		// Another process's clock may be a little ahead: its minute stands.

@@ -64,7 +64,7 @@ type RoleRow struct {
 // of users holding it.
 func (s *Store) Roles(ctx context.Context) ([]RoleRow, error) {
 	var rows []RoleRow
-	err := s.tx(ctx, func(tx *gorm.DB) error {
+	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
 		var roles []Role
 		if err := tx.Order("lower(name), id").Find(&roles).Error; err != nil {
 			return err
@@ -107,7 +107,7 @@ func (s *Store) nameTemplates(ctx context.Context, rows []RoleRow) error {
 		ID   uint64
 		Name string
 	}
-	err := s.tx(AcrossTenants(ctx, "name the templates a tenant's roles were copied from"), func(tx *gorm.DB) error {
+	err := s.db.Tx(AcrossTenants(ctx, "name the templates a tenant's roles were copied from"), func(tx *gorm.DB) error {
 		return tx.Model(&Role{}).Select("id, name").Where("id IN ? AND multitenant", ids).Scan(&names).Error
 	})
 	byID := map[uint64]string{}
@@ -126,7 +126,7 @@ func (s *Store) nameTemplates(ctx context.Context, rows []RoleRow) error {
 // shows it: with the number of users holding it and its template's name.
 func (s *Store) RoleDetail(ctx context.Context, id uint64) (*RoleRow, error) {
 	var row RoleRow
-	err := s.tx(ctx, func(tx *gorm.DB) error {
+	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Where("id = ?", id).Take(&row.Role).Error; err != nil {
 			return err
 		}
@@ -148,7 +148,7 @@ func (s *Store) RoleDetail(ctx context.Context, id uint64) (*RoleRow, error) {
 // Role returns one of the context tenant's roles.
 func (s *Store) Role(ctx context.Context, id uint64) (*Role, error) {
 	var r Role
-	err := s.tx(ctx, func(tx *gorm.DB) error { return tx.Where("id = ?", id).Take(&r).Error })
+	err := s.db.Tx(ctx, func(tx *gorm.DB) error { return tx.Where("id = ?", id).Take(&r).Error })
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, ErrNotFound
 	}
@@ -175,7 +175,7 @@ func (s *Store) CreateRole(ctx context.Context, n NewRole) (*Role, error) {
 	}
 	now := s.now()
 	r := &Role{Name: n.Name, Description: n.Description, Permissions: n.Permissions.cleaned(), Multitenant: n.Multitenant, Version: 1, CreatedAt: now, UpdatedAt: now}
-	err := s.tx(ctx, func(tx *gorm.DB) error {
+	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
 		if err := s.roleNameClash(tx, r.Name, 0); err != nil {
 			return err
 		}
@@ -188,7 +188,7 @@ func (s *Store) CreateRole(ctx context.Context, n NewRole) (*Role, error) {
 		details := changeDetails(append(permissionChanges(Permissions{}, r.Permissions), change{"name", "", r.Name})...)
 		if r.Multitenant {
 			var copies int64
-			err := s.acrossIn(tx, "copy a new template into every subtenant", func(tx *gorm.DB) error {
+			err := s.db.Across(tx, "copy a new template into every subtenant", func(tx *gorm.DB) error {
 				res := tx.Exec(`
 INSERT INTO roles (tenant_id, name, name_skeleton, description, permissions, multitenant, template_id, linked, version, created_at, updated_at)
 SELECT t.id, ?, ?, ?, ?, FALSE, ?, TRUE, 1, ?, ?
@@ -243,7 +243,7 @@ func (s *Store) UpdateRole(ctx context.Context, id uint64, version int, ch RoleC
 		r   Role
 		out RoleUpdate
 	)
-	err := s.tx(ctx, func(tx *gorm.DB) error {
+	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Where("id = ?", id).Take(&r).Error; err != nil {
 			return err
 		}
@@ -293,7 +293,7 @@ func (s *Store) UpdateRole(ctx context.Context, id uint64, version int, ch RoleC
 			changes = append(changes, change{"linked", true, false})
 		}
 		if r.Multitenant {
-			err := s.acrossIn(tx, "rewrite a template's linked copies", func(tx *gorm.DB) error {
+			err := s.db.Across(tx, "rewrite a template's linked copies", func(tx *gorm.DB) error {
 				n, err := s.propagate(tx, &r)
 				out.Propagated = n
 				if err != nil {
@@ -346,7 +346,7 @@ func (s *Store) propagate(tx *gorm.DB, t *Role) (int64, error) {
 // A template's copies stay in their tenants as their own roles.
 func (s *Store) DeleteRole(ctx context.Context, id uint64) error {
 	var r Role
-	err := s.tx(ctx, func(tx *gorm.DB) error {
+	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Where("id = ?", id).Take(&r).Error; err != nil {
 			return err
 		}
@@ -364,7 +364,7 @@ func (s *Store) DeleteRole(ctx context.Context, id uint64) error {
 			if err := requireMaster(ctx, FeatureRoles, LevelFull); err != nil {
 				return err
 			}
-			if err := s.acrossIn(tx, "release a deleted template's copies", func(tx *gorm.DB) error {
+			if err := s.db.Across(tx, "release a deleted template's copies", func(tx *gorm.DB) error {
 				if _, err := s.recordTemplateReleased(tx, &r); err != nil {
 					return err
 				}
@@ -446,7 +446,7 @@ func LevelChanges(before, after Permissions) []LevelChange {
 func (s *Store) PreviewRole(ctx context.Context, id uint64, perms Permissions) (RoleImpact, error) {
 	var im RoleImpact
 	var r Role
-	err := s.tx(ctx, func(tx *gorm.DB) error {
+	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Where("id = ?", id).Take(&r).Error; err != nil {
 			return err
 		}
@@ -480,7 +480,7 @@ func (s *Store) PreviewRole(ctx context.Context, id uint64, perms Permissions) (
 		Permissions Permissions `gorm:"type:text"`
 		N           int64
 	}
-	err = s.tx(AcrossTenants(ctx, "count a template's linked copies and their holders"), func(tx *gorm.DB) error {
+	err = s.db.Tx(AcrossTenants(ctx, "count a template's linked copies and their holders"), func(tx *gorm.DB) error {
 		if err := tx.Model(&Role{}).Where("template_id = ? AND linked", id).Count(&im.LinkedCopies).Error; err != nil {
 			return err
 		}
@@ -510,7 +510,7 @@ func equalPermissions(a, b Permissions) bool {
 
 // tenantCap is the cap tenant id's users are under: none for the master.
 func (s *Store) tenantCap(ctx context.Context, tenantID uint64) (capped bool, cap Permissions, err error) {
-	db := s.db.WithContext(ctx)
+	db := s.db.Registry(ctx)
 	var t Tenant
 	if err := db.Where("id = ?", tenantID).Take(&t).Error; err != nil {
 		return false, nil, err

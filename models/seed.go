@@ -83,7 +83,7 @@ func (s *Store) Seed(ctx context.Context, o SeedOptions) (*SeedResult, error) {
 		return nil, err
 	}
 	res := &SeedResult{Password: o.Password}
-	err = s.tx(AcrossTenants(ctx, "seed demo tenants and users"), func(tx *gorm.DB) error {
+	err = s.db.Tx(AcrossTenants(ctx, "seed demo tenants and users"), func(tx *gorm.DB) error {
 		var existing int64
 		if err := tx.Model(&Tenant{}).Where("NOT is_master").Count(&existing).Error; err != nil {
 			return err

@@ -32,7 +32,7 @@ type UserSession struct {
 func (s *Store) OpenSession(ctx context.Context, u *User, ttl time.Duration) (string, error) {
 	id := rand.Text() // 128 random bits
 	now := s.now()
-	err := s.inTenant(ctx, u.TenantID, func(tx *gorm.DB) error {
+	err := s.db.InTenant(ctx, u.TenantID, func(tx *gorm.DB) error {
 		if err := tx.Where("user_id = ? AND expires_at < ?", u.ID, now).Delete(&UserSession{}).Error; err != nil {
 			return err
 		}
@@ -191,10 +191,10 @@ func (s *Store) SessionUserWith(ctx context.Context, subdomain, id string, read 
 		&roleName, &perms, &cap,
 		&impID, &impFrom, &impUser, &impName, &impStart, &impUntil, &impPerms}
 	var err error
-	if read != nil && s.postgres && s.rlsKey != nil {
+	if read != nil && s.postgres && s.db.Keyed() {
 		err = s.checkAndRead(ctx, query, args, read, dest...)
 	} else {
-		err = s.queryRow(ctx, query, args, dest...)
+		err = s.db.QueryRow(ctx, query, args, dest...)
 	}
 	if errors.Is(err, sql.ErrNoRows) || errors.Is(err, pgx.ErrNoRows) {
 		return nil, nil, ErrNotFound
@@ -249,7 +249,7 @@ func deref(s *string) string {
 
 // CloseSession ends session id in the context's tenant.
 func (s *Store) CloseSession(ctx context.Context, id string) error {
-	return s.tx(ctx, func(tx *gorm.DB) error {
+	return s.db.Tx(ctx, func(tx *gorm.DB) error {
 		return tx.Where("token_hash = ?", hashToken(id)).Delete(&UserSession{}).Error
 	})
 }

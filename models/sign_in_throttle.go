@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"landlord/models/tenancy"
 )
 
 // ErrTooManyAttempts means the account or the address failed to sign in too
@@ -126,7 +128,7 @@ RETURNING window_start, failures, earlier_failures, last_failure_at`
 // password is checked, if each key's rule lets one more in now. If any key
 // refuses, nothing is counted and the answer is false.
 func (s *Store) reserveAttempt(tx *gorm.DB, keys []throttleKey) (bool, error) {
-	db := tx.WithContext(internalSQL(tx.Statement.Context))
+	db := tx.WithContext(tenancy.Internal(tx.Statement.Context))
 	now := s.now()
 	counts := make([]loginFailures, len(keys))
 	for i, k := range keys {
@@ -151,7 +153,7 @@ func (s *Store) reserveAttempt(tx *gorm.DB, keys []throttleKey) (bool, error) {
 // releaseAttempt takes back the failure a successful attempt had reserved:
 // the account's failures are forgiven, the address's reservation returned.
 func (s *Store) releaseAttempt(tx *gorm.DB, account throttleKey, address *throttleKey) error {
-	db := tx.WithContext(internalSQL(tx.Statement.Context))
+	db := tx.WithContext(tenancy.Internal(tx.Statement.Context))
 	if err := db.Exec("DELETE FROM login_failures WHERE key_hash = ?", account.hash).Error; err != nil {
 		return err
 	}
@@ -176,7 +178,7 @@ func (s *Store) forgetOldFailures(ctx context.Context) error {
 	if s.postgres {
 		query = "DELETE FROM login_failures WHERE key_hash IN (SELECT key_hash FROM login_failures WHERE last_failure_at < ? FOR UPDATE SKIP LOCKED)"
 	}
-	return s.tx(ctx, func(tx *gorm.DB) error {
-		return tx.WithContext(internalSQL(ctx)).Exec(query, now.Add(-2*throttleWindow)).Error
+	return s.db.Tx(ctx, func(tx *gorm.DB) error {
+		return tx.WithContext(tenancy.Internal(ctx)).Exec(query, now.Add(-2*throttleWindow)).Error
 	})
 }

@@ -35,7 +35,7 @@ type TenantRoleRow struct {
 // their cap); this list is for the master's roles page.
 func (s *Store) TenantRoles(ctx context.Context) ([]TenantRoleRow, error) {
 	var rows []TenantRoleRow
-	err := s.tx(AcrossTenants(ctx, "the master's tenant roles"), func(tx *gorm.DB) error {
+	err := s.db.Tx(AcrossTenants(ctx, "the master's tenant roles"), func(tx *gorm.DB) error {
 		if err := requireMaster(ctx, FeatureRoles, LevelRead); err != nil {
 			return err
 		}
@@ -49,7 +49,7 @@ func (s *Store) TenantRoles(ctx context.Context) ([]TenantRoleRow, error) {
 // TenantRole returns one tenant role.
 func (s *Store) TenantRole(ctx context.Context, id uint64) (*TenantRole, error) {
 	var tr TenantRole
-	err := s.db.WithContext(ctx).Where("id = ?", id).Take(&tr).Error
+	err := s.db.Registry(ctx).Where("id = ?", id).Take(&tr).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, ErrNotFound
 	}
@@ -70,7 +70,7 @@ func (s *Store) CreateTenantRole(ctx context.Context, n NewRole) (*TenantRole, e
 	}
 	now := s.now()
 	tr := &TenantRole{Name: n.Name, Description: n.Description, Permissions: n.Permissions.cleaned(), Version: 1, CreatedAt: now, UpdatedAt: now}
-	err = s.tx(AcrossTenants(ctx, "create a tenant role"), func(tx *gorm.DB) error {
+	err = s.db.Tx(AcrossTenants(ctx, "create a tenant role"), func(tx *gorm.DB) error {
 		if err := lookAlikeRole(tx, &TenantRole{}, "tenant role", tr.Name, 0); err != nil {
 			return err
 		}
@@ -101,7 +101,7 @@ func (s *Store) UpdateTenantRole(ctx context.Context, id uint64, version int, ch
 		return nil, err
 	}
 	var tr TenantRole
-	err = s.tx(AcrossTenants(ctx, "edit a tenant role"), func(tx *gorm.DB) error {
+	err = s.db.Tx(AcrossTenants(ctx, "edit a tenant role"), func(tx *gorm.DB) error {
 		if err := tx.Where("id = ?", id).Take(&tr).Error; err != nil {
 			return err
 		}
@@ -158,7 +158,7 @@ func (s *Store) DeleteTenantRole(ctx context.Context, id uint64) error {
 	if err != nil {
 		return err
 	}
-	err = s.tx(AcrossTenants(ctx, "delete a tenant role"), func(tx *gorm.DB) error {
+	err = s.db.Tx(AcrossTenants(ctx, "delete a tenant role"), func(tx *gorm.DB) error {
 		var tr TenantRole
 		q := tx
 		if s.postgres {
@@ -213,7 +213,7 @@ func (s *Store) PreviewTenantRole(ctx context.Context, id uint64, perms Permissi
 		Permissions Permissions `gorm:"type:text"`
 		N           int64
 	}
-	err = s.tx(AcrossTenants(ctx, "preview a tenant role's edit"), func(tx *gorm.DB) error {
+	err = s.db.Tx(AcrossTenants(ctx, "preview a tenant role's edit"), func(tx *gorm.DB) error {
 		if err := tx.Model(&Tenant{}).Where("tenant_role_id = ?", id).Count(&tenants).Error; err != nil {
 			return err
 		}
@@ -248,7 +248,7 @@ func (s *Store) UserRights(ctx context.Context, userID uint64) (*User, *TenantRo
 		return nil, nil, nil, err
 	}
 	var u User
-	err := s.tx(ctx, func(tx *gorm.DB) error { return tx.Preload("Role").Where("id = ?", userID).Take(&u).Error })
+	err := s.db.Tx(ctx, func(tx *gorm.DB) error { return tx.Preload("Role").Where("id = ?", userID).Take(&u).Error })
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, nil, nil, ErrNotFound
 	}
@@ -256,7 +256,7 @@ func (s *Store) UserRights(ctx context.Context, userID uint64) (*User, *TenantRo
 		return nil, nil, nil, err
 	}
 	var t Tenant
-	if err := s.db.WithContext(ctx).Where("id = ?", u.TenantID).Take(&t).Error; err != nil {
+	if err := s.db.Registry(ctx).Where("id = ?", u.TenantID).Take(&t).Error; err != nil {
 		return nil, nil, nil, err
 	}
 	var tr *TenantRole

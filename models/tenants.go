@@ -63,7 +63,7 @@ func CheckSubdomain(s string) error {
 
 // ensureMaster creates the master tenant on a fresh install.
 func (s *Store) ensureMaster(ctx context.Context) error {
-	return s.tx(AcrossTenants(ctx, "create the master tenant at install"), func(tx *gorm.DB) error {
+	return s.db.Tx(AcrossTenants(ctx, "create the master tenant at install"), func(tx *gorm.DB) error {
 		var n int64
 		if err := tx.Model(&Tenant{}).Where("is_master").Count(&n).Error; err != nil || n > 0 {
 			return err
@@ -82,7 +82,7 @@ func (s *Store) TenantBySubdomain(ctx context.Context, subdomain string) (*Tenan
 		return nil, ErrNotFound // no key has that shape: nothing to ask the database
 	}
 	var t Tenant
-	err := s.db.WithContext(ctx).Where("subdomain = ?", subdomain).Take(&t).Error
+	err := s.db.Registry(ctx).Where("subdomain = ?", subdomain).Take(&t).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, ErrNotFound
 	}
@@ -97,7 +97,7 @@ func (s *Store) MasterTenant(ctx context.Context) (*Tenant, error) {
 // ListTenants returns every tenant, master first, then by subdomain.
 func (s *Store) ListTenants(ctx context.Context) ([]Tenant, error) {
 	var ts []Tenant
-	err := s.tx(ctx, func(tx *gorm.DB) error {
+	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
 		return tx.Order("is_master DESC, subdomain").Find(&ts).Error
 	})
 	return ts, err
@@ -123,7 +123,7 @@ func (s *Store) SetTenantEnabled(ctx context.Context, subdomain string, enabled 
 	if enabled {
 		action = ActionTenantEnable
 	}
-	return s.tx(AcrossTenants(ctx, "enable or disable a tenant"), func(tx *gorm.DB) error {
+	return s.db.Tx(AcrossTenants(ctx, "enable or disable a tenant"), func(tx *gorm.DB) error {
 		if err := requireMaster(ctx, FeatureTenants, LevelFull); err != nil {
 			return err
 		}

@@ -185,7 +185,7 @@ func (s *Store) TenantRoleChoices(ctx context.Context) ([]TenantRole, uint64, er
 		roles []TenantRole
 		def   uint64
 	)
-	err := s.tx(AcrossTenants(ctx, "the tenant roles a tenant may be given"), func(tx *gorm.DB) error {
+	err := s.db.Tx(AcrossTenants(ctx, "the tenant roles a tenant may be given"), func(tx *gorm.DB) error {
 		if err := tx.Order("lower(name), id").Find(&roles).Error; err != nil {
 			return err
 		}
@@ -250,7 +250,7 @@ func (s *Store) CreateTenant(ctx context.Context, n NewTenant) (*Tenant, error) 
 		MaxUsers: n.MaxUsers, MaxResources: n.MaxResources, AccountNumber: n.AccountNumber, AccountName: n.AccountName,
 		CustomerNumber: n.CustomerNumber, Enabled: true, Version: 1, CreatedAt: now, UpdatedAt: now}
 	taken := &ValidationError{Fields: map[string]string{"subdomain": "That subdomain is taken."}}
-	err = s.tx(AcrossTenants(ctx, "create a tenant, its admin role and its initial admin"), func(tx *gorm.DB) error {
+	err = s.db.Tx(AcrossTenants(ctx, "create a tenant, its admin role and its initial admin"), func(tx *gorm.DB) error {
 		tr, err := s.tenantRoleFor(tx, n.TenantRoleID)
 		if err != nil {
 			return err
@@ -369,7 +369,7 @@ func (s *Store) UpdateTenant(ctx context.Context, subdomain string, version int,
 		return nil, err
 	}
 	var t Tenant
-	err = s.tx(AcrossTenants(ctx, "edit a tenant's details"), func(tx *gorm.DB) error {
+	err = s.db.Tx(AcrossTenants(ctx, "edit a tenant's details"), func(tx *gorm.DB) error {
 		if err := tx.Where("subdomain = ?", strings.ToLower(subdomain)).Take(&t).Error; err != nil {
 			return err
 		}
@@ -489,7 +489,7 @@ func (s *Store) TenantDetails(ctx context.Context, subdomain string, firstUsers 
 		return nil, err
 	}
 	d := &TenantDetails{Tenant: *t}
-	err = s.tx(AcrossTenants(ctx, "the master's page of one tenant"), func(tx *gorm.DB) error {
+	err = s.db.Tx(AcrossTenants(ctx, "the master's page of one tenant"), func(tx *gorm.DB) error {
 		if t.TenantRoleID != nil {
 			var tr TenantRole
 			if err := tx.Where("id = ?", *t.TenantRoleID).Take(&tr).Error; err == nil {
@@ -549,7 +549,7 @@ func (s *Store) TenantDeletionPreview(ctx context.Context, subdomain string) (*T
 		return nil, TenantDeletion{}, err
 	}
 	var d TenantDeletion
-	err = s.tx(AcrossTenants(ctx, "count what deleting a tenant removes"), func(tx *gorm.DB) error {
+	err = s.db.Tx(AcrossTenants(ctx, "count what deleting a tenant removes"), func(tx *gorm.DB) error {
 		d, err = s.countTenantRows(tx, t.ID)
 		return err
 	})
@@ -566,7 +566,7 @@ func (s *Store) DeleteTenant(ctx context.Context, subdomain string) (TenantDelet
 		return TenantDeletion{}, err
 	}
 	var d TenantDeletion
-	err = s.tx(AcrossTenants(ctx, "delete a tenant and everything it owns"), func(tx *gorm.DB) error {
+	err = s.db.Tx(AcrossTenants(ctx, "delete a tenant and everything it owns"), func(tx *gorm.DB) error {
 		var t Tenant
 		q := tx
 		if s.postgres {

@@ -107,7 +107,7 @@ func (s *Store) TenantsPage(ctx context.Context, q ListQuery) (Page[TenantRow], 
 		"{{order}}", q.orderBy(tenantSorts, idColumn), "{{outer}}", "p.k"+dir+", p.id"+dir).Replace(tenantPageSQL)
 	args = append(append(args, args...), q.PerPage, q.offset())
 	build := func(tx *gorm.DB) *gorm.DB { return tx.Raw(query, args...) }
-	err := s.readRows(AcrossTenants(ctx, "the master's tenant list"), build, func(_ []string, scan func(dest ...any) error) error {
+	err := s.db.ReadRows(AcrossTenants(ctx, "the master's tenant list"), build, func(_ []string, scan func(dest ...any) error) error {
 		var (
 			r       TenantRow
 			id      sql.NullInt64

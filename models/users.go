@@ -169,7 +169,7 @@ func (s *Store) CreateUser(ctx context.Context, n NewUser) (*User, error) {
 	now := s.now()
 	u := &User{Username: n.Username, Email: n.Email, FirstName: n.FirstName, LastName: n.LastName, RoleID: &n.RoleID,
 		Enabled: true, PasswordHash: hash, IdentitySource: "local", SessionVersion: 1, Version: 1, CreatedAt: now, UpdatedAt: now}
-	err = s.tx(ctx, func(tx *gorm.DB) error {
+	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
 		t, users, err := s.lockUsers(tx)
 		if err != nil {
 			return err
@@ -231,7 +231,7 @@ func (s *Store) SetAdminPassword(ctx context.Context, subdomain, email, password
 		return nil, err
 	}
 	var u User
-	err = s.inTenant(ctx, t.ID, func(tx *gorm.DB) error {
+	err = s.db.InTenant(ctx, t.ID, func(tx *gorm.DB) error {
 		now := s.now()
 		var role Role
 		err := tx.Where("lower(name) = lower(?)", AdminRoleName).Take(&role).Error
@@ -306,7 +306,7 @@ func (s *Store) authenticate(ctx context.Context, t *Tenant, tenantKey, login, p
 		address *throttleKey
 		allowed bool
 	)
-	err := s.inTenant(ctx, logTenant, func(tx *gorm.DB) error {
+	err := s.db.InTenant(ctx, logTenant, func(tx *gorm.DB) error {
 		// A login no user can have (NUL, invalid UTF-8) is an unknown user,
 		// not a question for the database.
 		if t != nil && login != "" && utf8.ValidString(login) && !strings.ContainsRune(login, 0) {
@@ -352,7 +352,7 @@ func (s *Store) authenticate(ctx context.Context, t *Tenant, tenantKey, login, p
 	if !ok {
 		reason = failureReason(t, found, passwordOK, &u)
 	}
-	err = s.inTenant(ctx, logTenant, func(tx *gorm.DB) error {
+	err = s.db.InTenant(ctx, logTenant, func(tx *gorm.DB) error {
 		if ok {
 			now := s.now()
 			if err := tx.Model(&u).UpdateColumn("last_login_at", now).Error; err != nil {
@@ -407,7 +407,7 @@ func failureReason(t *Tenant, found, passwordOK bool, u *User) string {
 
 // RecordLogout writes the logout event into the context's tenant's log.
 func (s *Store) RecordLogout(ctx context.Context, u *User) error {
-	return s.tx(ctx, func(tx *gorm.DB) error {
+	return s.db.Tx(ctx, func(tx *gorm.DB) error {
 		id := u.ID
 		return s.record(tx, u.TenantID, Event{ActorUserID: &id, ActorName: u.Username, Action: ActionLogout, TargetType: "user", TargetID: u.Username, Outcome: OutcomeSuccess})
 	})

@@ -9,6 +9,8 @@ import (
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
+
+	"landlord/models/tenancy"
 )
 
 // Users administration: creating, editing, disabling, deleting users and
@@ -73,7 +75,7 @@ func (s *Store) ManagedTenant(ctx context.Context, subdomain string, l Level) (c
 	if t.IsMaster {
 		return nil, nil, ErrNotFound
 	}
-	return WithTenant(withoutAcross(ctx), t.ID), t, nil
+	return WithTenant(tenancy.WithoutAcross(ctx), t.ID), t, nil
 }
 
 // userAdmin checks that the context's actor may administer the users of the
@@ -206,7 +208,7 @@ func (s *Store) clashAfter(ctx context.Context, err error, username, email strin
 	if err == nil || errors.As(err, &ve) || !isUniqueViolation(err) {
 		return err
 	}
-	found := s.tx(ctx, func(tx *gorm.DB) error { return identityClashes(tx, username, email, except) })
+	found := s.db.Tx(ctx, func(tx *gorm.DB) error { return identityClashes(tx, username, email, except) })
 	if errors.As(found, &ve) {
 		return ve
 	}
@@ -230,7 +232,7 @@ func (s *Store) recordUser(tx *gorm.DB, t *Tenant, e Event) error {
 	}
 	inMaster := e
 	inMaster.TargetID = t.Subdomain + `\` + e.TargetID
-	return s.acrossIn(tx, "record a master's change to a subtenant's user in the master's log", func(tx *gorm.DB) error {
+	return s.db.Across(tx, "record a master's change to a subtenant's user in the master's log", func(tx *gorm.DB) error {
 		return s.record(tx, a.TenantID, inMaster)
 	})
 }
@@ -251,7 +253,7 @@ func (s *Store) User(ctx context.Context, id uint64) (*User, error) {
 		return nil, err
 	}
 	var u *User
-	err := s.tx(ctx, func(tx *gorm.DB) (err error) {
+	err := s.db.Tx(ctx, func(tx *gorm.DB) (err error) {
 		u, err = takeUser(tx, id)
 		return err
 	})
@@ -291,7 +293,7 @@ func (s *Store) UserOptions(ctx context.Context) (NewUserOptions, error) {
 	if !ok {
 		return o, ErrNoTenant
 	}
-	err := s.tx(ctx, func(tx *gorm.DB) error {
+	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
 		var t Tenant
 		if err := tx.Where("id = ?", id).Take(&t).Error; err != nil {
 			return err
@@ -358,7 +360,7 @@ func (s *Store) CheckNewUser(ctx context.Context, n NewUser) (map[string]string,
 		email = ""
 	}
 	if username != "" || email != "" {
-		err := s.tx(ctx, func(tx *gorm.DB) error { return identityClashes(tx, username, email, 0) })
+		err := s.db.Tx(ctx, func(tx *gorm.DB) error { return identityClashes(tx, username, email, 0) })
 		var ve *ValidationError
 		if errors.As(err, &ve) {
 			for k, msg := range ve.Fields {
@@ -391,7 +393,7 @@ func (s *Store) UpdateUser(ctx context.Context, id uint64, version int, ch UserC
 		return nil, err
 	}
 	var u *User
-	err := s.tx(ctx, func(tx *gorm.DB) error {
+	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
 		t, _, err := s.lockUsers(tx)
 		if err != nil {
 			return err
@@ -506,7 +508,7 @@ func (s *Store) SetUserEnabled(ctx context.Context, userID uint64, enabled bool)
 		action = ActionUserEnable
 	}
 	var u *User
-	err := s.tx(ctx, func(tx *gorm.DB) error {
+	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
 		t, _, err := s.lockUsers(tx)
 		if err != nil {
 			return err
@@ -570,7 +572,7 @@ func (s *Store) DeleteUser(ctx context.Context, userID uint64, confirm string) e
 		return err
 	}
 	var u *User
-	err := s.tx(ctx, func(tx *gorm.DB) error {
+	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
 		t, _, err := s.lockUsers(tx)
 		if err != nil {
 			return err
@@ -630,7 +632,7 @@ func (s *Store) SetUserPassword(ctx context.Context, userID uint64, password str
 		return err
 	}
 	var u *User
-	err = s.tx(ctx, func(tx *gorm.DB) error {
+	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
 		t, _, err := s.lockUsers(tx)
 		if err != nil {
 			return err

@@ -107,7 +107,7 @@ func (s *Store) eachListedUser(ctx context.Context, q ListQuery, page bool, fn f
 		return errors.New("user list: no tenant in context")
 	}
 	query, args := usersQuery(tenant, q, page)
-	return s.readSQL(ctx, query, args, listedUserRow(tenant, fn))
+	return s.db.ReadSQL(ctx, query, args, listedUserRow(tenant, fn))
 }
 
 // listedUserRow scans one row of usersQuery for tenant and calls fn with it.
@@ -162,7 +162,7 @@ func (s *Store) UsersPage(ctx context.Context, q ListQuery) (Page[User], error) 
 		return page, err
 	}
 	// An empty page (past the end, or no match) reads no total: count.
-	err = s.tx(ctx, func(tx *gorm.DB) error { return tx.Model(&User{}).Scopes(userSearch(q)).Count(&page.Total).Error })
+	err = s.db.Tx(ctx, func(tx *gorm.DB) error { return tx.Model(&User{}).Scopes(userSearch(q)).Count(&page.Total).Error })
 	return page, err
 }
 

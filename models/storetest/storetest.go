@@ -20,6 +20,7 @@ import (
 	"gorm.io/gorm/logger"
 
 	"landlord/models"
+	"landlord/models/tenancy"
 )
 
 // EnvURL names the PostgreSQL the tests use.
@@ -95,11 +96,15 @@ func Open(t testing.TB, dialect string) *models.Store {
 	default:
 		t.Fatalf("unknown dialect %q", dialect)
 	}
-	s, err := models.Open(opts)
+	core, err := tenancy.Open(models.TenancyOptions(opts))
 	if err != nil {
 		t.Fatalf("open %s: %v", dialect, err)
 	}
-	opened.Store(s, opts)
+	s, err := models.New(core, opts.AuditKey)
+	if err != nil {
+		t.Fatalf("open %s: %v", dialect, err)
+	}
+	opened.Store(s, openedStore{opts, core})
 	t.Cleanup(func() { opened.Delete(s); s.Close() })
 	if _, err := s.Migrate(context.Background()); err != nil {
 		t.Fatalf("migrate %s: %v", dialect, err)
@@ -113,8 +118,28 @@ func Open(t testing.TB, dialect string) *models.Store {
 }
 
 // opened remembers where each store from Open keeps its data, for fixtures
-// that set up rows the store's own API cannot write yet.
-var opened sync.Map // *models.Store → models.Options
+// that set up rows the store's own API cannot write yet, and its core.
+var opened sync.Map // *models.Store → openedStore
+
+type openedStore struct {
+	opts models.Options
+	core *tenancy.DB
+}
+
+// Core is the tenancy core s runs on, for tests of the isolation itself.
+func Core(t testing.TB, s *models.Store) *tenancy.DB {
+	t.Helper()
+	return load(t, s).core
+}
+
+func load(t testing.TB, s *models.Store) openedStore {
+	t.Helper()
+	v, ok := opened.Load(s)
+	if !ok {
+		t.Fatal("storetest: the store was not opened by storetest.Open")
+	}
+	return v.(openedStore)
+}
 
 // RenameUser gives the user with this email another username, behind the
 // store's back: the store has no operation for it yet, and tests need users
@@ -145,11 +170,7 @@ func Column(t testing.TB, s *models.Store, table, column string) []string {
 // bind. It is closed when the test ends.
 func direct(t testing.TB, s *models.Store) *gorm.DB {
 	t.Helper()
-	v, ok := opened.Load(s)
-	if !ok {
-		t.Fatal("storetest: the store was not opened by storetest.Open")
-	}
-	return dial(t, v.(models.Options))
+	return dial(t, load(t, s).opts)
 }
 
 // ExecAt runs one statement on the database opts names, as Exec does, for
@@ -225,11 +246,7 @@ func Schema(t testing.TB) string {
 // process started with that key would; the error is Migrate's.
 func Reopen(t testing.TB, s *models.Store, auditKey []byte) (*models.Store, error) {
 	t.Helper()
-	v, ok := opened.Load(s)
-	if !ok {
-		t.Fatal("storetest: the store was not opened by storetest.Open")
-	}
-	opts := v.(models.Options)
+	opts := load(t, s).opts
 	opts.AuditKey = auditKey
 	s2, err := models.Open(opts)
 	if err != nil {

@@ -1,4 +1,4 @@
-package models_test
+package tenancy_test
 
 import (
 	"errors"

@@ -1,4 +1,4 @@
-package models_test
+package tenancy_test
 
 import (
 	"context"
@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"landlord/models"
+	"landlord/models/tenancy"
 )
 
 // Row-level security is PostgreSQL's; SQLite has no counterpart to test.
@@ -15,29 +15,29 @@ func TestPostgresRowLevelSecurityConfinesTheAppRole(t *testing.T) {
 		d := "postgres"
 		w := setup(t, d)
 		// The request pool: it logs in as the request role itself.
-		sqlDB, err := w.s.DBForTest().DB()
+		sqlDB, err := w.core.GormForTest().DB()
 		if err != nil {
 			t.Fatal(err)
 		}
 		ctx := context.Background()
 		var who string
-		if err := sqlDB.QueryRow("SELECT current_user").Scan(&who); err != nil || who != models.AppRole {
-			t.Fatalf("request traffic logs in as %q (%v), want %s", who, err, models.AppRole)
+		if err := sqlDB.QueryRow("SELECT current_user").Scan(&who); err != nil || who != tenancy.AppRole {
+			t.Fatalf("request traffic logs in as %q (%v), want %s", who, err, tenancy.AppRole)
 		}
 
 		var super, bypass bool
-		if err := sqlDB.QueryRow("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = $1", models.AppRole).Scan(&super, &bypass); err != nil {
+		if err := sqlDB.QueryRow("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = $1", tenancy.AppRole).Scan(&super, &bypass); err != nil {
 			t.Fatal(err)
 		}
 		if super || bypass {
-			t.Errorf("%s: rolsuper %v, rolbypassrls %v", models.AppRole, super, bypass)
+			t.Errorf("%s: rolsuper %v, rolbypassrls %v", tenancy.AppRole, super, bypass)
 		}
 		var owned int
-		if err := sqlDB.QueryRow("SELECT count(*) FROM pg_tables WHERE tableowner = $1", models.AppRole).Scan(&owned); err != nil {
+		if err := sqlDB.QueryRow("SELECT count(*) FROM pg_tables WHERE tableowner = $1", tenancy.AppRole).Scan(&owned); err != nil {
 			t.Fatal(err)
 		}
 		if owned != 0 {
-			t.Errorf("%s owns %d tables", models.AppRole, owned)
+			t.Errorf("%s owns %d tables", tenancy.AppRole, owned)
 		}
 		// Every table with a tenant_id column, present and future, has forced RLS.
 		var tenantTables, forced int
@@ -59,7 +59,7 @@ func TestPostgresRowLevelSecurityConfinesTheAppRole(t *testing.T) {
 			}
 			defer tx.Rollback()
 			if tenant != 0 {
-				if _, err := tx.Exec("SELECT landlord_enter($1, false, $2)", int64(tenant), w.s.EnterProofForTest(tenant, false)); err != nil {
+				if _, err := tx.Exec("SELECT landlord_enter($1, false, $2)", int64(tenant), w.core.EnterProof(tenant, false)); err != nil {
 					return err
 				}
 			}
@@ -175,7 +175,7 @@ func TestPostgresRowLevelSecurityConfinesTheAppRole(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := tx.Exec("SELECT landlord_enter($1, false, $2)", int64(w.b.ID), w.s.EnterProofForTest(w.b.ID, false)); err != nil {
+		if _, err := tx.Exec("SELECT landlord_enter($1, false, $2)", int64(w.b.ID), w.core.EnterProof(w.b.ID, false)); err != nil {
 			t.Fatal(err)
 		}
 		if err := tx.QueryRow("SELECT current_setting('landlord.scope')").Scan(&signed); err != nil {
@@ -192,7 +192,7 @@ func TestPostgresRowLevelSecurityConfinesTheAppRole(t *testing.T) {
 			tenant uint64
 			across bool
 			proof  string
-		}{{w.b.ID, false, "guess"}, {w.b.ID, false, w.s.EnterProofForTest(w.a.ID, false)}, {0, true, w.s.EnterProofForTest(0, false)}} {
+		}{{w.b.ID, false, "guess"}, {w.b.ID, false, w.core.EnterProof(w.a.ID, false)}, {0, true, w.core.EnterProof(0, false)}} {
 			err := asApp(0, func(q func(string, ...any) (int64, error)) error {
 				_, err := q("SELECT count(*) FROM (SELECT landlord_enter($1, $2, $3)) e", int64(c.tenant), c.across, c.proof)
 				return err

@@ -1,4 +1,4 @@
-package models_test
+package tenancy_test
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 
 	"landlord/models"
 	"landlord/models/storetest"
+	"landlord/models/tenancy"
 )
 
 func TestWritesFromOneTenantDoNotReachAnother(t *testing.T) {
@@ -56,7 +57,7 @@ func TestWritesFromOneTenantDoNotReachAnother(t *testing.T) {
 			err = w.inA(func(tx *gorm.DB) error {
 				return tx.Model(&bob).Updates(&models.User{FirstName: "Pwned"}).Error
 			})
-			wantErr(t, err, models.ErrScopeViolation, "Model(&bob).Updates(struct) from acme")
+			wantErr(t, err, tenancy.ErrScopeViolation, "Model(&bob).Updates(struct) from acme")
 			if u, _ := w.userByID(t, w.bob.ID); u.FirstName != "" {
 				t.Errorf("bob's first name is now %q", u.FirstName)
 			}
@@ -105,7 +106,7 @@ func TestWritesFromOneTenantDoNotReachAnother(t *testing.T) {
 			victim := w.addUser(t, w.a.ID, "victim"+strconv.Itoa(i), nil)
 			t.Run(name+" is refused", func(t *testing.T) {
 				err := w.inA(func(tx *gorm.DB) error { return move(tx, victim.ID).Error })
-				wantErr(t, err, models.ErrScopeViolation, name)
+				wantErr(t, err, tenancy.ErrScopeViolation, name)
 				if u, ok := w.userByID(t, victim.ID); !ok || u.TenantID != w.a.ID {
 					t.Errorf("acme's user now in tenant %d (found %v), want acme %d", u.TenantID, ok, w.a.ID)
 				}
@@ -178,12 +179,12 @@ func TestStatementWithoutTenantFails(t *testing.T) {
 			"Joins(Role).Find": func(tx *gorm.DB) error { var us []models.User; return tx.Joins("Role").Find(&us).Error },
 		}
 		for name, op := range ops {
-			err := w.s.TxForTest(context.Background(), op)
-			wantErr(t, err, models.ErrNoTenant, name)
+			err := w.core.Tx(context.Background(), op)
+			wantErr(t, err, tenancy.ErrNoTenant, name)
 		}
 		// A global table needs no tenant.
 		var n int64
-		if err := w.s.TxForTest(context.Background(), func(tx *gorm.DB) error {
+		if err := w.core.Tx(context.Background(), func(tx *gorm.DB) error {
 			return tx.Model(&models.Tenant{}).Count(&n).Error
 		}); err != nil || n != 3 {
 			t.Errorf("count tenants without a tenant: %d, %v", n, err)
@@ -215,7 +216,7 @@ func TestSaveIsRefusedOnTenantTables(t *testing.T) {
 		}
 		for name, mk := range cases {
 			u := mk()
-			wantErr(t, w.inA(func(tx *gorm.DB) error { return tx.Save(&u).Error }), models.ErrScopeViolation, "Save "+name)
+			wantErr(t, w.inA(func(tx *gorm.DB) error { return tx.Save(&u).Error }), tenancy.ErrScopeViolation, "Save "+name)
 		}
 		// Save with explicit columns is an update of acme's rows only.
 		var affected int64
@@ -267,7 +268,7 @@ func TestCreateSetsTheTenantAndRefusesAnother(t *testing.T) {
 			},
 		}
 		for name, op := range refused {
-			wantErr(t, w.inA(op), models.ErrScopeViolation, "Create "+name)
+			wantErr(t, w.inA(op), tenancy.ErrScopeViolation, "Create "+name)
 		}
 		if us := w.usersOf(t, w.b.ID); len(us) != 2 {
 			t.Errorf("beta has %d users, want 2", len(us))

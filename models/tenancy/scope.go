@@ -1,7 +1,6 @@
-package models
+package tenancy
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"reflect"
@@ -16,7 +15,7 @@ import (
 // Tenant scoping.
 //
 // Every table with a tenant_id column is tenant-owned. The request's tenant travels
-// in context.Context (WithTenant); the callbacks registered by registerTenantScope
+// in context.Context (WithTenant); the callbacks registered by RegisterScope
 // add the tenant condition (tenant_id = the context's tenant) to every query, update, delete and row statement and
 // set tenant_id on every create, so no call site has to remember it. A statement on a
 // tenant table whose context carries no tenant fails with ErrNoTenant.
@@ -30,45 +29,6 @@ var (
 	// ErrScopeViolation is returned for a statement the scoping cannot make safe.
 	ErrScopeViolation = errors.New("tenant scope: statement not allowed")
 )
-
-type (
-	tenantKey      struct{}
-	acrossKey      struct{}
-	scopedTxKey    struct{}
-	internalSQLKey struct{}
-)
-
-// WithTenant returns a context whose database statements are confined to tenantID.
-func WithTenant(ctx context.Context, tenantID uint64) context.Context {
-	return context.WithValue(ctx, tenantKey{}, tenantID)
-}
-
-// TenantFrom returns the tenant a context is confined to.
-func TenantFrom(ctx context.Context) (uint64, bool) {
-	id, ok := ctx.Value(tenantKey{}).(uint64)
-	return id, ok && id != 0
-}
-
-// AcrossTenants returns a context whose statements are not confined to one tenant:
-// the single, named way in for the master tenant's cross-tenant operations and for
-// raw SQL. why says what the crossing is for; it is kept for logs and review.
-func AcrossTenants(ctx context.Context, why string) context.Context {
-	if why == "" {
-		panic("models.AcrossTenants needs a reason")
-	}
-	return context.WithValue(ctx, acrossKey{}, why)
-}
-
-func acrossTenants(ctx context.Context) bool {
-	_, ok := ctx.Value(acrossKey{}).(string)
-	return ok
-}
-
-// internalSQL marks the few statements the store itself runs (migrations, the
-// per-transaction settings) so the Raw/Exec guard lets them through.
-func internalSQL(ctx context.Context) context.Context {
-	return context.WithValue(ctx, internalSQLKey{}, true)
-}
 
 func tenantCondition(table string, tenantID uint64) clause.Expression {
 	return clause.Eq{Column: clause.Column{Table: table, Name: "tenant_id"}, Value: tenantID}
@@ -85,7 +45,9 @@ type tenantScoper struct {
 	tableRef *regexp.Regexp
 }
 
-func registerTenantScope(db *gorm.DB, tenantModels []any) error {
+// RegisterScope installs the tenant callbacks on db for tenantModels, the
+// tenant-owned models (each with a TenantID; many-to-many join tables too).
+func RegisterScope(db *gorm.DB, tenantModels []any) error {
 	s := &tenantScoper{postgres: db.Dialector.Name() == "postgres", tables: map[string]bool{}, joinTables: map[string]bool{}}
 	var names []string
 	for _, m := range tenantModels {
@@ -147,7 +109,7 @@ func (s *tenantScoper) tenantFor(db *gorm.DB) (id uint64, across bool, ok bool) 
 		db.AddError(fmt.Errorf("%w: %s outside a store transaction", ErrScopeViolation, db.Statement.Table))
 		return 0, false, false
 	}
-	if acrossTenants(ctx) {
+	if IsAcross(ctx) {
 		return 0, true, true
 	}
 	id, found := TenantFrom(ctx)
@@ -167,8 +129,8 @@ func (s *tenantScoper) filter(db *gorm.DB) {
 	if !s.isTenantTable(stmt) {
 		// A global table may still join tenant tables: those joins are confined or
 		// refused like any other, unless the context crosses tenants.
-		s.checkJoins(db, 0, acrossTenants(stmt.Context))
-		s.confineFromJoins(db, 0, acrossTenants(stmt.Context))
+		s.checkJoins(db, 0, IsAcross(stmt.Context))
+		s.confineFromJoins(db, 0, IsAcross(stmt.Context))
 		return
 	}
 	id, across, ok := s.tenantFor(db)
@@ -189,20 +151,20 @@ func addTenantWhere(stmt *gorm.Statement, id uint64) {
 	cond := tenantCondition(clause.CurrentTable, id)
 	c, exists := stmt.Clauses["WHERE"]
 	if w, isWhere := c.Expression.(clause.Where); exists && isWhere && len(w.Exprs) > 0 {
-		c.Expression = clause.Where{Exprs: []clause.Expression{group(w.Exprs), cond}}
+		c.Expression = clause.Where{Exprs: []clause.Expression{Group(w.Exprs), cond}}
 		stmt.Clauses["WHERE"] = c
 		return
 	}
 	stmt.AddClause(clause.Where{Exprs: []clause.Expression{cond}})
 }
 
-// group is a list of conditions built in parentheses, always. clause.And(...) is
+// Group is a list of conditions built in parentheses, always. clause.And(...) is
 // not enough: a single raw condition comes back unwrapped, and gorm then decides
 // whether to parenthesise it by looking for " OR " in its text, which misses
 // "a = 1\nOR b = 2" and "a = 1 OR(b = 2)"; the OR would then escape the tenant.
-type group []clause.Expression
+type Group []clause.Expression
 
-func (g group) Build(b clause.Builder) {
+func (g Group) Build(b clause.Builder) {
 	b.WriteByte('(')
 	clause.Where{Exprs: g}.Build(b)
 	b.WriteByte(')')
@@ -247,7 +209,7 @@ func (s *tenantScoper) checkJoins(db *gorm.DB, id uint64, across bool) {
 		}
 		cond := tenantCondition(clause.CurrentTable, id)
 		if j.On != nil {
-			j.On = &clause.Where{Exprs: []clause.Expression{group(j.On.Exprs), cond}}
+			j.On = &clause.Where{Exprs: []clause.Expression{Group(j.On.Exprs), cond}}
 		} else {
 			j.On = &clause.Where{Exprs: []clause.Expression{cond}}
 		}
@@ -298,7 +260,7 @@ var (
 // naming a tenant table is refused outright (GORM joins none for writes).
 func (s *tenantScoper) callerSQLConfined(db *gorm.DB, writes bool) bool {
 	stmt := db.Statement
-	if acrossTenants(stmt.Context) || stmt.Context.Value(internalSQLKey{}) != nil {
+	if IsAcross(stmt.Context) || stmt.Context.Value(internalSQLKey{}) != nil {
 		return true
 	}
 	refuse := func(where string) bool {
@@ -407,7 +369,7 @@ func (s *tenantScoper) confineFromJoins(db *gorm.DB, id uint64, across bool) {
 		if j.Table.Alias != "" {
 			table = j.Table.Alias
 		}
-		joins[i].ON = clause.Where{Exprs: []clause.Expression{group(j.ON.Exprs), tenantCondition(table, id)}}
+		joins[i].ON = clause.Where{Exprs: []clause.Expression{Group(j.ON.Exprs), tenantCondition(table, id)}}
 		changed = true
 	}
 	if changed {
@@ -518,7 +480,7 @@ func namesItsRows(db *gorm.DB) bool {
 var registryTables = map[string]bool{"tenants": true, "tenant_roles": true}
 
 func registryWriteAllowed(db *gorm.DB) bool {
-	if !registryTables[db.Statement.Table] || acrossTenants(db.Statement.Context) {
+	if !registryTables[db.Statement.Table] || IsAcross(db.Statement.Context) {
 		return true
 	}
 	db.AddError(fmt.Errorf("%w: the tenant registry changes only through AcrossTenants", ErrScopeViolation))
@@ -542,10 +504,10 @@ func (s *tenantScoper) raw(db *gorm.DB) {
 		return
 	}
 	ctx := db.Statement.Context
-	if ctx.Value(internalSQLKey{}) != nil || acrossTenants(ctx) {
+	if ctx.Value(internalSQLKey{}) != nil || IsAcross(ctx) {
 		return
 	}
-	db.AddError(fmt.Errorf("%w: raw SQL outside models.AcrossTenants", ErrScopeViolation))
+	db.AddError(fmt.Errorf("%w: raw SQL outside AcrossTenants", ErrScopeViolation))
 }
 
 // update confines updates to the tenant and refuses moving a row to another tenant.

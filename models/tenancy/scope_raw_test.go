@@ -1,4 +1,4 @@
-package models_test
+package tenancy_test
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 
 	"landlord/models"
 	"landlord/models/storetest"
+	"landlord/models/tenancy"
 )
 
 func TestRawSQLIsRefusedOutsideAcrossTenants(t *testing.T) {
@@ -37,8 +38,8 @@ func TestRawSQLIsRefusedOutsideAcrossTenants(t *testing.T) {
 			},
 		}
 		for name, op := range ops {
-			wantErr(t, w.inA(op), models.ErrScopeViolation, name+" in acme")
-			wantErr(t, w.s.TxForTest(context.Background(), op), models.ErrScopeViolation, name+" without tenant")
+			wantErr(t, w.inA(op), tenancy.ErrScopeViolation, name+" in acme")
+			wantErr(t, w.core.Tx(context.Background(), op), tenancy.ErrScopeViolation, name+" without tenant")
 		}
 		for _, u := range append(w.usersOf(t, w.a.ID), w.usersOf(t, w.b.ID)...) {
 			if u.LastName != "" {
@@ -47,13 +48,13 @@ func TestRawSQLIsRefusedOutsideAcrossTenants(t *testing.T) {
 		}
 		// Through AcrossTenants raw SQL runs, and sees every tenant.
 		var n int64
-		if err := w.s.TxForTest(across(), func(tx *gorm.DB) error {
+		if err := w.core.Tx(across(), func(tx *gorm.DB) error {
 			return tx.Raw("SELECT count(*) FROM users").Scan(&n).Error
 		}); err != nil || n != 6 {
 			t.Errorf("raw count across tenants: %d, %v; want 6 (acme 3, beta 2, master 1)", n, err)
 		}
 		var affected int64
-		if err := w.s.TxForTest(across(), func(tx *gorm.DB) error {
+		if err := w.core.Tx(across(), func(tx *gorm.DB) error {
 			res := tx.Exec("UPDATE users SET last_name = ? WHERE id = ?", "Smith", w.bob.ID)
 			affected = res.RowsAffected
 			return res.Error
@@ -67,9 +68,9 @@ func TestStatementOutsideStoreTransactionIsRefusedOnPostgres(t *testing.T) {
 	storetest.ForEachDialect(t, func(t *testing.T, d string) {
 		w := setup(t, d)
 		var us []models.User
-		err := w.s.DBForTest().WithContext(models.WithTenant(context.Background(), w.a.ID)).Find(&us).Error
+		err := w.core.Registry(tenancy.WithTenant(context.Background(), w.a.ID)).Find(&us).Error
 		if d == "postgres" {
-			wantErr(t, err, models.ErrScopeViolation, "Find outside the store's transaction")
+			wantErr(t, err, tenancy.ErrScopeViolation, "Find outside the store's transaction")
 			return
 		}
 		// SQLite has no row-level security to lose: the callbacks still confine it.

@@ -1,4 +1,4 @@
-package models_test
+package tenancy_test
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 
 	"landlord/models"
 	"landlord/models/storetest"
+	"landlord/models/tenancy"
 )
 
 // world is two tenants with rows in both. The counts differ on purpose, so a
@@ -21,6 +22,7 @@ import (
 //	beta: users admin@beta.example, bob = 2;                 roles Administrator, Viewer = 2
 type world struct {
 	s            *models.Store
+	core         *tenancy.DB // s's
 	dialect      string
 	a, b         *models.Tenant
 	aRole, bRole uint64 // each tenant's Administrator role
@@ -32,7 +34,7 @@ type world struct {
 
 const acrossWhy = "scope test: read both tenants to check what a scoped statement did"
 
-func across() context.Context { return models.AcrossTenants(context.Background(), acrossWhy) }
+func across() context.Context { return tenancy.AcrossTenants(context.Background(), acrossWhy) }
 
 func setup(t *testing.T, dialect string) *world {
 	t.Helper()
@@ -42,7 +44,7 @@ func setup(t *testing.T, dialect string) *world {
 func setupOn(t *testing.T, dialect string, s *models.Store) *world {
 	t.Helper()
 	ctx := context.Background()
-	w := &world{s: s, dialect: dialect}
+	w := &world{s: s, core: storetest.Core(t, s), dialect: dialect}
 	f := storetest.TwoTenants(t, s)
 	w.a, w.b = f.Acme, f.Beta
 	aAdmin, bAdmin := f.AcmeAdmin, f.BetaAdmin
@@ -53,7 +55,7 @@ func setupOn(t *testing.T, dialect string, s *models.Store) *world {
 	w.alice = w.addUser(t, w.a.ID, "alice", &w.aRole)
 	w.anna = w.addUser(t, w.a.ID, "anna", nil)
 	w.bob = w.addUser(t, w.b.ID, "bob", &w.bRole)
-	if err := s.InTenantForTest(ctx, w.b.ID, func(tx *gorm.DB) error {
+	if err := w.core.InTenant(ctx, w.b.ID, func(tx *gorm.DB) error {
 		return tx.Create(&models.Role{Name: "Viewer", Permissions: models.Permissions{}, Version: 1}).Error
 	}); err != nil {
 		t.Fatal(err)
@@ -68,7 +70,7 @@ func setupOn(t *testing.T, dialect string, s *models.Store) *world {
 func (w *world) addUser(t *testing.T, tenantID uint64, name string, roleID *uint64) models.User {
 	t.Helper()
 	u := models.User{Username: name, Email: name + "@example.test", RoleID: roleID, Enabled: true, IdentitySource: "local", SessionVersion: 1, Version: 1}
-	if err := w.s.InTenantForTest(context.Background(), tenantID, func(tx *gorm.DB) error { return tx.Create(&u).Error }); err != nil {
+	if err := w.core.InTenant(context.Background(), tenantID, func(tx *gorm.DB) error { return tx.Create(&u).Error }); err != nil {
 		t.Fatalf("add %s: %v", name, err)
 	}
 	if u.ID == 0 || u.TenantID != tenantID {
@@ -82,7 +84,7 @@ func (w *world) addUser(t *testing.T, tenantID uint64, name string, roleID *uint
 func (w *world) usersOf(t *testing.T, tenantID uint64) []models.User {
 	t.Helper()
 	var us []models.User
-	if err := w.s.TxForTest(across(), func(tx *gorm.DB) error {
+	if err := w.core.Tx(across(), func(tx *gorm.DB) error {
 		return tx.Where("tenant_id = ?", tenantID).Order("id").Find(&us).Error
 	}); err != nil {
 		t.Fatal(err)
@@ -94,7 +96,7 @@ func (w *world) usersOf(t *testing.T, tenantID uint64) []models.User {
 func (w *world) userByID(t *testing.T, id uint64) (models.User, bool) {
 	t.Helper()
 	var us []models.User
-	if err := w.s.TxForTest(across(), func(tx *gorm.DB) error {
+	if err := w.core.Tx(across(), func(tx *gorm.DB) error {
 		return tx.Where("id = ?", id).Find(&us).Error
 	}); err != nil {
 		t.Fatal(err)
@@ -107,7 +109,7 @@ func (w *world) userByID(t *testing.T, id uint64) (models.User, bool) {
 
 // inA runs fn in a store transaction confined to acme.
 func (w *world) inA(fn func(tx *gorm.DB) error) error {
-	return w.s.InTenantForTest(context.Background(), w.a.ID, fn)
+	return w.core.InTenant(context.Background(), w.a.ID, fn)
 }
 
 func ids(us []models.User) []uint64 {

@@ -1,4 +1,4 @@
-package models
+package tenancy
 
 import (
 	"context"
@@ -12,7 +12,7 @@ import (
 	"gorm.io/gorm"
 )
 
-// readRows runs one read-only statement, built by build on a session
+// ReadRows runs one read-only statement, built by build on a session
 // confined to ctx's tenant (the scoping callbacks see it as they see every
 // statement), and calls row for each row it returns with the row's column
 // names and a scan function.
@@ -22,9 +22,9 @@ import (
 // signed scope holds for the statement and ends with it, in one round trip
 // instead of four (BEGIN, the entry, the statement, COMMIT). Elsewhere it is
 // an ordinary store transaction.
-func (s *Store) readRows(ctx context.Context, build func(tx *gorm.DB) *gorm.DB, row func(cols []string, scan func(dest ...any) error) error) error {
-	if !s.postgres {
-		return s.tx(ctx, func(tx *gorm.DB) error {
+func (d *DB) ReadRows(ctx context.Context, build func(tx *gorm.DB) *gorm.DB, row func(cols []string, scan func(dest ...any) error) error) error {
+	if !d.postgres {
+		return d.Tx(ctx, func(tx *gorm.DB) error {
 			rows, err := build(tx).Rows()
 			if err != nil {
 				return err
@@ -42,11 +42,11 @@ func (s *Store) readRows(ctx context.Context, build func(tx *gorm.DB) *gorm.DB, 
 			return rows.Err()
 		})
 	}
-	if s.rlsKey == nil {
+	if d.rlsKey == nil {
 		return errors.New("tenant context: the store was not migrated")
 	}
 	// Built, not run: the statement with its arguments, after the scoping.
-	dry := build(s.db.WithContext(context.WithValue(ctx, scopedTxKey{}, true)).Session(&gorm.Session{DryRun: true}))
+	dry := build(d.db.WithContext(scoped(ctx)).Session(&gorm.Session{DryRun: true}))
 	if _, err := dry.Rows(); err != nil && !errors.Is(err, gorm.ErrDryRunModeUnsupported) {
 		return err
 	}
@@ -57,17 +57,17 @@ func (s *Store) readRows(ctx context.Context, build func(tx *gorm.DB) *gorm.DB, 
 	if query == "" {
 		return errors.New("read: the statement was not built")
 	}
-	return s.pipeline(ctx, query, args, row)
+	return d.pipeline(ctx, query, args, row)
 }
 
-// readSQL runs query, a read-only statement written with ? placeholders that
+// ReadSQL runs query, a read-only statement written with ? placeholders that
 // confines itself to ctx's tenant, and calls row for each row it returns. It
 // skips GORM and its scoping: a statement for it names the tenant in every
 // tenant table it reads, and on PostgreSQL row-level security, bound by the
 // tenant entry sent with it, confines it too.
-func (s *Store) readSQL(ctx context.Context, query string, args []any, row func(scan func(dest ...any) error) error) error {
-	if !s.postgres {
-		return s.tx(ctx, func(tx *gorm.DB) error {
+func (d *DB) ReadSQL(ctx context.Context, query string, args []any, row func(scan func(dest ...any) error) error) error {
+	if !d.postgres {
+		return d.Tx(ctx, func(tx *gorm.DB) error {
 			rows, err := tx.Statement.ConnPool.QueryContext(ctx, query, args...)
 			if err != nil {
 				return err
@@ -81,15 +81,15 @@ func (s *Store) readSQL(ctx context.Context, query string, args []any, row func(
 			return rows.Err()
 		})
 	}
-	if s.rlsKey == nil {
+	if d.rlsKey == nil {
 		return errors.New("tenant context: the store was not migrated")
 	}
-	return s.pipeline(ctx, numbered(query), args, func(_ []string, scan func(dest ...any) error) error { return row(scan) })
+	return d.pipeline(ctx, Numbered(query), args, func(_ []string, scan func(dest ...any) error) error { return row(scan) })
 }
 
-// numbered turns the ? placeholders of query, which holds no literal ?,
+// Numbered turns the ? placeholders of query, which holds no literal ?,
 // into PostgreSQL's $1, $2, ...
-func numbered(query string) string {
+func Numbered(query string) string {
 	var b strings.Builder
 	b.Grow(len(query) + 16)
 	n := 0
@@ -106,26 +106,28 @@ func numbered(query string) string {
 }
 
 // pipeline sends ctx's tenant entry and query as one pipeline ending in one
-// Sync (see readRows) and calls row for each row of query's result.
-func (s *Store) pipeline(ctx context.Context, query string, args []any, row func(cols []string, scan func(dest ...any) error) error) error {
+// Sync (see ReadRows) and calls row for each row of query's result.
+func (d *DB) pipeline(ctx context.Context, query string, args []any, row func(cols []string, scan func(dest ...any) error) error) error {
 	tenant, _ := TenantFrom(ctx)
-	return s.pipelineIn(ctx, tenant, acrossTenants(ctx), nil, query, args, row)
+	return d.Pipeline(ctx, tenant, IsAcross(ctx), nil, query, args, row)
 }
 
-// leadRow is a statement sent ahead of a pipeline's tenant entry, one that
-// needs no tenant (the session check): its one row goes into dest, and err
+// Lead is a statement sent ahead of a pipeline's tenant entry, one that
+// needs no tenant (the session check): its one row goes into Dest, and Err
 // is what scanning it gave (nil, or pgx.ErrNoRows).
-type leadRow struct {
-	query string
-	args  []any
-	dest  []any
-	err   error
+type Lead struct {
+	Query string
+	Args  []any
+	Dest  []any
+	Err   error
 }
 
-// pipelineIn is pipeline for tenant (across tenants if across), with lead,
-// if not nil, sent first in the same pipeline.
-func (s *Store) pipelineIn(ctx context.Context, tenant uint64, across bool, lead *leadRow, query string, args []any, row func(cols []string, scan func(dest ...any) error) error) error {
-	conn, err := s.sqlDB.Conn(ctx)
+// Pipeline sends lead (if not nil), the entry of tenant (across tenants if
+// across) and query as one pipeline ending in one Sync, on PostgreSQL only:
+// the session check and a page's read in one round trip (see ReadRows).
+// lead's row goes into lead.Dest; query's rows go to row.
+func (d *DB) Pipeline(ctx context.Context, tenant uint64, across bool, lead *Lead, query string, args []any, row func(cols []string, scan func(dest ...any) error) error) error {
+	conn, err := d.sqlDB.Conn(ctx)
 	if err != nil {
 		return err
 	}
@@ -133,16 +135,16 @@ func (s *Store) pipelineIn(ctx context.Context, tenant uint64, across bool, lead
 	return conn.Raw(func(dc any) error {
 		b := &pgx.Batch{}
 		if lead != nil {
-			b.Queue(lead.query, lead.args...)
+			b.Queue(lead.Query, lead.Args...)
 		}
-		b.Queue(s.enterSQL(true), int64(tenant), across, s.enterProof(tenant, across))
+		b.Queue(d.enterSQL(true), int64(tenant), across, d.EnterProof(tenant, across))
 		b.Queue(query, args...)
 		br := dc.(*stdlib.Conn).Conn().SendBatch(ctx, b)
 		if lead != nil {
-			lead.err = br.QueryRow().Scan(lead.dest...)
-			if lead.err != nil && !errors.Is(lead.err, pgx.ErrNoRows) {
+			lead.Err = br.QueryRow().Scan(lead.Dest...)
+			if lead.Err != nil && !errors.Is(lead.Err, pgx.ErrNoRows) {
 				br.Close()
-				return lead.err
+				return lead.Err
 			}
 		}
 		if _, err := br.Exec(); err != nil {
@@ -177,15 +179,15 @@ func readResult(br pgx.BatchResults, row func(cols []string, scan func(dest ...a
 	return rows.Err()
 }
 
-// queryRow reads the one row of query, a statement that needs no tenant
+// QueryRow reads the one row of query, a statement that needs no tenant
 // (the session check), into dest, or returns sql.ErrNoRows or pgx.ErrNoRows.
 // On PostgreSQL it scans with the driver's own types, every request's first
 // statement being worth more than database/sql's conversions.
-func (s *Store) queryRow(ctx context.Context, query string, args []any, dest ...any) error {
-	if !s.postgres {
-		return s.sqlDB.QueryRowContext(ctx, query, args...).Scan(dest...)
+func (d *DB) QueryRow(ctx context.Context, query string, args []any, dest ...any) error {
+	if !d.postgres {
+		return d.sqlDB.QueryRowContext(ctx, query, args...).Scan(dest...)
 	}
-	conn, err := s.sqlDB.Conn(ctx)
+	conn, err := d.sqlDB.Conn(ctx)
 	if err != nil {
 		return err
 	}
@@ -193,19 +195,4 @@ func (s *Store) queryRow(ctx context.Context, query string, args []any, dest ...
 	return conn.Raw(func(dc any) error {
 		return dc.(*stdlib.Conn).Conn().QueryRow(ctx, query, args...).Scan(dest...)
 	})
-}
-
-// checkAndRead sends the session check (query, a statement that needs no
-// tenant), read's tenant entry and read's statement as one pipeline ending in
-// one Sync, scans the check's one row into dest (or returns pgx.ErrNoRows)
-// and collects read's rows into read.
-func (s *Store) checkAndRead(ctx context.Context, query string, args []any, read *Prefetch, dest ...any) error {
-	lead := &leadRow{query: query, args: args, dest: dest}
-	row := read.row()
-	err := s.pipelineIn(ctx, read.tenant, false, lead, read.query, read.args, func(_ []string, scan func(dest ...any) error) error { return row(scan) })
-	if err != nil {
-		return err
-	}
-	read.read = true
-	return lead.err
 }

@@ -1,4 +1,4 @@
-package models_test
+package tenancy_test
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 
 	"landlord/models"
 	"landlord/models/storetest"
+	"landlord/models/tenancy"
 )
 
 func TestQueriesSeeOnlyTheContextTenantsRows(t *testing.T) {
@@ -95,7 +96,7 @@ func TestQueriesSeeOnlyTheContextTenantsRows(t *testing.T) {
 		for name, fn := range lookups {
 			wantErr(t, w.inA(fn), gorm.ErrRecordNotFound, name)
 			// The same lookup confined to beta does find bob: the statement itself works.
-			if err := w.s.InTenantForTest(context.Background(), w.b.ID, fn); err != nil {
+			if err := w.core.InTenant(context.Background(), w.b.ID, fn); err != nil {
 				t.Errorf("%s from beta: %v", name, err)
 			}
 		}
@@ -156,7 +157,7 @@ func TestPreloadAndJoinsLoadOnlyTheTenantsRoles(t *testing.T) {
 // that stands between acme and beta's role.
 func forgeRole(t *testing.T, w *world, userID, roleID uint64) {
 	t.Helper()
-	sqlDB, err := w.s.OwnerDBForTest().DB()
+	sqlDB, err := w.core.OwnerGormForTest().DB()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -210,7 +211,7 @@ func TestJoinedOrPreloadedRoleOfAnotherTenantIsNotLoaded(t *testing.T) {
 				t.Errorf("%s: acme's alice came back with beta's role %d (tenant %d)", name, u.Role.ID, u.Role.TenantID)
 			}
 			// Across tenants the forged role is there: the check above can fail.
-			if err := w.s.TxForTest(across(), func(tx *gorm.DB) error { return q(tx).Take(&u, w.alice.ID).Error }); err != nil || u.Role == nil {
+			if err := w.core.Tx(across(), func(tx *gorm.DB) error { return q(tx).Take(&u, w.alice.ID).Error }); err != nil || u.Role == nil {
 				t.Errorf("%s across tenants: role %v, err %v", name, u.Role, err)
 			}
 		}
@@ -224,16 +225,16 @@ func TestRawJoinOnTenantTableIsRefused(t *testing.T) {
 			return tx.Joins("JOIN roles ON roles.id = users.role_id").Find(us).Error
 		}
 		var us []models.User
-		wantErr(t, w.inA(func(tx *gorm.DB) error { return q(tx, &us) }), models.ErrScopeViolation, "raw join from acme")
+		wantErr(t, w.inA(func(tx *gorm.DB) error { return q(tx, &us) }), tenancy.ErrScopeViolation, "raw join from acme")
 		// From a global table too.
 		err := w.inA(func(tx *gorm.DB) error {
 			var ts []models.Tenant
 			return tx.Joins("JOIN users ON users.tenant_id = tenants.id").Find(&ts).Error
 		})
-		wantErr(t, err, models.ErrScopeViolation, "raw join from tenants")
+		wantErr(t, err, tenancy.ErrScopeViolation, "raw join from tenants")
 		// The named way in allows it and sees every tenant's users with a role.
 		us = nil
-		if err := w.s.TxForTest(across(), func(tx *gorm.DB) error { return q(tx, &us) }); err != nil {
+		if err := w.core.Tx(across(), func(tx *gorm.DB) error { return q(tx, &us) }); err != nil {
 			t.Fatal(err)
 		}
 		if len(us) != 5 { // acme's admin and alice, beta's admin and bob, the master's root
@@ -278,7 +279,7 @@ func TestOrConditionsCannotEscapeTheTenant(t *testing.T) {
 			}
 			// Across tenants the condition does match bob: the check above can fail.
 			got = nil
-			if err := w.s.TxForTest(across(), func(tx *gorm.DB) error { return where(tx).Find(&got).Error }); err != nil {
+			if err := w.core.Tx(across(), func(tx *gorm.DB) error { return where(tx).Find(&got).Error }); err != nil {
 				t.Fatal(err)
 			}
 			if !containsUser(got, w.bob.ID) {

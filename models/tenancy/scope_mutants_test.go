@@ -1,4 +1,4 @@
-package models_test
+package tenancy_test
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 
 	"landlord/models"
 	"landlord/models/storetest"
+	"landlord/models/tenancy"
 )
 
 // Behaviours of the scoping that the other scope tests left unchecked; see
@@ -38,7 +39,7 @@ type Badge struct {
 func ownerExec(t *testing.T, w *world, qs ...string) {
 	t.Helper()
 	for _, q := range qs {
-		if err := w.s.OwnerDBForTest().WithContext(across()).Exec(q).Error; err != nil {
+		if err := w.core.OwnerGormForTest().WithContext(across()).Exec(q).Error; err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}
@@ -48,7 +49,7 @@ func ownerExec(t *testing.T, w *world, qs ...string) {
 func grantApp(t *testing.T, w *world, tables string) {
 	t.Helper()
 	if w.dialect == "postgres" {
-		ownerExec(t, w, "GRANT SELECT, INSERT, UPDATE, DELETE ON "+tables+" TO "+models.AppRole)
+		ownerExec(t, w, "GRANT SELECT, INSERT, UPDATE, DELETE ON "+tables+" TO "+tenancy.AppRole)
 	}
 }
 
@@ -62,7 +63,7 @@ func TestScopingFailsToInstallWhenItsCallbacksCannotRunFirst(t *testing.T) {
 	if err := db.Callback().Query().After("gorm:query").Register("landlord:tenant_query", func(*gorm.DB) {}); err != nil {
 		t.Fatal(err)
 	}
-	if err := models.RegisterTenantScopeForTest(db, []any{&models.User{}}); err == nil {
+	if err := tenancy.RegisterScope(db, []any{&models.User{}}); err == nil {
 		t.Fatal("the scoping installed although its query callback cannot run before the query")
 	}
 }
@@ -77,7 +78,7 @@ func TestEveryModelWithATenantIDIsConfinedListedOrNot(t *testing.T) {
 			tenant uint64
 			ticket Ticket
 		}{{w.a.ID, Ticket{ID: 1, Title: "acme's"}}, {w.b.ID, Ticket{ID: 2, Title: "beta's"}}} {
-			if err := w.s.InTenantForTest(ctx, tk.tenant, func(tx *gorm.DB) error { return tx.Create(&tk.ticket).Error }); err != nil {
+			if err := w.core.InTenant(ctx, tk.tenant, func(tx *gorm.DB) error { return tx.Create(&tk.ticket).Error }); err != nil {
 				t.Fatal(err)
 			}
 			if tk.ticket.TenantID != tk.tenant {
@@ -116,16 +117,16 @@ func TestGlobalTableJoiningATenantAssociationSeesOnlyTheTenantsRows(t *testing.T
 		ownerExec(t, w, "INSERT INTO badges (id, label, user_id) VALUES (1, 'first', "+idStr(w.alice.ID)+"), (2, 'second', "+idStr(w.bob.ID)+")")
 		badges := func(ctx context.Context) ([]Badge, error) {
 			var bs []Badge
-			err := w.s.TxForTest(ctx, func(tx *gorm.DB) error { return tx.Joins("User").Order("badges.id").Find(&bs).Error })
+			err := w.core.Tx(ctx, func(tx *gorm.DB) error { return tx.Joins("User").Order("badges.id").Find(&bs).Error })
 			return bs, err
 		}
 		// Both badges are global; only acme's user is joined to its badge.
-		bs, err := badges(models.WithTenant(context.Background(), w.a.ID))
+		bs, err := badges(tenancy.WithTenant(context.Background(), w.a.ID))
 		if err != nil || len(bs) != 2 || bs[0].User.ID != w.alice.ID || bs[1].User.ID != 0 {
 			t.Errorf("badges with their users from acme: users %v, %v; want alice (%d) on the first, nobody on the second", badgeUsers(bs), err, w.alice.ID)
 		}
 		_, err = badges(context.Background())
-		wantErr(t, err, models.ErrNoTenant, "badges joined with their users without a tenant")
+		wantErr(t, err, tenancy.ErrNoTenant, "badges joined with their users without a tenant")
 		bs, err = badges(across())
 		if err != nil || len(bs) != 2 || bs[1].User.ID != w.bob.ID {
 			t.Errorf("badges across tenants: users %v, %v; want bob (%d) on the second", badgeUsers(bs), err, w.bob.ID)
@@ -142,7 +143,7 @@ func TestGlobalTableJoiningAJoinTableSeesOnlyTheTenantsJoinRows(t *testing.T) {
 			tenant  uint64
 			members []string
 		}{{w.a.ID, []string{"ann", "art"}}, {w.b.ID, []string{"ben", "bea", "bo"}}} {
-			if err := ts.InTenantForTest(ctx, tm.tenant, func(tx *gorm.DB) error {
+			if err := ts.InTenant(ctx, tm.tenant, func(tx *gorm.DB) error {
 				team := Team{Name: "team"}
 				if err := tx.Create(&team).Error; err != nil {
 					return err
@@ -159,17 +160,17 @@ func TestGlobalTableJoiningAJoinTableSeesOnlyTheTenantsJoinRows(t *testing.T) {
 		// The tenant registry, joined with the team memberships of each tenant.
 		memberships := func(ctx context.Context) (int64, error) {
 			var n int64
-			err := ts.TxForTest(ctx, func(tx *gorm.DB) error {
+			err := ts.Tx(ctx, func(tx *gorm.DB) error {
 				return tx.Model(&models.Tenant{}).Clauses(clause.From{Joins: []clause.Join{{Table: clause.Table{Name: "team_members"},
 					ON: clause.Where{Exprs: []clause.Expression{clause.Expr{SQL: "team_members.tenant_id = tenants.id"}}}}}}).Count(&n).Error
 			})
 			return n, err
 		}
-		if n, err := memberships(models.WithTenant(ctx, w.a.ID)); err != nil || n != 2 {
+		if n, err := memberships(tenancy.WithTenant(ctx, w.a.ID)); err != nil || n != 2 {
 			t.Errorf("memberships from acme: %d, %v; want acme's 2", n, err)
 		}
 		_, err := memberships(ctx)
-		wantErr(t, err, models.ErrNoTenant, "memberships without a tenant")
+		wantErr(t, err, tenancy.ErrNoTenant, "memberships without a tenant")
 		if n, err := memberships(across()); err != nil || n != 5 {
 			t.Errorf("memberships across tenants: %d, %v; want all 5", n, err)
 		}
@@ -207,7 +208,7 @@ func TestUpdatesFromAStructOfAnyShapeCannotMoveARow(t *testing.T) {
 		err := w.inA(func(tx *gorm.DB) error {
 			return tx.Model(&models.User{}).Where("id = ?", w.anna.ID).Updates(relocation{LastName: "Moved", TenantID: w.b.ID}).Error
 		})
-		wantErr(t, err, models.ErrScopeViolation, "Updates(relocation{TenantID: beta})")
+		wantErr(t, err, tenancy.ErrScopeViolation, "Updates(relocation{TenantID: beta})")
 		if u, _ := w.userByID(t, w.anna.ID); u.TenantID != w.a.ID || u.LastName != "" {
 			t.Errorf("anna is now in tenant %d with last name %q; want acme's, unchanged", u.TenantID, u.LastName)
 		}

@@ -1,4 +1,4 @@
-package models_test
+package tenancy_test
 
 import (
 	"context"
@@ -12,14 +12,15 @@ import (
 
 	"landlord/models"
 	"landlord/models/storetest"
+	"landlord/models/tenancy"
 )
 
 func TestTenantRegistryIsReadableByAllButWrittenOnlyAcrossTenants(t *testing.T) {
 	storetest.ForEachDialect(t, func(t *testing.T, d string) {
 		w := setup(t, d)
-		s, acme, ctx := w.s, w.a, context.Background()
-		inAcme := models.WithTenant(ctx, acme.ID)
-		err := s.TxForTest(inAcme, func(tx *gorm.DB) error {
+		s, acme, ctx := w.core, w.a, context.Background()
+		inAcme := tenancy.WithTenant(ctx, acme.ID)
+		err := s.Tx(inAcme, func(tx *gorm.DB) error {
 			var n int64
 			return tx.Model(&models.Tenant{}).Count(&n).Error
 		})
@@ -36,22 +37,22 @@ func TestTenantRegistryIsReadableByAllButWrittenOnlyAcrossTenants(t *testing.T) 
 			"delete": func(tx *gorm.DB) error { return tx.Where("id = ?", acme.ID).Delete(&models.Tenant{}).Error },
 		}
 		for name, write := range writes {
-			if err := s.TxForTest(inAcme, write); !errors.Is(err, models.ErrScopeViolation) {
+			if err := s.Tx(inAcme, write); !errors.Is(err, tenancy.ErrScopeViolation) {
 				t.Errorf("%s of the registry from a tenant: %v", name, err)
 			}
 		}
-		got, err := s.TenantBySubdomain(ctx, "acme")
+		got, err := w.s.TenantBySubdomain(ctx, "acme")
 		if err != nil || got.MaxUsers != 0 {
 			t.Fatalf("registry changed: %+v %v", got, err)
 		}
-		if _, err := s.TenantBySubdomain(ctx, "rogue"); !errors.Is(err, models.ErrNotFound) {
+		if _, err := w.s.TenantBySubdomain(ctx, "rogue"); !errors.Is(err, models.ErrNotFound) {
 			t.Fatalf("rogue tenant created: %v", err)
 		}
 		if d == "postgres" {
 			// Raw SQL as the app role, which RLS binds, with acme's setting.
-			db := s.DBForTest().WithContext(models.AcrossTenants(ctx, "raw SQL as the app role"))
+			db := s.Registry(tenancy.AcrossTenants(ctx, "raw SQL as the app role"))
 			err := db.Transaction(func(tx *gorm.DB) error {
-				if err := tx.Exec("SET LOCAL ROLE " + models.AppRole).Error; err != nil {
+				if err := tx.Exec("SET LOCAL ROLE " + tenancy.AppRole).Error; err != nil {
 					return err
 				}
 				if err := tx.Exec("SELECT set_config('landlord.tenant_id', ?, true)", strconv.FormatUint(acme.ID, 10)).Error; err != nil {
@@ -71,7 +72,7 @@ func TestTenantRegistryIsReadableByAllButWrittenOnlyAcrossTenants(t *testing.T) 
 				t.Fatal(err)
 			}
 			err = db.Transaction(func(tx *gorm.DB) error {
-				tx.Exec("SET LOCAL ROLE " + models.AppRole)
+				tx.Exec("SET LOCAL ROLE " + tenancy.AppRole)
 				return tx.Exec("INSERT INTO tenants (subdomain, name, created_at, updated_at) VALUES ('rogue', 'Rogue', now(), now())").Error
 			})
 			if err == nil || !strings.Contains(err.Error(), "row-level security") {
@@ -79,8 +80,8 @@ func TestTenantRegistryIsReadableByAllButWrittenOnlyAcrossTenants(t *testing.T) 
 			}
 		}
 		// The named way in may.
-		across := models.AcrossTenants(ctx, "test")
-		if err := s.TxForTest(across, writes["update"]); err != nil {
+		across := tenancy.AcrossTenants(ctx, "test")
+		if err := s.Tx(across, writes["update"]); err != nil {
 			t.Fatalf("update across tenants: %v", err)
 		}
 	})

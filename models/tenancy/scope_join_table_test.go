@@ -1,4 +1,4 @@
-package models_test
+package tenancy_test
 
 import (
 	"context"
@@ -11,8 +11,8 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 
-	"landlord/models"
 	"landlord/models/storetest"
+	"landlord/models/tenancy"
 )
 
 func wantErr(t *testing.T, err, target error, what string) {
@@ -51,7 +51,7 @@ type BadTeam struct {
 // teamStore is a second *gorm.DB on the store's connection pool, with its own
 // callbacks guarding the team tables, wrapped in a Store so s.tx behaves as in
 // production (on PostgreSQL: SET LOCAL ROLE and the tenant setting).
-func teamStore(t *testing.T, w *world) *models.Store {
+func teamStore(t *testing.T, w *world) *tenancy.DB {
 	t.Helper()
 	db, err := gorm.Open(teamDialector(t, w), &gorm.Config{Logger: logger.Discard, SkipDefaultTransaction: true, TranslateError: true})
 	if err != nil {
@@ -65,18 +65,18 @@ func teamStore(t *testing.T, w *world) *models.Store {
 	}
 	if w.dialect == "postgres" {
 		for _, q := range []string{
-			"GRANT SELECT, INSERT, UPDATE, DELETE ON teams, members, team_members TO " + models.AppRole,
-			"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA " + `"` + currentSchema(t, db) + `"` + " TO " + models.AppRole,
+			"GRANT SELECT, INSERT, UPDATE, DELETE ON teams, members, team_members TO " + tenancy.AppRole,
+			"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA " + `"` + currentSchema(t, db) + `"` + " TO " + tenancy.AppRole,
 		} {
 			if err := db.Exec(q).Error; err != nil {
 				t.Fatal(err)
 			}
 		}
 	}
-	if err := models.RegisterTenantScopeForTest(db, []any{&Team{}, &Member{}, &TeamMember{}}); err != nil {
+	if err := tenancy.RegisterScope(db, []any{&Team{}, &Member{}, &TeamMember{}}); err != nil {
 		t.Fatal(err)
 	}
-	return models.StoreOnDBForTest(db, w.s)
+	return tenancy.OnGormForTest(db, w.core)
 }
 
 func currentSchema(t *testing.T, db *gorm.DB) string {
@@ -96,7 +96,7 @@ func TestManyToManyJoinRowsAreTenantOwned(t *testing.T) {
 		addTeam := func(tenant uint64, name string, members ...string) Team {
 			t.Helper()
 			team := Team{Name: name}
-			err := ts.InTenantForTest(ctx, tenant, func(tx *gorm.DB) error {
+			err := ts.InTenant(ctx, tenant, func(tx *gorm.DB) error {
 				if err := tx.Create(&team).Error; err != nil {
 					return err
 				}
@@ -118,7 +118,7 @@ func TestManyToManyJoinRowsAreTenantOwned(t *testing.T) {
 			TeamID, MemberID, TenantID uint64
 		}
 		var joins []joinRow
-		if err := ts.TxForTest(across(), func(tx *gorm.DB) error {
+		if err := ts.Tx(across(), func(tx *gorm.DB) error {
 			return tx.Model(&TeamMember{}).Order("team_id, member_id").Find(&joins).Error
 		}); err != nil {
 			t.Fatal(err)
@@ -136,7 +136,7 @@ func TestManyToManyJoinRowsAreTenantOwned(t *testing.T) {
 			}
 		}
 
-		err := ts.InTenantForTest(ctx, w.a.ID, func(tx *gorm.DB) error {
+		err := ts.InTenant(ctx, w.a.ID, func(tx *gorm.DB) error {
 			var ms []Member
 			if err := tx.Model(&aTeam).Association("Members").Find(&ms); err != nil {
 				return err
@@ -175,7 +175,7 @@ func TestManyToManyJoinRowsAreTenantOwned(t *testing.T) {
 			t.Fatal(err)
 		}
 		// And beta sees its three (the checks above can fail).
-		if err := ts.InTenantForTest(ctx, w.b.ID, func(tx *gorm.DB) error {
+		if err := ts.InTenant(ctx, w.b.ID, func(tx *gorm.DB) error {
 			if n := tx.Model(&bTeam).Association("Members").Count(); n != 3 {
 				t.Errorf("beta's team member count from beta: %d, want 3", n)
 			}
@@ -189,7 +189,7 @@ func TestManyToManyJoinRowsAreTenantOwned(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		err = models.RegisterTenantScopeForTest(fresh, []any{&BadTeam{}, &Member{}})
+		err = tenancy.RegisterScope(fresh, []any{&BadTeam{}, &Member{}})
 		if err == nil || !strings.Contains(err.Error(), "join table") {
 			t.Errorf("register BadTeam: %v, want a join table error", err)
 		}
@@ -199,7 +199,7 @@ func TestManyToManyJoinRowsAreTenantOwned(t *testing.T) {
 func teamDialector(t *testing.T, w *world) gorm.Dialector {
 	t.Helper()
 	// The owner's connection: the test creates its own tables.
-	sqlDB, err := w.s.OwnerDBForTest().DB()
+	sqlDB, err := w.core.OwnerGormForTest().DB()
 	if err != nil {
 		t.Fatal(err)
 	}

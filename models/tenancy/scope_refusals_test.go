@@ -1,4 +1,4 @@
-package models_test
+package tenancy_test
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 
 	"landlord/models"
 	"landlord/models/storetest"
+	"landlord/models/tenancy"
 )
 
 // Test-only models for a join path that crosses from tenant tables into a
@@ -38,7 +39,7 @@ type Desk struct {
 
 // officeStore is, like teamStore, a store on the same connections whose
 // scoping guards the office tables.
-func officeStore(t *testing.T, w *world) *models.Store {
+func officeStore(t *testing.T, w *world) *tenancy.DB {
 	t.Helper()
 	db, err := gorm.Open(teamDialector(t, w), &gorm.Config{Logger: logger.Discard, SkipDefaultTransaction: true, TranslateError: true})
 	if err != nil {
@@ -49,25 +50,25 @@ func officeStore(t *testing.T, w *world) *models.Store {
 	}
 	if w.dialect == "postgres" {
 		for _, q := range []string{
-			"GRANT SELECT, INSERT, UPDATE, DELETE ON regions, offices, desks TO " + models.AppRole,
-			"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA " + `"` + currentSchema(t, db) + `"` + " TO " + models.AppRole,
+			"GRANT SELECT, INSERT, UPDATE, DELETE ON regions, offices, desks TO " + tenancy.AppRole,
+			"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA " + `"` + currentSchema(t, db) + `"` + " TO " + tenancy.AppRole,
 		} {
 			if err := db.Exec(q).Error; err != nil {
 				t.Fatal(err)
 			}
 		}
 	}
-	if err := models.RegisterTenantScopeForTest(db, []any{&Office{}, &Desk{}}); err != nil {
+	if err := tenancy.RegisterScope(db, []any{&Office{}, &Desk{}}); err != nil {
 		t.Fatal(err)
 	}
-	return models.StoreOnDBForTest(db, w.s)
+	return tenancy.OnGormForTest(db, w.core)
 }
 
 func TestJoinPathFromTenantIntoGlobalTablesIsRefused(t *testing.T) {
 	storetest.ForEachDialect(t, func(t *testing.T, d string) {
 		w := setup(t, d)
 		offices := officeStore(t, w)
-		err := offices.InTenantForTest(context.Background(), w.a.ID, func(tx *gorm.DB) error {
+		err := offices.InTenant(context.Background(), w.a.ID, func(tx *gorm.DB) error {
 			region := Region{Name: "north"}
 			if err := tx.Create(&region).Error; err != nil {
 				return err
@@ -84,7 +85,7 @@ func TestJoinPathFromTenantIntoGlobalTablesIsRefused(t *testing.T) {
 
 		// Within the tenant, a path of tenant tables only is confined and works.
 		var desks []Desk
-		if err := offices.InTenantForTest(context.Background(), w.a.ID, func(tx *gorm.DB) error {
+		if err := offices.InTenant(context.Background(), w.a.ID, func(tx *gorm.DB) error {
 			return tx.Joins("Office").Find(&desks).Error
 		}); err != nil || len(desks) != 1 || desks[0].Office.Name != "hq" {
 			t.Fatalf("Joins(Office) in acme: %+v, %v", desks, err)
@@ -92,17 +93,17 @@ func TestJoinPathFromTenantIntoGlobalTablesIsRefused(t *testing.T) {
 		// The tenant condition has nowhere to go on the region, so the whole
 		// path is refused rather than half confined.
 		desks = nil
-		err = offices.InTenantForTest(context.Background(), w.a.ID, func(tx *gorm.DB) error {
+		err = offices.InTenant(context.Background(), w.a.ID, func(tx *gorm.DB) error {
 			return tx.Joins("Office.Region").Find(&desks).Error
 		})
-		wantErr(t, err, models.ErrScopeViolation, "Joins(Office.Region) in acme")
+		wantErr(t, err, tenancy.ErrScopeViolation, "Joins(Office.Region) in acme")
 		if len(desks) != 0 {
 			t.Errorf("the refused join still loaded %d desks", len(desks))
 		}
 		// Across tenants the same statement runs: the refusal above is the
 		// scoping's, not a broken query.
 		desks = nil
-		if err := offices.TxForTest(across(), func(tx *gorm.DB) error {
+		if err := offices.Tx(across(), func(tx *gorm.DB) error {
 			return tx.Joins("Office.Region").Find(&desks).Error
 		}); err != nil || len(desks) != 1 || desks[0].Office.Region.Name != "north" {
 			t.Fatalf("Joins(Office.Region) across tenants: %+v, %v", desks, err)
@@ -125,14 +126,14 @@ func TestRowCreatedAcrossTenantsNeedsItsTenant(t *testing.T) {
 			},
 		}
 		for name, op := range refused {
-			wantErr(t, w.s.TxForTest(across(), op), models.ErrScopeViolation, "Create across tenants, "+name)
+			wantErr(t, w.core.Tx(across(), op), tenancy.ErrScopeViolation, "Create across tenants, "+name)
 		}
 		if a, b := w.usersOf(t, w.a.ID), w.usersOf(t, w.b.ID); len(a) != 3 || len(b) != 2 {
 			t.Errorf("after the refused creates acme has %d users, beta %d; want 3 and 2", len(a), len(b))
 		}
 		// Naming the tenant is all it takes.
 		u := models.User{TenantID: w.b.ID, Username: "placed", IdentitySource: "local", Version: 1}
-		if err := w.s.TxForTest(across(), func(tx *gorm.DB) error { return tx.Create(&u).Error }); err != nil {
+		if err := w.core.Tx(across(), func(tx *gorm.DB) error { return tx.Create(&u).Error }); err != nil {
 			t.Fatalf("Create across tenants with the tenant named: %v", err)
 		}
 		if got, ok := w.userByID(t, u.ID); !ok || got.TenantID != w.b.ID {

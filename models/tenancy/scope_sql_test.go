@@ -1,4 +1,4 @@
-package models_test
+package tenancy_test
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 
 	"landlord/models"
 	"landlord/models/storetest"
+	"landlord/models/tenancy"
 )
 
 // SQL the caller writes itself (a FROM, INSERT or UPDATE clause, a Table()
@@ -33,10 +34,10 @@ func addNotes(t *testing.T, w *world) {
 	t.Helper()
 	qs := []string{"CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL DEFAULT '')", "INSERT INTO notes (id) VALUES (1)"}
 	if w.dialect == "postgres" {
-		qs = append(qs, "GRANT SELECT, INSERT, UPDATE, DELETE ON notes TO "+models.AppRole)
+		qs = append(qs, "GRANT SELECT, INSERT, UPDATE, DELETE ON notes TO "+tenancy.AppRole)
 	}
 	for _, q := range qs {
-		if err := w.s.OwnerDBForTest().WithContext(across()).Exec(q).Error; err != nil {
+		if err := w.core.OwnerGormForTest().WithContext(across()).Exec(q).Error; err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}
@@ -67,7 +68,7 @@ func rolledBack(t *testing.T, w *world, inAcme bool, c reach) (got any, err erro
 	if inAcme {
 		txErr = w.inA(fn)
 	} else {
-		txErr = w.s.TxForTest(across(), fn)
+		txErr = w.core.Tx(across(), fn)
 	}
 	if !errors.Is(txErr, errRollback) {
 		t.Fatalf("%s: transaction: %v", c.name, txErr)
@@ -85,7 +86,7 @@ func wantRefused(t *testing.T, w *world, cases []reach) {
 		if err == nil && c.confined != nil && fmt.Sprint(got) != fmt.Sprint(c.confined) {
 			t.Errorf("%s: acme reached beta's rows: got %v, confined to acme it is %v", c.name, got, c.confined)
 		}
-		wantErr(t, err, models.ErrScopeViolation, c.name)
+		wantErr(t, err, tenancy.ErrScopeViolation, c.name)
 		if c.confined == nil {
 			continue
 		}
@@ -268,7 +269,7 @@ func TestSubqueryNamingATenantTableIsRefused(t *testing.T) {
 			{
 				name: "Where with a subquery argument scoped to another tenant",
 				run: func(tx *gorm.DB) (any, error) {
-					sub := tx.WithContext(models.WithTenant(tx.Statement.Context, w.b.ID)).Model(&models.User{}).Select("1").Where("id = ?", w.bob.ID)
+					sub := tx.WithContext(tenancy.WithTenant(tx.Statement.Context, w.b.ID)).Model(&models.User{}).Select("1").Where("id = ?", w.bob.ID)
 					return count(tx.Model(&models.User{}).Where("EXISTS (?)", sub))
 				},
 				confined: int64(0),
@@ -492,7 +493,7 @@ func TestStatementsTheScopingConfinesStillRun(t *testing.T) {
 			t.Fatal(err)
 		}
 		var n int64
-		if err := w.s.TxForTest(across(), func(tx *gorm.DB) error {
+		if err := w.core.Tx(across(), func(tx *gorm.DB) error {
 			return tx.Model(&models.User{}).Where("EXISTS (SELECT 1 FROM users v WHERE v.id = ?)", w.bob.ID).Count(&n).Error
 		}); err != nil || n != 6 {
 			t.Errorf("subquery across tenants: %d, %v; want all 6 users", n, err)
@@ -511,7 +512,7 @@ func TestManyToManyJoinTableInFromIsConfined(t *testing.T) {
 		ctx := context.Background()
 		var ann Member
 		var blue Team
-		if err := ts.InTenantForTest(ctx, w.a.ID, func(tx *gorm.DB) error {
+		if err := ts.InTenant(ctx, w.a.ID, func(tx *gorm.DB) error {
 			red := Team{Name: "red"}
 			if err := tx.Create(&red).Error; err != nil {
 				return err
@@ -521,14 +522,14 @@ func TestManyToManyJoinTableInFromIsConfined(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		if err := ts.InTenantForTest(ctx, w.b.ID, func(tx *gorm.DB) error {
+		if err := ts.InTenant(ctx, w.b.ID, func(tx *gorm.DB) error {
 			blue = Team{Name: "blue"}
 			return tx.Create(&blue).Error
 		}); err != nil {
 			t.Fatal(err)
 		}
 		// Beta's join row puts acme's ann in beta's team.
-		if err := ts.TxForTest(across(), func(tx *gorm.DB) error {
+		if err := ts.Tx(across(), func(tx *gorm.DB) error {
 			return tx.Create(&TeamMember{TeamID: blue.ID, MemberID: ann.ID, TenantID: w.b.ID}).Error
 		}); err != nil {
 			t.Fatal(err)
@@ -538,7 +539,7 @@ func TestManyToManyJoinTableInFromIsConfined(t *testing.T) {
 			err := tx.Model(&Team{ID: blue.ID}).Association("Members").Find(&ms)
 			return ms, err
 		}
-		if err := ts.InTenantForTest(ctx, w.a.ID, func(tx *gorm.DB) error {
+		if err := ts.InTenant(ctx, w.a.ID, func(tx *gorm.DB) error {
 			ms, err := members(tx)
 			if err != nil {
 				return err
@@ -549,13 +550,13 @@ func TestManyToManyJoinTableInFromIsConfined(t *testing.T) {
 			var n int64
 			err = tx.Model(&Member{}).Clauses(clause.From{Joins: []clause.Join{{Type: clause.RightJoin, Table: clause.Table{Name: "team_members"},
 				ON: clause.Where{Exprs: []clause.Expression{clause.Expr{SQL: "team_members.member_id = members.id"}}}}}}).Count(&n).Error
-			wantErr(t, err, models.ErrScopeViolation, "RIGHT JOIN of the join table")
+			wantErr(t, err, tenancy.ErrScopeViolation, "RIGHT JOIN of the join table")
 			return nil
 		}); err != nil {
 			t.Fatal(err)
 		}
 		// Across tenants the join row is followed (the check above can fail).
-		if err := ts.TxForTest(across(), func(tx *gorm.DB) error {
+		if err := ts.Tx(across(), func(tx *gorm.DB) error {
 			ms, err := members(tx)
 			if err == nil && len(ms) != 1 {
 				t.Errorf("across tenants: %d members of beta's team, want ann", len(ms))

@@ -1,4 +1,4 @@
-package models_test
+package tenancy_test
 
 import (
 	"bytes"
@@ -14,6 +14,7 @@ import (
 
 	"landlord/models"
 	"landlord/models/storetest"
+	"landlord/models/tenancy"
 )
 
 // uniqueApplicationName gives the test's database URL an application_name
@@ -44,7 +45,7 @@ func connectionsOf(t *testing.T, name string) (request, owner int) {
 	}
 	defer admin.Close()
 	err = admin.QueryRow(`SELECT count(*) FILTER (WHERE usename = $2), count(*) FILTER (WHERE usename <> $2)
-		FROM pg_stat_activity WHERE application_name = $1`, name, models.AppRole).Scan(&request, &owner)
+		FROM pg_stat_activity WHERE application_name = $1`, name, tenancy.AppRole).Scan(&request, &owner)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,11 +147,11 @@ func TestEachPoolNamesItselfToPostgreSQL(t *testing.T) {
 		}
 		return n
 	}
-	owner, err := s.OwnerDBForTest().DB()
+	owner, err := storetest.Core(t, s).OwnerGormForTest().DB()
 	if err != nil {
 		t.Fatal(err)
 	}
-	request, err := s.DBForTest().DB()
+	request, err := storetest.Core(t, s).GormForTest().DB()
 	if err != nil {
 		t.Fatal(err)
 	}
