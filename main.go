@@ -79,7 +79,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return err
 	}
-	store, err := models.Open(models.Options{PostgresURL: cfg.DatabaseURL, SQLitePath: cfg.SQLitePath(), AuditKey: auditKey})
+	store, err := models.Open(models.Options{PostgresURL: cfg.DatabaseURL, SQLitePath: cfg.SQLitePath(), AppRole: cfg.AppRole, AuditKey: auditKey})
 	if err != nil {
 		return err
 	}

@@ -395,7 +395,7 @@ func TestServeOnPostgreSQLHoldsNoConnectionOfTheOwner(t *testing.T) {
 	for {
 		var request, owner int
 		err := admin.QueryRow(`SELECT count(*) FILTER (WHERE usename = $2), count(*) FILTER (WHERE usename <> $2)
-			FROM pg_stat_activity WHERE application_name = $1`, name, models.AppRole).Scan(&request, &owner)
+			FROM pg_stat_activity WHERE application_name = $1`, name, storetest.RoleOf(t, in.env["LANDLORD_DATABASE_URL"])).Scan(&request, &owner)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -28,9 +28,15 @@ type Config struct {
 	// uses on PostgreSQL when the owner may not give the application role a
 	// login itself; "" lets the owner do so.
 	AppDatabaseURL string
-	DataDir        string     // LANDLORD_DATA_DIR, default "./data"
-	SessionSecret  []byte     // LANDLORD_SESSION_SECRET (>= MinSecretLength bytes); unset: see LoadOrCreateSessionSecret
-	LogLevel       slog.Level // LANDLORD_LOG_LEVEL: debug, info, warn or error; default info
+	// AppRole (LANDLORD_APP_ROLE) is the PostgreSQL role request traffic runs
+	// as, this installation's alone; "" names it from the database (and the
+	// schema, if not public): landlord_app_<database>. With
+	// LANDLORD_APP_DATABASE_URL it defaults to landlord_app, the role such a
+	// login was made a member of before each installation had its own.
+	AppRole       string
+	DataDir       string     // LANDLORD_DATA_DIR, default "./data"
+	SessionSecret []byte     // LANDLORD_SESSION_SECRET (>= MinSecretLength bytes); unset: see LoadOrCreateSessionSecret
+	LogLevel      slog.Level // LANDLORD_LOG_LEVEL: debug, info, warn or error; default info
 	// TrustedProxies (LANDLORD_TRUSTED_PROXIES, comma-separated CIDRs or single
 	// IPs) are the peers whose X-Forwarded-For and X-Forwarded-Proto count.
 	// Empty by default: no peer, not even loopback, speaks for the client.
@@ -72,6 +78,7 @@ func Load(getenv func(string) string) (Config, error) {
 		Addr:           get("LANDLORD_ADDR", ":8080"),
 		DatabaseURL:    get("LANDLORD_DATABASE_URL", ""),
 		AppDatabaseURL: get("LANDLORD_APP_DATABASE_URL", ""),
+		AppRole:        get("LANDLORD_APP_ROLE", ""),
 		DataDir:        get("LANDLORD_DATA_DIR", "./data"),
 	}
 
@@ -93,6 +100,15 @@ func Load(getenv func(string) string) (Config, error) {
 		bad("LANDLORD_APP_DATABASE_URL", redact(c.AppDatabaseURL), "a postgres:// or postgresql:// URL")
 	case c.AppDatabaseURL != "" && c.DatabaseURL == "":
 		bad("LANDLORD_APP_DATABASE_URL", redact(c.AppDatabaseURL), "unset, since LANDLORD_DATABASE_URL is (the embedded SQLite database has no roles)")
+	}
+
+	switch {
+	case c.AppRole != "" && !validRoleName(c.AppRole):
+		bad("LANDLORD_APP_ROLE", c.AppRole, "a role name of lower-case letters, digits and _, at most 63, not starting with a digit")
+	case c.AppRole != "" && c.DatabaseURL == "":
+		bad("LANDLORD_APP_ROLE", c.AppRole, "unset, since LANDLORD_DATABASE_URL is (the embedded SQLite database has no roles)")
+	case c.AppRole == "" && c.AppDatabaseURL != "":
+		c.AppRole = "landlord_app"
 	}
 
 	// The secret is taken as given (no trimming) and never echoed in errors.
@@ -213,6 +229,20 @@ func validDomain(d string) bool {
 // validPostgresURL requires the postgres:// or postgresql:// prefix and a URL
 // net/url can parse. The host may be empty: libpq takes
 // postgres:///db?host=/run/postgresql for a Unix socket.
+// validRoleName is what a request role's name may be: written into SQL as it
+// is (models/tenancy checks the same).
+func validRoleName(name string) bool {
+	if name == "" || len(name) > 63 || name[0] >= '0' && name[0] <= '9' {
+		return false
+	}
+	for _, r := range name {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_') {
+			return false
+		}
+	}
+	return true
+}
+
 func validPostgresURL(raw string) bool {
 	lower := strings.ToLower(raw)
 	if !strings.HasPrefix(lower, "postgres://") && !strings.HasPrefix(lower, "postgresql://") {

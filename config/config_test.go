@@ -171,6 +171,10 @@ func TestLoadRejectsEachBadValueNamingItsVariable(t *testing.T) {
 		// Without LANDLORD_DATABASE_URL there is no PostgreSQL to log in to.
 		{"LANDLORD_APP_DATABASE_URL", "postgres://app:pw@db/landlord", `LANDLORD_APP_DATABASE_URL "postgres://app:xxxxx@db/landlord": expected unset, since LANDLORD_DATABASE_URL is (the embedded SQLite database has no roles)`},
 		{"LANDLORD_APP_DATABASE_URL", "mysql://app@db", `LANDLORD_APP_DATABASE_URL "mysql://app@db": expected a postgres:// or postgresql:// URL`},
+		// Written into SQL as it is, so nothing but a plain name.
+		{"LANDLORD_APP_ROLE", "app'; DROP ROLE x; --", `LANDLORD_APP_ROLE "app'; DROP ROLE x; --": expected a role name of lower-case letters, digits and _, at most 63, not starting with a digit`},
+		{"LANDLORD_APP_ROLE", "Landlord", `LANDLORD_APP_ROLE "Landlord": expected a role name of lower-case letters, digits and _, at most 63, not starting with a digit`},
+		{"LANDLORD_APP_ROLE", "landlord_acme", `LANDLORD_APP_ROLE "landlord_acme": expected unset, since LANDLORD_DATABASE_URL is (the embedded SQLite database has no roles)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.variable+"="+tt.value, func(t *testing.T) {
@@ -341,5 +345,27 @@ func TestTheAuditKeyIsTheVariableOrDerivedFromTheSessionSecret(t *testing.T) {
 	k, err := c.AuditChainKey()
 	if err != nil || len(k) < MinSecretLength || len(c.SessionSecret) == 0 {
 		t.Fatalf("no key from the data dir's secret: %x %v", k, err)
+	}
+}
+
+func TestTheRequestRoleIsTheInstallationsUnlessAnAdministratorsLoginIsGiven(t *testing.T) {
+	db := "postgres://owner@db/landlord"
+	for _, tc := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{"LANDLORD_DATABASE_URL": db}, ""}, // named from the database by models/tenancy
+		{map[string]string{"LANDLORD_DATABASE_URL": db, "LANDLORD_APP_ROLE": "landlord_acme"}, "landlord_acme"},
+		// The role such a login was made a member of before each installation had its own.
+		{map[string]string{"LANDLORD_DATABASE_URL": db, "LANDLORD_APP_DATABASE_URL": "postgres://app@db/landlord"}, "landlord_app"},
+		{map[string]string{"LANDLORD_DATABASE_URL": db, "LANDLORD_APP_DATABASE_URL": "postgres://app@db/landlord", "LANDLORD_APP_ROLE": "landlord_acme"}, "landlord_acme"},
+	} {
+		c, err := Load(env(tc.env))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.AppRole != tc.want {
+			t.Errorf("%v: request role %q, want %q", tc.env, c.AppRole, tc.want)
+		}
 	}
 }

@@ -15,7 +15,7 @@ q() { psql -At -h 127.0.0.1 -U postgres landlord_bench -c "$1"; }
 tid=$(q "SELECT id FROM tenants WHERE subdomain = 't00042'")
 proof=$(q "SELECT landlord_hmac('enter:$tid:false')")
 page="SELECT users.id,users.tenant_id,users.username,users.email,users.first_name,users.last_name,users.role_id,users.enabled,users.identity_source,users.last_login_at,users.created_at,\"Role\".\"id\" AS \"Role__id\",\"Role\".\"name\" AS \"Role__name\",\"Usage\".\"users\" AS \"Usage__users\" FROM \"users\" LEFT JOIN \"roles\" \"Role\" ON \"users\".\"role_id\" = \"Role\".\"id\" AND \"Role\".\"tenant_id\" = $tid LEFT JOIN \"tenant_usage\" \"Usage\" ON \"users\".\"tenant_id\" = \"Usage\".\"tenant_id\" AND \"Usage\".\"tenant_id\" = $tid WHERE \"users\".\"tenant_id\" = $tid ORDER BY lower(users.username) ASC, users.id ASC LIMIT 50;"
-printf "BEGIN;\nSELECT set_config('role', 'landlord_app', true), landlord_enter($tid, false, '$proof');\n%s\nCOMMIT;\n" "$page" > $d/landlord.sql
+printf "BEGIN;\nSELECT set_config('role', 'landlord_app_landlord_bench', true), landlord_enter($tid, false, '$proof');\n%s\nCOMMIT;\n" "$page" > $d/landlord.sql
 (echo '\startpipeline'; cat $d/landlord.sql; echo '\endpipeline') > $d/pipelined.sql
 cat > $d/floor.sql <<'SQL'
 SELECT id FROM tenants WHERE subdomain = 't42';

@@ -9,9 +9,9 @@ log=${PG_LOG:-/var/log/postgresql/postgresql-15-main.log}
 d=$(mktemp -d); export LANDLORD_DATA_DIR=$d LANDLORD_ADDR=127.0.0.1:18083 LANDLORD_LOG_LEVEL=error
 export LANDLORD_DATABASE_URL="postgres://postgres@127.0.0.1:5432/landlord_bench"
 bin=${LANDLORD_BIN:-./landlord}
-psql -q -h 127.0.0.1 -U postgres landlord_bench -c "ALTER ROLE landlord_app IN DATABASE landlord_bench SET log_statement = 'all'"
+psql -q -h 127.0.0.1 -U postgres landlord_bench -c "ALTER ROLE landlord_app_landlord_bench IN DATABASE landlord_bench SET log_statement = 'all'"
 LANDLORD_DATABASE_URL="$LANDLORD_DATABASE_URL?application_name=liststmts" $bin serve 2>/dev/null & pid=$!
-trap 'kill $pid; psql -q -h 127.0.0.1 -U postgres landlord_bench -c "ALTER ROLE landlord_app IN DATABASE landlord_bench RESET log_statement"' EXIT
+trap 'kill $pid; psql -q -h 127.0.0.1 -U postgres landlord_bench -c "ALTER ROLE landlord_app_landlord_bench IN DATABASE landlord_bench RESET log_statement"' EXIT
 sleep 1
 . "$(dirname "$0")/signin.sh"
 signin t00042.localhost 18083 user000042 "bench horse battery staple" $d/tenant >/dev/null

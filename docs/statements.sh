@@ -11,11 +11,12 @@ bin=${LANDLORD_BIN:-./landlord}
 $bin tenants create --subdomain acme --name "Acme Corp" >/dev/null
 $bin set-admin-password acme ops@acme.example "acme horse battery staple" >/dev/null
 $bin set-admin-password master root@example.com "master horse battery staple" >/dev/null
-# Request traffic logs in as landlord_app, which may not set log_statement
+# Request traffic logs in as landlord_app_test__stmtcount (the request role
+# named from this database and schema), which may not set log_statement
 # itself: set it for that role in this database while the script runs.
-psql -q -h 127.0.0.1 -U postgres test -c "ALTER ROLE landlord_app IN DATABASE test SET log_statement = 'all'"
+psql -q -h 127.0.0.1 -U postgres test -c "ALTER ROLE landlord_app_test__stmtcount IN DATABASE test SET log_statement = 'all'"
 LANDLORD_DATABASE_URL="$LANDLORD_DATABASE_URL&application_name=stmtcount" $bin serve 2>/dev/null & pid=$!
-trap 'kill $pid; psql -q -h 127.0.0.1 -U postgres test -c "ALTER ROLE landlord_app IN DATABASE test RESET log_statement"' EXIT
+trap 'kill $pid; psql -q -h 127.0.0.1 -U postgres test -c "ALTER ROLE landlord_app_test__stmtcount IN DATABASE test RESET log_statement"' EXIT
 sleep 1
 . "$(dirname "$0")/signin.sh"
 signin acme.localhost 18082 ops@acme.example "acme horse battery staple" $d/acme >/dev/null

@@ -549,6 +549,20 @@ func (s *Store) Migrate(ctx context.Context) ([]int, error) {
 			return nil, err
 		}
 	}
+	// The request role is this installation's own: made, and given what an
+	// older installation granted the shared one, before any step grants it.
+	if s.postgres {
+		err := db.Transaction(func(tx *gorm.DB) error {
+			if err := tx.Exec("SELECT pg_advisory_xact_lock(7405321)").Error; err != nil {
+				return err
+			}
+			return s.db.AdoptRequestRole(tx)
+		})
+		if err != nil {
+			return nil, fmt.Errorf("request role %s: %w", s.db.AppRole(), err)
+		}
+	}
+	pgNames := strings.NewReplacer("{{app_role}}", s.db.AppRole(), "{{schema}}", quoteIdent(schema))
 	var applied []int
 	for _, m := range migrations {
 		err := db.Transaction(func(tx *gorm.DB) error {
@@ -567,7 +581,7 @@ func (s *Store) Migrate(ctx context.Context) ([]int, error) {
 			}
 			sql := columnTypes[s.postgres].Replace(m.sql)
 			if s.postgres {
-				sql += strings.ReplaceAll(m.postgres, "{{schema}}", quoteIdent(schema))
+				sql += pgNames.Replace(m.postgres)
 			} else {
 				sql += m.sqlite
 			}
@@ -599,7 +613,7 @@ func (s *Store) Migrate(ctx context.Context) ([]int, error) {
 			if err := tx.Raw("SELECT NOT (rolsuper OR rolbypassrls) FROM pg_roles WHERE rolname = current_user").Scan(&bound).Error; err != nil {
 				return err
 			}
-			def := sessionCheckFunction(schema, bound)
+			def := pgNames.Replace(sessionCheckFunction(schema, bound))
 			sum := hashToken(def)
 			var current *string
 			if err := tx.Raw("SELECT obj_description(to_regprocedure('landlord_session_check(text,text,timestamptz)'), 'pg_proc')").Scan(&current).Error; err != nil {

@@ -119,7 +119,7 @@ func TestRequestTrafficCanUseALoginRoleGivenByURL(t *testing.T) {
 	END $$`).Error; err != nil {
 		t.Fatal(err)
 	}
-	if err := owner.Exec("GRANT " + models.AppRole + " TO landlord_console_test").Error; err != nil {
+	if err := owner.Exec("GRANT " + s.AppRole() + " TO landlord_console_test").Error; err != nil {
 		t.Fatal(err)
 	}
 	u, err := url.Parse(os.Getenv(storetest.EnvURL))

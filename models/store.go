@@ -35,6 +35,9 @@ type Store struct {
 type Options struct {
 	PostgresURL string
 	SQLitePath  string
+	// AppRole names the request role on PostgreSQL (LANDLORD_APP_ROLE); ""
+	// names it from the database and schema (tenancy.RoleName).
+	AppRole string
 	// AuditKey keys every tenant's audit chain: at least MinAuditKeyLength
 	// bytes, kept outside the database.
 	AuditKey []byte
@@ -62,7 +65,7 @@ func Open(opts Options) (*Store, error) {
 // database, Landlord's tenant tables and the id range check.
 func TenancyOptions(opts Options) tenancy.Options {
 	return tenancy.Options{PostgresURL: opts.PostgresURL, SQLitePath: opts.SQLitePath,
-		Tables: tenantModels, Register: registerIDRange}
+		Tables: tenantModels, Register: registerIDRange, AppRole: opts.AppRole}
 }
 
 // New is the store on db, opened with TenancyOptions, its audit chains keyed
@@ -119,3 +122,7 @@ func isUniqueViolation(err error) bool {
 	msg := strings.ToLower(fmt.Sprint(err))
 	return strings.Contains(msg, "unique constraint") || strings.Contains(msg, "duplicate key")
 }
+
+// AppRole is the PostgreSQL role this installation's request traffic runs
+// as ("" on SQLite).
+func (s *Store) AppRole() string { return s.db.AppRole() }

@@ -18,8 +18,10 @@ var (
 	ErrOwnerClosed = tenancy.ErrOwnerClosed
 )
 
-// AppRole is the PostgreSQL role request traffic runs as.
-const AppRole = tenancy.AppRole
+// AppRole is how the migrations write this installation's request role: the
+// runner puts the role's name (tenancy.DB.AppRole) in its place, and the
+// SQL files write {{app_role}} likewise.
+const AppRole = "{{app_role}}"
 
 // WithTenant returns a context whose database statements are confined to tenantID.
 func WithTenant(ctx context.Context, tenantID uint64) context.Context {

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -202,9 +203,9 @@ func dial(t testing.TB, opts models.Options) *gorm.DB {
 	return db
 }
 
-// Schema creates an empty schema for this test and returns a URL whose
-// search_path points at it. The schema is dropped when the test ends.
-func Schema(t testing.TB) string {
+// cluster is the PostgreSQL the tests use, reachable: without
+// LANDLORD_TEST_DATABASE_URL the test is skipped locally and fails in CI.
+func cluster(t testing.TB) (*sql.DB, string) {
 	t.Helper()
 	base := os.Getenv(EnvURL)
 	if base == "" {
@@ -222,14 +223,60 @@ func Schema(t testing.TB) string {
 		admin.Close()
 		t.Fatalf("PostgreSQL at %s unreachable: %v", EnvURL, err)
 	}
+	return admin, base
+}
+
+// Database creates an empty database of its own for this test, on the
+// cluster LANDLORD_TEST_DATABASE_URL names, and returns its URL: a separate
+// installation, as another on the same cluster would be. The database and
+// the request role named from it are dropped when the test ends.
+func Database(t testing.TB) string {
+	t.Helper()
+	admin, base := cluster(t)
+	b := make([]byte, 6)
+	rand.Read(b)
+	name := "landlord_t_" + hex.EncodeToString(b)
+	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
+		admin.Close()
+		t.Fatalf("create database: %v", err)
+	}
+	t.Cleanup(func() {
+		admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
+		admin.Exec("DROP ROLE IF EXISTS " + tenancy.RoleName(name, "public"))
+		admin.Close()
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatalf("%s: %v", EnvURL, err)
+	}
+	u.Path = "/" + name
+	q := u.Query()
+	q.Del("search_path")
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// Schema creates an empty schema for this test and returns a URL whose
+// search_path points at it. The schema, and the request role named from it,
+// are dropped when the test ends.
+func Schema(t testing.TB) string {
+	t.Helper()
+	admin, base := cluster(t)
 	b := make([]byte, 6)
 	rand.Read(b)
 	name := "t_" + hex.EncodeToString(b)
 	if _, err := admin.Exec("CREATE SCHEMA " + name); err != nil {
 		t.Fatalf("create schema: %v", err)
 	}
+	var database string
+	if err := admin.QueryRow("SELECT current_database()").Scan(&database); err != nil {
+		t.Fatalf("current database: %v", err)
+	}
 	t.Cleanup(func() {
 		admin.Exec("DROP SCHEMA " + name + " CASCADE")
+		// Each installation, so each test's schema, has a request role of
+		// its own; roles are the cluster's, so it goes with the schema.
+		admin.Exec("DROP ROLE IF EXISTS " + tenancy.RoleName(database, name))
 		admin.Close()
 	})
 	u, err := url.Parse(base)
@@ -255,4 +302,19 @@ func Reopen(t testing.TB, s *models.Store, auditKey []byte) (*models.Store, erro
 	t.Cleanup(func() { s2.Close() })
 	_, err = s2.Migrate(context.Background())
 	return s2, err
+}
+
+// RoleOf is the request role of the installation whose database URL is dsn
+// (as Schema gives it): named from its database and search_path.
+func RoleOf(t testing.TB, dsn string) string {
+	t.Helper()
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema := u.Query().Get("search_path")
+	if schema == "" {
+		schema = "public"
+	}
+	return tenancy.RoleName(strings.TrimPrefix(u.Path, "/"), schema)
 }

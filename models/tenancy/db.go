@@ -30,10 +30,6 @@ import (
 	"gorm.io/gorm/logger"
 )
 
-// AppRole is the PostgreSQL role request traffic runs as. The migrations create it
-// without SUPERUSER or BYPASSRLS and it owns no table, so row-level security binds it.
-const AppRole = "landlord_app"
-
 // Options say which database to open. An empty PostgresURL means the embedded
 // SQLite database at SQLitePath.
 type Options struct {
@@ -43,19 +39,26 @@ type Options struct {
 	Tables []any
 	// Register, if set, installs further callbacks on every pool opened.
 	Register func(db *gorm.DB) error
+	// AppRole names the request role on PostgreSQL (LANDLORD_APP_ROLE); ""
+	// names it from the database and schema (RoleName).
+	AppRole string
 }
 
 // DB is one installation's database: the request traffic's pool and the owner's.
 type DB struct {
-	db       *gorm.DB // request traffic: on PostgreSQL, as AppRole once UseRequestRole ran
+	db       *gorm.DB // request traffic: on PostgreSQL, as the request role once UseRequestRole ran
 	owner    *gorm.DB // migrations and the key: the database URL's own role; a server closes it once up (CloseOwner)
 	sqlDB    *sql.DB  // db's pool, for the read pipeline, which skips GORM
 	postgres bool
 	pgURL    string
 	tables   []any
 	register func(db *gorm.DB) error
-	rlsKey   []byte // see rls.go
-	// appLogin: request traffic logs in as AppRole itself, so a transaction
+	rlsKey   []byte // see enter.go
+	// appRole is this installation's request role (see role.go), and the
+	// entry that switches to it, in both forms (see enterSQL).
+	appRole                                string
+	enterSwitching, enterSwitchingNumbered string
+	// appLogin: request traffic logs in as appRole itself, so a transaction
 	// need not switch to it (see enterSQL).
 	appLogin bool
 	// ownerClosed: the owner's pool was closed once the server was up
@@ -65,6 +68,9 @@ type DB struct {
 
 // Open connects to the database and installs tenant scoping. It does not migrate.
 func Open(opts Options) (*DB, error) {
+	if opts.AppRole != "" && !ValidRoleName(opts.AppRole) {
+		return nil, fmt.Errorf("request role %q: expected lower-case letters, digits and _, at most 63", opts.AppRole)
+	}
 	var dialector gorm.Dialector
 	if opts.PostgresURL != "" {
 		dialector = postgres.Open(withApplicationName(opts.PostgresURL, ownerApplicationName))
@@ -104,6 +110,12 @@ func Open(opts Options) (*DB, error) {
 	if err := d.install(db); err != nil {
 		sqlDB.Close()
 		return nil, err
+	}
+	if d.postgres {
+		if err := d.nameAppRole(context.Background(), opts.AppRole); err != nil {
+			sqlDB.Close()
+			return nil, err
+		}
 	}
 	return d, nil
 }
@@ -233,7 +245,7 @@ func (d *DB) Ping(ctx context.Context) error {
 	return d.sqlDB.PingContext(ctx)
 }
 
-// RequestRolePassword is the password of AppRole's login, derived from the
+// RequestRolePassword is the password of the request role's login, derived from the
 // server's secret so that every replica computes the same one.
 func RequestRolePassword(secret []byte) string {
 	m := hmac.New(sha256.New, secret)
@@ -243,8 +255,10 @@ func RequestRolePassword(secret []byte) string {
 
 // UseRequestRole moves request traffic (everything but migrations) onto a
 // connection pool that logs in as a role row-level security binds: appURL if
-// given (LANDLORD_APP_DATABASE_URL, for owners that may not create roles), else
-// AppRole itself, given a login with this password by the owner. It checks the
+// given (LANDLORD_APP_DATABASE_URL, for owners that may not create roles; a
+// member of the request role), else the request role itself, given a login
+// with this password by the owner. The role is this installation's alone, so
+// its password is too. It checks the
 // role is neither superuser, BYPASSRLS nor owner of any table, so that SQL run
 // on a request's connection (RESET ROLE included) cannot step around the
 // policies. Nothing to do on SQLite.
@@ -266,12 +280,12 @@ func (d *DB) UseRequestRole(ctx context.Context, appURL, password string) error 
 			if err := tx.Exec("SELECT pg_advisory_xact_lock(7405322)").Error; err != nil {
 				return err
 			}
-			return tx.Exec("ALTER ROLE " + AppRole + " WITH LOGIN PASSWORD '" + hex.EncodeToString([]byte(password)) + "'").Error
+			return tx.Exec("ALTER ROLE " + d.appRole + " WITH LOGIN PASSWORD '" + hex.EncodeToString([]byte(password)) + "'").Error
 		})
 		if err != nil {
-			return fmt.Errorf("give %s a login (or set LANDLORD_APP_DATABASE_URL): %w", AppRole, err)
+			return fmt.Errorf("give %s a login (or set LANDLORD_APP_DATABASE_URL): %w", d.appRole, err)
 		}
-		u.User = url.UserPassword(AppRole, hex.EncodeToString([]byte(password)))
+		u.User = url.UserPassword(d.appRole, hex.EncodeToString([]byte(password)))
 		appURL = u.String()
 	}
 	db, err := gorm.Open(postgres.Open(withApplicationName(appURL, requestApplicationName)), d.db.Config)
@@ -304,6 +318,6 @@ func (d *DB) UseRequestRole(ctx context.Context, appURL, password string) error 
 		sqlDB.Close()
 		return fmt.Errorf("request role: %w", err)
 	}
-	d.db, d.sqlDB, d.appLogin = db, sqlDB, who.Name == AppRole
+	d.db, d.sqlDB, d.appLogin = db, sqlDB, who.Name == d.appRole
 	return nil
 }

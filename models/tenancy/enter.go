@@ -16,7 +16,7 @@ import (
 // connection (an injection, a raw statement gone wrong), not only against
 // scoping bugs:
 //
-//   - Request traffic logs in as AppRole, which is neither superuser,
+//   - Request traffic logs in as the request role (role.go), which is neither superuser,
 //     BYPASSRLS nor owner of any table, so RESET ROLE gains nothing.
 //   - The policies do not trust a plain setting. A transaction enters its
 //     tenant through landlord_enter(tenant, across, proof): the proof is an
@@ -37,16 +37,15 @@ import (
 // transaction on PostgreSQL begins with it (tenant, across, proof).
 const enterCall = "landlord_enter(?, ?, ?)"
 
-// The entry as each door sends it. Unless the login is AppRole itself, a
-// request transaction also switches to AppRole (set_config('role') is SET
-// LOCAL ROLE); a switch to the role already logged in changes nothing and
-// cost a catalog lookup on every request. Numbered ($1..) for the read
-// pipeline, once, not on every request.
+// The entry as each door sends it. Unless the login is the request role
+// itself, a request transaction also switches to it (set_config('role') is
+// SET LOCAL ROLE; that form is the installation's, DB.enterSwitching); a
+// switch to the role already logged in changes nothing and cost a catalog
+// lookup on every request. Numbered ($1..) for the read pipeline, once, not
+// on every request.
 var (
-	enterPlain             = "SELECT " + enterCall
-	enterSwitching         = "SELECT set_config('role', '" + AppRole + "', true), " + enterCall
-	enterNumbered          = Numbered(enterPlain)
-	enterSwitchingNumbered = Numbered(enterSwitching)
+	enterPlain    = "SELECT " + enterCall
+	enterNumbered = Numbered(enterPlain)
 )
 
 // enterSQL is the statement that begins every transaction of request traffic
@@ -58,9 +57,9 @@ func (d *DB) enterSQL(numberedForm bool) string {
 	case d.appLogin:
 		return enterPlain
 	case numberedForm:
-		return enterSwitchingNumbered
+		return d.enterSwitchingNumbered
 	}
-	return enterSwitching
+	return d.enterSwitching
 }
 
 // LoadKey reads the tenant-context key with the owner's connection; the
@@ -112,7 +111,7 @@ func (d *DB) Tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 			}
 			tenant, across := scopeOf(ctx)
 			if err := tx.WithContext(Internal(ctx)).Exec(d.enterSQL(false), int64(tenant), across, d.EnterProof(tenant, across)).Error; err != nil {
-				return fmt.Errorf("enter tenant as %s: %w", AppRole, err)
+				return fmt.Errorf("enter tenant as %s: %w", d.appRole, err)
 			}
 		}
 		return fn(tx)

@@ -16,5 +16,6 @@ func (d *DB) OwnerGormForTest() *gorm.DB { return d.owner }
 // doors run on it exactly as on the real one. It enters tenants with from's key.
 func OnGormForTest(db *gorm.DB, from *DB) *DB {
 	sqlDB, _ := db.DB()
-	return &DB{db: db, owner: db, sqlDB: sqlDB, postgres: db.Dialector.Name() == "postgres", rlsKey: from.rlsKey}
+	return &DB{db: db, owner: db, sqlDB: sqlDB, postgres: db.Dialector.Name() == "postgres",
+		rlsKey: from.rlsKey, appRole: from.appRole, enterSwitching: from.enterSwitching, enterSwitchingNumbered: from.enterSwitchingNumbered}
 }

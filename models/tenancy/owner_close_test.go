@@ -14,7 +14,6 @@ import (
 
 	"landlord/models"
 	"landlord/models/storetest"
-	"landlord/models/tenancy"
 )
 
 // uniqueApplicationName gives the test's database URL an application_name
@@ -36,8 +35,8 @@ func uniqueApplicationName(t *testing.T, dsn string) (string, string) {
 }
 
 // connectionsOf counts the backends of application_name by role: the
-// request role's and every other (the owner's).
-func connectionsOf(t *testing.T, name string) (request, owner int) {
+// request role's (role) and every other (the owner's).
+func connectionsOf(t *testing.T, name, role string) (request, owner int) {
 	t.Helper()
 	admin, err := sql.Open("pgx", os.Getenv(storetest.EnvURL))
 	if err != nil {
@@ -45,7 +44,7 @@ func connectionsOf(t *testing.T, name string) (request, owner int) {
 	}
 	defer admin.Close()
 	err = admin.QueryRow(`SELECT count(*) FILTER (WHERE usename = $2), count(*) FILTER (WHERE usename <> $2)
-		FROM pg_stat_activity WHERE application_name = $1`, name, tenancy.AppRole).Scan(&request, &owner)
+		FROM pg_stat_activity WHERE application_name = $1`, name, role).Scan(&request, &owner)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,11 +53,11 @@ func connectionsOf(t *testing.T, name string) (request, owner int) {
 
 // noOwnerConnectionOf waits until application_name has no connection of the
 // owner left (a backend ends shortly after its client closes it).
-func noOwnerConnectionOf(t *testing.T, name string) (request int) {
+func noOwnerConnectionOf(t *testing.T, name, role string) (request int) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		request, owner := connectionsOf(t, name)
+		request, owner := connectionsOf(t, name, role)
 		if owner == 0 {
 			return request
 		}
@@ -83,7 +82,7 @@ func TestClosingTheOwnersPoolLeavesOnlyTheRequestRolesConnections(t *testing.T) 
 	if err := s.UseRequestRole(ctx, "", "test request role password"); err != nil {
 		t.Fatal(err)
 	}
-	if _, owner := connectionsOf(t, name); owner == 0 {
+	if _, owner := connectionsOf(t, name, s.AppRole()); owner == 0 {
 		t.Fatal("the owner has no connection before it is closed: the count below could not fail")
 	}
 	if err := s.CloseOwner(); err != nil {
@@ -99,7 +98,7 @@ func TestClosingTheOwnersPoolLeavesOnlyTheRequestRolesConnections(t *testing.T) 
 	if _, err := s.TenantBySubdomain(ctx, models.MasterSubdomain); err != nil {
 		t.Fatalf("a read after closing the owner: %v", err)
 	}
-	if request := noOwnerConnectionOf(t, name); request == 0 {
+	if request := noOwnerConnectionOf(t, name, s.AppRole()); request == 0 {
 		t.Error("no connection of the request role either: the query finds nothing at all")
 	}
 	// Whatever needs the owner is refused rather than reopening it.
@@ -113,7 +112,7 @@ func TestClosingTheOwnersPoolLeavesOnlyTheRequestRolesConnections(t *testing.T) 
 	if err := s.UseRequestRole(ctx, "", "test request role password"); !errors.Is(err, models.ErrOwnerClosed) {
 		t.Errorf("a new request role login after closing the owner: %v, want ErrOwnerClosed", err)
 	}
-	if _, owner := connectionsOf(t, name); owner != 0 {
+	if _, owner := connectionsOf(t, name, s.AppRole()); owner != 0 {
 		t.Errorf("the refused calls opened %d connections of the owner", owner)
 	}
 }

@@ -149,7 +149,7 @@ func (d *DB) Pipeline(ctx context.Context, tenant uint64, across bool, lead *Lea
 		}
 		if _, err := br.Exec(); err != nil {
 			br.Close()
-			return fmt.Errorf("enter tenant as %s: %w", AppRole, err)
+			return fmt.Errorf("enter tenant as %s: %w", d.appRole, err)
 		}
 		if err := readResult(br, row); err != nil {
 			br.Close()

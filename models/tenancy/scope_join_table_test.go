@@ -65,8 +65,8 @@ func teamStore(t *testing.T, w *world) *tenancy.DB {
 	}
 	if w.dialect == "postgres" {
 		for _, q := range []string{
-			"GRANT SELECT, INSERT, UPDATE, DELETE ON teams, members, team_members TO " + tenancy.AppRole,
-			"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA " + `"` + currentSchema(t, db) + `"` + " TO " + tenancy.AppRole,
+			"GRANT SELECT, INSERT, UPDATE, DELETE ON teams, members, team_members TO " + w.core.AppRole(),
+			"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA " + `"` + currentSchema(t, db) + `"` + " TO " + w.core.AppRole(),
 		} {
 			if err := db.Exec(q).Error; err != nil {
 				t.Fatal(err)

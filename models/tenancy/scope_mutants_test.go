@@ -49,7 +49,7 @@ func ownerExec(t *testing.T, w *world, qs ...string) {
 func grantApp(t *testing.T, w *world, tables string) {
 	t.Helper()
 	if w.dialect == "postgres" {
-		ownerExec(t, w, "GRANT SELECT, INSERT, UPDATE, DELETE ON "+tables+" TO "+tenancy.AppRole)
+		ownerExec(t, w, "GRANT SELECT, INSERT, UPDATE, DELETE ON "+tables+" TO "+w.core.AppRole())
 	}
 }
 

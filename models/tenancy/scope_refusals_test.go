@@ -50,8 +50,8 @@ func officeStore(t *testing.T, w *world) *tenancy.DB {
 	}
 	if w.dialect == "postgres" {
 		for _, q := range []string{
-			"GRANT SELECT, INSERT, UPDATE, DELETE ON regions, offices, desks TO " + tenancy.AppRole,
-			"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA " + `"` + currentSchema(t, db) + `"` + " TO " + tenancy.AppRole,
+			"GRANT SELECT, INSERT, UPDATE, DELETE ON regions, offices, desks TO " + w.core.AppRole(),
+			"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA " + `"` + currentSchema(t, db) + `"` + " TO " + w.core.AppRole(),
 		} {
 			if err := db.Exec(q).Error; err != nil {
 				t.Fatal(err)

@@ -52,7 +52,7 @@ func TestTenantRegistryIsReadableByAllButWrittenOnlyAcrossTenants(t *testing.T) 
 			// Raw SQL as the app role, which RLS binds, with acme's setting.
 			db := s.Registry(tenancy.AcrossTenants(ctx, "raw SQL as the app role"))
 			err := db.Transaction(func(tx *gorm.DB) error {
-				if err := tx.Exec("SET LOCAL ROLE " + tenancy.AppRole).Error; err != nil {
+				if err := tx.Exec("SET LOCAL ROLE " + s.AppRole()).Error; err != nil {
 					return err
 				}
 				if err := tx.Exec("SELECT set_config('landlord.tenant_id', ?, true)", strconv.FormatUint(acme.ID, 10)).Error; err != nil {
@@ -72,7 +72,7 @@ func TestTenantRegistryIsReadableByAllButWrittenOnlyAcrossTenants(t *testing.T) 
 				t.Fatal(err)
 			}
 			err = db.Transaction(func(tx *gorm.DB) error {
-				tx.Exec("SET LOCAL ROLE " + tenancy.AppRole)
+				tx.Exec("SET LOCAL ROLE " + s.AppRole())
 				return tx.Exec("INSERT INTO tenants (subdomain, name, created_at, updated_at) VALUES ('rogue', 'Rogue', now(), now())").Error
 			})
 			if err == nil || !strings.Contains(err.Error(), "row-level security") {

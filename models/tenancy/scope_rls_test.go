@@ -5,8 +5,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-
-	"landlord/models/tenancy"
 )
 
 // Row-level security is PostgreSQL's; SQLite has no counterpart to test.
@@ -21,23 +19,23 @@ func TestPostgresRowLevelSecurityConfinesTheAppRole(t *testing.T) {
 		}
 		ctx := context.Background()
 		var who string
-		if err := sqlDB.QueryRow("SELECT current_user").Scan(&who); err != nil || who != tenancy.AppRole {
-			t.Fatalf("request traffic logs in as %q (%v), want %s", who, err, tenancy.AppRole)
+		if err := sqlDB.QueryRow("SELECT current_user").Scan(&who); err != nil || who != w.core.AppRole() {
+			t.Fatalf("request traffic logs in as %q (%v), want %s", who, err, w.core.AppRole())
 		}
 
 		var super, bypass bool
-		if err := sqlDB.QueryRow("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = $1", tenancy.AppRole).Scan(&super, &bypass); err != nil {
+		if err := sqlDB.QueryRow("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = $1", w.core.AppRole()).Scan(&super, &bypass); err != nil {
 			t.Fatal(err)
 		}
 		if super || bypass {
-			t.Errorf("%s: rolsuper %v, rolbypassrls %v", tenancy.AppRole, super, bypass)
+			t.Errorf("%s: rolsuper %v, rolbypassrls %v", w.core.AppRole(), super, bypass)
 		}
 		var owned int
-		if err := sqlDB.QueryRow("SELECT count(*) FROM pg_tables WHERE tableowner = $1", tenancy.AppRole).Scan(&owned); err != nil {
+		if err := sqlDB.QueryRow("SELECT count(*) FROM pg_tables WHERE tableowner = $1", w.core.AppRole()).Scan(&owned); err != nil {
 			t.Fatal(err)
 		}
 		if owned != 0 {
-			t.Errorf("%s owns %d tables", tenancy.AppRole, owned)
+			t.Errorf("%s owns %d tables", w.core.AppRole(), owned)
 		}
 		// Every table with a tenant_id column, present and future, has forced RLS.
 		var tenantTables, forced int

@@ -34,7 +34,7 @@ func addNotes(t *testing.T, w *world) {
 	t.Helper()
 	qs := []string{"CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL DEFAULT '')", "INSERT INTO notes (id) VALUES (1)"}
 	if w.dialect == "postgres" {
-		qs = append(qs, "GRANT SELECT, INSERT, UPDATE, DELETE ON notes TO "+tenancy.AppRole)
+		qs = append(qs, "GRANT SELECT, INSERT, UPDATE, DELETE ON notes TO "+w.core.AppRole())
 	}
 	for _, q := range qs {
 		if err := w.core.OwnerGormForTest().WithContext(across()).Exec(q).Error; err != nil {
