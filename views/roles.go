@@ -78,13 +78,6 @@ type RolePreview struct {
 	Detaches         bool // a linked copy: saving detaches it
 }
 
-// TenantRolePreview is what saving a tenant role's edit would do.
-type TenantRolePreview struct {
-	Changes []LevelChangeView
-	Tenants int64
-	Changed int64 // users whose effective rights change
-}
-
 // RoleForm is the form of a user role or a tenant role (TenantRole): new
 // when ID is 0. Errors has a message per field ("" key: the whole form;
 // "perm_<feature>" a matrix row's).
@@ -111,39 +104,6 @@ type RoleDelete struct {
 	Held       int64 // users holding the role, or tenants holding the tenant role
 	Template   bool
 	Error      string
-}
-
-// TenantRoleListRow is one line of the tenant roles page.
-type TenantRoleListRow struct {
-	ID                uint64
-	Name, Description string
-	Tenants           int64
-	Grants            []Grant
-}
-
-// TenantRoleList is the master's tenant roles page.
-type TenantRoleList struct {
-	Rows    []TenantRoleListRow
-	CanEdit bool
-}
-
-// RightRow is one feature of a user's effective permissions: the level the
-// user's role grants, the tenant role's cap ("" where there is none: the
-// master) and the result. LimitedBy is "role", "cap", "both" (they agree
-// below full) or "" (nothing limits it).
-type RightRow struct {
-	Feature, Role, Cap, Effective string
-	LimitedBy                     string
-}
-
-// UserPermissions is a user's effective permissions page.
-type UserPermissions struct {
-	UserID                uint64
-	UserDisplay, Username string
-	RoleName              string
-	Capped                bool
-	CapName               string // "" when the subtenant has no tenant role
-	Rows                  []RightRow
 }
 
 // FeatureLabel is a feature's name for people.
@@ -297,25 +257,6 @@ func originText(origin, template string) string {
 	return "Own"
 }
 
-// limitText is the line saying which of role and cap limits a feature.
-func limitText(r RightRow, roleName, capName string, capped bool) string {
-	switch r.LimitedBy {
-	case "role":
-		if !capped {
-			return "The user role “" + roleName + "” (the master tenant has no cap)"
-		}
-		return "The user role “" + roleName + "”"
-	case "cap":
-		if capName == "" {
-			return "The tenant has no tenant role, so nothing is allowed"
-		}
-		return "The tenant role “" + capName + "”"
-	case "both":
-		return "Both: the user role and the tenant role agree"
-	}
-	return "Not limited"
-}
-
 // cappedNote says on the dashboard that the tenant's cap lowers a level.
 func cappedNote(f FeatureLevel, capName string) string {
 	who := "this tenant's cap"
@@ -323,8 +264,4 @@ func cappedNote(f FeatureLevel, capName string) string {
 		who = "the tenant role “" + capName + "”"
 	}
 	return "Your role grants " + strings.ToLower(levelLabel(f.Role)) + "; " + who + " caps it."
-}
-
-func userPermissionsURL(id uint64) string {
-	return "/users/" + strconv.FormatUint(id, 10) + "/permissions"
 }
