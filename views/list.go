@@ -5,6 +5,17 @@ import (
 	"strconv"
 )
 
+// ListState is what a list's search box, sortable headers and pager show.
+type ListState struct {
+	Path         string
+	Search, Sort string
+	Desc         bool
+	Page, Pages  int
+	PerPage      int
+	Total        int64
+	Shown        int
+}
+
 // Links of a list page keep its search and sort; each changes one thing.
 
 func (l ListState) url(search, sort string, desc bool, page int) string {

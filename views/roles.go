@@ -2,7 +2,6 @@ package views
 
 import (
 	"strconv"
-	"strings"
 )
 
 // View structs and display helpers of the roles pages; the role form and the
@@ -167,13 +166,4 @@ func originText(origin, template string) string {
 		return "Detached from template “" + template + "”"
 	}
 	return "Own"
-}
-
-// cappedNote says on the dashboard that the tenant's cap lowers a level.
-func cappedNote(f FeatureLevel, capName string) string {
-	who := "this tenant's cap"
-	if capName != "" {
-		who = "the tenant role “" + capName + "”"
-	}
-	return "Your role grants " + strings.ToLower(levelLabel(f.Role)) + "; " + who + " caps it."
 }

@@ -137,3 +137,23 @@ type UserPassword struct {
 	// written back.
 	PasswordNotKept bool
 }
+
+// UserRow is one line of a tenant's user list.
+type UserRow struct {
+	ID        uint64 `json:"id"`
+	Name      string `json:"name"`
+	Username  string `json:"username"`
+	Email     string `json:"email"`
+	Role      string `json:"role"`
+	Enabled   bool   `json:"enabled"`
+	LastLogin string `json:"last_login"`
+}
+
+// UserList is the user list page.
+type UserList struct {
+	Scope          UserScope
+	List           ListState
+	Rows           []UserRow
+	CanExport      bool
+	CanImpersonate bool // the master managing a subtenant, with impersonation: full
+}
