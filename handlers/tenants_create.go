@@ -112,20 +112,6 @@ func (w *tenantWizard) roleID(typed string, bad map[string]string) uint64 {
 	return 0
 }
 
-// parseLimit reads a limit: empty is 0 (no limit), anything else a whole number.
-func parseLimit(typed, field string, bad map[string]string) int {
-	typed = strings.TrimSpace(typed)
-	if typed == "" {
-		return 0
-	}
-	n, err := strconv.Atoi(typed)
-	if err != nil || n < 0 || n > models.MaxTenantLimit {
-		bad[field] = "Enter a whole number from 0 to 1000000000, or leave it empty (0 or empty: no limit)."
-		return 0
-	}
-	return n
-}
-
 // subdomainCheck looks a well-formed subdomain up: one taken is refused here
 // already, not only at the commit.
 func (w *tenantWizard) subdomainCheck(ctx context.Context, n models.NewTenant, bad map[string]string) map[string]string {
@@ -336,27 +322,6 @@ func unplaced(errs map[string]string, fields []string) map[string]string {
 		out[""] = strings.Join(extra, " ")
 	}
 	return out
-}
-
-// currencyOptions are the currencies to choose from; current, if no longer
-// listed, stays choosable.
-func currencyOptions(current string) []views.Option {
-	var out []views.Option
-	if _, ok := models.CurrencyName(current); !ok && current != "" {
-		out = append(out, views.Option{Value: current, Label: current + " (no longer listed)"})
-	}
-	for _, c := range models.Currencies {
-		out = append(out, views.Option{Value: c.Code, Label: c.Code + " · " + c.Name})
-	}
-	return out
-}
-
-func currencyLabel(code string) string {
-	code = strings.ToUpper(strings.TrimSpace(code))
-	if name, ok := models.CurrencyName(code); ok {
-		return code + " · " + name
-	}
-	return code
 }
 
 func limitLabel(n int) string {
