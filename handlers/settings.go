@@ -24,7 +24,7 @@ func Settings(store *models.Store, sessions Sessions) echo.HandlerFunc {
 		if c.Request().Method == http.MethodGet {
 			return Render(c, http.StatusOK, views.SettingsPage(page, form))
 		}
-		version, err := parseVersion(c.FormValue("version"))
+		version, err := versionField(c.Request().PostForm)
 		if err != nil {
 			return err
 		}
