@@ -170,7 +170,7 @@ func (w *tenantWizard) view(page WizardPage, errs map[string]string) views.Tenan
 	if v.StepName == "review" {
 		n, _ := w.tenantFrom(page.Values)
 		r := views.TenantReview{Name: strings.TrimSpace(n.Name), Description: strings.TrimSpace(n.Description),
-			Subdomain: strings.ToLower(strings.TrimSpace(n.Subdomain)), MaxUsers: limitLabel(n.MaxUsers), MaxResources: limitLabel(n.MaxResources),
+			Subdomain: strings.ToLower(strings.TrimSpace(n.Subdomain)), MaxUsers: views.Limit(n.MaxUsers), MaxResources: views.Limit(n.MaxResources),
 			AccountNumber: strings.TrimSpace(n.AccountNumber), AccountName: strings.TrimSpace(n.AccountName), CustomerNumber: strings.TrimSpace(n.CustomerNumber),
 			Currency: currencyLabel(n.Currency)}
 		for _, tr := range w.roles {
@@ -322,11 +322,4 @@ func unplaced(errs map[string]string, fields []string) map[string]string {
 		out[""] = strings.Join(extra, " ")
 	}
 	return out
-}
-
-func limitLabel(n int) string {
-	if n <= 0 {
-		return "no limit"
-	}
-	return strconv.Itoa(n)
 }

@@ -1,9 +1,5 @@
 package views
 
-import (
-	"strconv"
-)
-
 // View structs and display helpers of the roles pages; the role form and the
 // delete page serve tenant roles too.
 
@@ -119,7 +115,7 @@ func (f RoleForm) action() string {
 	if f.ID == 0 {
 		return f.base() + "/new"
 	}
-	return f.base() + "/" + strconv.FormatUint(f.ID, 10) + "/edit"
+	return f.base() + "/" + Number(f.ID) + "/edit"
 }
 
 func (f RoleForm) kind() string {
@@ -144,15 +140,7 @@ func (d RoleDelete) kind() string {
 }
 
 func roleURL(base string, id uint64, action string) string {
-	return base + "/" + strconv.FormatUint(id, 10) + "/" + action
-}
-
-// plural is "1 user" or "3 users".
-func plural(n int64, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.FormatInt(n, 10) + " " + many
+	return base + "/" + Number(id) + "/" + action
 }
 
 // originText describes where a role comes from.

@@ -1,7 +1,5 @@
 package views
 
-import "strconv"
-
 // RightRow is one feature of a user's effective permissions: the level the
 // user's role grants, the tenant role's cap ("" where there is none: the
 // master) and the result. LimitedBy is "role", "cap", "both" (they agree
@@ -41,5 +39,5 @@ func limitText(r RightRow, roleName, capName string, capped bool) string {
 }
 
 func userPermissionsURL(id uint64) string {
-	return "/users/" + strconv.FormatUint(id, 10) + "/permissions"
+	return "/users/" + Number(id) + "/permissions"
 }
