@@ -37,7 +37,7 @@ const usage = `usage: landlord <command>
 commands:
   serve                                         run the console (migrates first)
   migrate                                       apply database migrations
-  set-admin-password <tenant> <email> [-]      create or reset a full-rights admin; asks for the
+  set-admin-password <tenant> <email> [-]       create or reset a full-rights admin; asks for the
                                                 password twice, or reads one line of stdin for -
   tenants list                                  print every tenant as JSON
   tenants create --subdomain S --name N         create a subtenant

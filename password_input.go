@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"golang.org/x/term"
+
+	"landlord/models"
 )
 
 // adminPassword is the password set-admin-password sets; args is what follows
@@ -32,7 +34,7 @@ func adminPassword(ctx context.Context, args []string, stdin io.Reader, stderr i
 	var first, second string
 	if f, ok := stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		var err error
-		if first, err = askHidden(ctx, int(f.Fd()), stderr, "Password (at least 12 characters): "); err != nil {
+		if first, err = askHidden(ctx, int(f.Fd()), stderr, fmt.Sprintf("Password (at least %d characters): ", models.MinPasswordLength)); err != nil {
 			return "", err
 		}
 		if second, err = askHidden(ctx, int(f.Fd()), stderr, "The same password again: "); err != nil {
