@@ -123,7 +123,7 @@ func (in *instance) serveAsync() string {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		err := run(ctx, []string{"serve"}, in.getenv, io.Discard, logw)
+		err := run(ctx, []string{"serve"}, in.getenv, strings.NewReader(""), io.Discard, logw)
 		logw.Close()
 		done <- err
 	}()

@@ -265,7 +265,7 @@ func (s *Store) MasterHasAdmin(ctx context.Context) (bool, error) {
 		return false, fmt.Errorf("master tenant: %w", err)
 	}
 	var n int64
-	err = s.inTenant(ctx, t.ID, func(tx *gorm.DB) error {
+	err = s.db.InTenant(ctx, t.ID, func(tx *gorm.DB) error {
 		roles, err := adminRoles(tx, t)
 		if err != nil || len(roles) == 0 {
 			return err
