@@ -85,7 +85,7 @@ func RolesPage(p Page, l RoleList) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, "<figure class=\"table-wrap\"><table data-testid=\"role-table\"><thead><tr><th scope=\"col\">Name</th><th scope=\"col\">Origin</th><th scope=\"col\">Users</th><th scope=\"col\">Grants</th>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, "<div class=\"table-wrap\" role=\"region\" aria-label=\"Roles\" tabindex=\"0\"><table data-testid=\"role-table\"><thead><tr><th scope=\"col\">Name</th><th scope=\"col\">Origin</th><th scope=\"col\">Users</th><th scope=\"col\">Grants</th>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -293,7 +293,7 @@ func RolesPage(p Page, l RoleList) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 31, "</tbody></table></figure>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 31, "</tbody></table></div>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -765,7 +765,7 @@ func RoleFormPage(p Page, f RoleForm) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = TextField("name", "Name", f.Name, f.Errors["name"], true).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = FormField(Field{Name: "name", Label: "Name", Value: f.Name, Error: f.Errors["name"], Required: true}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -1419,7 +1419,7 @@ func TenantRolesPage(p Page, l TenantRoleList) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 132, "<figure class=\"table-wrap\"><table data-testid=\"tenant-role-table\"><thead><tr><th scope=\"col\">Name</th><th scope=\"col\">Tenants</th><th scope=\"col\">Allows at most</th>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 132, "<div class=\"table-wrap\" role=\"region\" aria-label=\"Tenant roles\" tabindex=\"0\"><table data-testid=\"tenant-role-table\"><thead><tr><th scope=\"col\">Name</th><th scope=\"col\">Tenants</th><th scope=\"col\">Allows at most</th>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -1571,7 +1571,7 @@ func TenantRolesPage(p Page, l TenantRoleList) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 149, "</tbody></table></figure></section>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 149, "</tbody></table></div></section>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -1689,7 +1689,7 @@ func UserPermissionsPage(p Page, u UserPermissions) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 158, "</p><figure class=\"table-wrap\"><table data-testid=\"rights\"><thead><tr><th scope=\"col\">Feature</th><th scope=\"col\">User role grants</th>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 158, "</p><div class=\"table-wrap\" role=\"region\" aria-label=\"Rights\" tabindex=\"0\"><table data-testid=\"rights\"><thead><tr><th scope=\"col\">Feature</th><th scope=\"col\">User role grants</th>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -1849,7 +1849,7 @@ func UserPermissionsPage(p Page, u UserPermissions) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 174, "</tbody></table></figure><p><a href=\"/users\">Back to the users</a></p></section>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 174, "</tbody></table></div><p><a href=\"/users\">Back to the users</a></p></section>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -86,10 +86,13 @@ type document struct {
 	body    []byte
 }
 
+type checkerKey struct{}
+
 // Watch starts checking the tab of ctx (a chromedp context) and, when the
 // test ends, fails the test for every serious or critical axe violation, Nu
-// error and page sent without a Content-Security-Policy.
-func Watch(t testing.TB, ctx context.Context) *Checker {
+// error and page sent without a Content-Security-Policy. The context it
+// returns is ctx carrying the checker, for CheckNow.
+func Watch(t testing.TB, ctx context.Context) context.Context {
 	t.Helper()
 	c, err := Start(ctx)
 	if err != nil {
@@ -109,7 +112,19 @@ func Watch(t testing.TB, ctx context.Context) *Checker {
 			t.Error(p)
 		}
 	})
-	return c
+	return context.WithValue(ctx, checkerKey{}, c)
+}
+
+// CheckNow checks the tab of ctx, a context Watch returned, as it shows now:
+// after an htmx swap or anything else only script does, which the pages kept
+// from the server do not show. Call it between a test's steps.
+func CheckNow(t testing.TB, ctx context.Context) {
+	t.Helper()
+	c, ok := ctx.Value(checkerKey{}).(*Checker)
+	if !ok {
+		t.Fatal("pagecheck.CheckNow: the context does not come from pagecheck.Watch")
+	}
+	c.Check()
 }
 
 // Start hooks the tab of ctx.
@@ -200,8 +215,10 @@ func (c *Checker) replay() {
 	)
 	for d := range c.queue {
 		if tab == nil {
+			// The test's deadline must not end the checks quietly: the tab
+			// lives until every kept page has been shown.
 			var cancel context.CancelFunc
-			tab, cancel = chromedp.NewContext(c.ctx)
+			tab, cancel = chromedp.NewContext(context.WithoutCancel(c.ctx))
 			defer cancel()
 			var err error
 			if target, err = c.openReplayTab(tab, func() document {
@@ -391,9 +408,6 @@ func (c *Checker) axe1(ctx context.Context, target *chromedp.Target) (axeResult,
 }
 
 func (c *Checker) failed(u string, width int64, err error) {
-	if c.ctx.Err() != nil {
-		return // the browser is closing
-	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.problems = append(c.problems, Problem{Checker: "axe", URL: u, Width: width, Message: "could not check the page: " + err.Error()})
