@@ -108,9 +108,11 @@ func Watch(t testing.TB, ctx context.Context) context.Context {
 		go nu.start() // warm it up while the test runs
 	}
 	t.Cleanup(func() {
+		start := time.Now()
 		for _, p := range c.Finish() {
 			t.Error(p)
 		}
+		t.Logf("page checks: %d pages; finishing them took %v after the test", c.Pages(), time.Since(start).Round(time.Millisecond))
 	})
 	return context.WithValue(ctx, checkerKey{}, c)
 }
