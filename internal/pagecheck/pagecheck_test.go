@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -33,10 +34,21 @@ var fixtures = map[string]string{
 	// by keyboard (axe: scrollable-region-focusable, serious).
 	"/narrow": `<div style="overflow-x: auto"><p style="white-space: nowrap">A line that is too wide for a phone, though a desktop has room for all of it.</p></div>`,
 	"/nocsp":  `<p>Sent without a policy.</p>`,
+	// Shown again to be checked, a page must not act again: neither its
+	// document nor its script is asked of the server a second time.
+	"/scripted": `<p>A page with a script.</p><script src="/count.js"></script>`,
 }
 
-func fixtureServer(t *testing.T) *httptest.Server {
+func fixtureServer(t *testing.T, hits map[string]int, mu *sync.Mutex) *httptest.Server {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		hits[r.URL.Path]++
+		mu.Unlock()
+		if r.URL.Path == "/count.js" {
+			w.Header().Set("Content-Type", "text/javascript")
+			fmt.Fprint(w, "document.body.dataset.ran = 'yes';")
+			return
+		}
 		body, ok := fixtures[r.URL.Path]
 		if !ok {
 			http.NotFound(w, r)
@@ -90,7 +102,9 @@ func do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Voi
 // checks the browser tests use: each fault is reported with its page, the
 // clean page with nothing, and the pages' own policy still applies.
 func TestPagesWithFaultsAreReported(t *testing.T) {
-	srv := fixtureServer(t)
+	hits := map[string]int{}
+	var mu sync.Mutex
+	srv := fixtureServer(t, hits, &mu)
 	ctx := chromium(t)
 	c, err := pagecheck.Start(ctx)
 	if err != nil {
@@ -121,7 +135,13 @@ func TestPagesWithFaultsAreReported(t *testing.T) {
 	do(t, ctx, chromedp.Click(chromedp.ID("post")), chromedp.WaitVisible(chromedp.CSS("div")))
 	do(t, ctx, chromedp.Navigate(srv.URL+"/narrow"))
 	do(t, ctx, chromedp.Navigate(srv.URL+"/nocsp"))
+	do(t, ctx, chromedp.Navigate(srv.URL+"/scripted"), chromedp.WaitVisible(chromedp.CSS(`body[data-ran="yes"]`)))
 	found := c.Finish()
+	mu.Lock()
+	if hits["/scripted"] != 1 || hits["/count.js"] != 1 {
+		t.Errorf("checking the page asked the server again: document %d times, script %d times", hits["/scripted"], hits["/count.js"])
+	}
+	mu.Unlock()
 
 	has := func(checker, path, rule string, width int64, message string) bool {
 		for _, p := range found {
@@ -172,8 +192,8 @@ func TestPagesWithFaultsAreReported(t *testing.T) {
 			t.Errorf("the clean page is reported: %s", p)
 		}
 	}
-	if n := c.Pages(); n != 5 {
-		t.Errorf("%d pages kept for the Nu checker, want 5", n)
+	if n := c.Pages(); n != 6 {
+		t.Errorf("%d pages kept for the Nu checker, want 6", n)
 	}
 	if t.Failed() {
 		for _, p := range found {
