@@ -81,3 +81,19 @@ func TestFormFieldRulesAndTypes(t *testing.T) {
 		t.Errorf("default type %q", got)
 	}
 }
+
+// TestUsageLabelPointsAtAMeterOnlyWhenOneIsShown: with no limit there is no
+// meter, and a label must not name a control that is not on the page.
+func TestUsageLabelPointsAtAMeterOnlyWhenOneIsShown(t *testing.T) {
+	limited := render(t, usageMeter("users", "Users", 3, 5))
+	if limited.Find(`label[for="meter-users"]`).Length() != 1 || limited.Find("meter#meter-users").Length() != 1 {
+		t.Error("a limited count's label does not name its meter")
+	}
+	open := render(t, usageMeter("users", "Users", 3, 0))
+	if open.Find("meter").Length() != 0 || open.Find("label[for]").Length() != 0 {
+		t.Error("with no limit a label names a meter that is not shown")
+	}
+	if got := open.Find(`[data-testid="usage-users-text"]`).Text(); got != "3 (no limit)" {
+		t.Errorf("no-limit text %q", got)
+	}
+}

@@ -240,7 +240,7 @@ func (c *Checker) replay() {
 		if err := chromedp.Do(ctx, chromedp.Navigate(d.url)); err != nil {
 			c.failed(d.url, 0, err)
 		} else {
-			c.checkWidths(ctx, target)
+			c.checkWidths(ctx, target, d.url)
 		}
 		cancel()
 	}
@@ -307,7 +307,7 @@ func (c *Checker) Check() {
 		c.failed("(the page shown)", 0, err)
 		return
 	}
-	c.checkWidths(ctx, c.target)
+	c.checkWidths(ctx, c.target, before.URL)
 	scale := before.Scale
 	if scale == 0 {
 		scale = 1
@@ -318,16 +318,16 @@ func (c *Checker) Check() {
 	}
 }
 
-func (c *Checker) checkWidths(ctx context.Context, target *chromedp.Target) {
+func (c *Checker) checkWidths(ctx context.Context, target *chromedp.Target, u string) {
 	for _, w := range Widths {
 		if _, err := cdp.Call(ctx, target, emulation.SetDeviceMetricsOverride,
 			emulation.SetDeviceMetricsOverrideParams{Width: w, Height: 800, DeviceScaleFactor: 1}); err != nil {
-			c.failed("(the page shown)", w, err)
+			c.failed(u, w, err)
 			return
 		}
 		r, err := c.axe1(ctx, target)
 		if err != nil {
-			c.failed("(the page shown)", w, err)
+			c.failed(u, w, err)
 			return
 		}
 		c.mu.Lock()
