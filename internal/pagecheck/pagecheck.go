@@ -20,12 +20,15 @@ package pagecheck
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"mime"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -75,7 +78,9 @@ type Checker struct {
 
 	mu       sync.Mutex
 	problems []Problem
-	pages    []document
+	pages    []document // every HTML page received
+	distinct []document // those checked: the same page again is not
+	seen     map[[32]byte]bool
 	finished bool
 }
 
@@ -112,7 +117,9 @@ func Watch(t testing.TB, ctx context.Context) context.Context {
 		for _, p := range c.Finish() {
 			t.Error(p)
 		}
-		t.Logf("page checks: %d pages; finishing them took %v after the test", c.Pages(), time.Since(start).Round(time.Millisecond))
+		received, checked := c.Pages()
+		t.Logf("page checks: %d pages received, %d checked (the others were the same again); finishing took %v after the test",
+			received, checked, time.Since(start).Round(time.Millisecond))
 	})
 	return context.WithValue(ctx, checkerKey{}, c)
 }
@@ -139,7 +146,7 @@ func Start(ctx context.Context) (*Checker, error) {
 		return nil, err
 	}
 	c := &Checker{ctx: ctx, target: chromedp.FromContext(ctx).Target, axe: src,
-		queue: make(chan document, 100000), done: make(chan struct{})}
+		queue: make(chan document, 100000), done: make(chan struct{}), seen: map[[32]byte]bool{}}
 	if err := chromedp.Listen(ctx, c.event); err != nil {
 		return nil, err
 	}
@@ -191,9 +198,23 @@ func (c *Checker) keep(ev *fetch.EventRequestPaused) {
 	}
 	d := document{url: u, status: ev.ResponseStatusCode, headers: ev.ResponseHeaders, body: res.Body}
 	c.pages = append(c.pages, d)
-	if !c.finished {
-		c.queue <- d
+	if k := sameness(d); !c.seen[k] {
+		c.seen[k] = true
+		c.distinct = append(c.distinct, d)
+		if !c.finished {
+			c.queue <- d
+		}
 	}
+}
+
+// hiddenValue is a hidden input's value: a CSRF token or a wizard's sealed
+// state, new on every page, which neither checker reads.
+var hiddenValue = regexp.MustCompile(`(<input type="hidden" name="[^"]*" value=")[^"]*"`)
+
+// sameness tells pages apart but for their hidden values: a page shown again
+// (Back, a wizard's step revisited) is checked once.
+func sameness(d document) [32]byte {
+	return sha256.Sum256(append([]byte(strconv.FormatInt(d.status, 10)+"\n"), hiddenValue.ReplaceAll(d.body, []byte(`$1"`))...))
 }
 
 func header(hs []*fetch.HeaderEntry, name string) string {
@@ -429,7 +450,7 @@ func (c *Checker) Finish() []Problem {
 	c.mu.Unlock()
 	<-c.done
 	c.mu.Lock()
-	pages, problems := c.pages, c.problems
+	pages, problems := c.distinct, c.problems
 	c.mu.Unlock()
 	return dedupe(append(problems, nuCheck(pages)...))
 }
@@ -448,11 +469,12 @@ func dedupe(ps []Problem) []Problem {
 	return out
 }
 
-// Pages is how many HTML pages were kept.
-func (c *Checker) Pages() int {
+// Pages is how many HTML pages were received, and how many of them were
+// checked: the others were the same page again.
+func (c *Checker) Pages() (received, checked int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return len(c.pages)
+	return len(c.pages), len(c.distinct)
 }
 
 func ptr[T any](v T) *T { return &v }

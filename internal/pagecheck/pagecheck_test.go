@@ -136,10 +136,12 @@ func TestPagesWithFaultsAreReported(t *testing.T) {
 	do(t, ctx, chromedp.Navigate(srv.URL+"/narrow"))
 	do(t, ctx, chromedp.Navigate(srv.URL+"/nocsp"))
 	do(t, ctx, chromedp.Navigate(srv.URL+"/scripted"), chromedp.WaitVisible(chromedp.CSS(`body[data-ran="yes"]`)))
+	// The same page again is checked once.
+	do(t, ctx, chromedp.Navigate(srv.URL+"/good"))
 	found := c.Finish()
 	mu.Lock()
-	if hits["/scripted"] != 1 || hits["/count.js"] != 1 {
-		t.Errorf("checking the page asked the server again: document %d times, script %d times", hits["/scripted"], hits["/count.js"])
+	if hits["/scripted"] != 1 || hits["/count.js"] != 1 || hits["/good"] != 2 {
+		t.Errorf("checking the pages asked the server again: document %d times, script %d times, /good %d times (want 1, 1, 2)", hits["/scripted"], hits["/count.js"], hits["/good"])
 	}
 	mu.Unlock()
 
@@ -192,8 +194,8 @@ func TestPagesWithFaultsAreReported(t *testing.T) {
 			t.Errorf("the clean page is reported: %s", p)
 		}
 	}
-	if n := c.Pages(); n != 6 {
-		t.Errorf("%d pages kept for the Nu checker, want 6", n)
+	if received, checked := c.Pages(); received != 7 || checked != 6 {
+		t.Errorf("%d pages received, %d checked; want 7 and 6", received, checked)
 	}
 	if t.Failed() {
 		for _, p := range found {
