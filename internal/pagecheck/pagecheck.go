@@ -10,7 +10,7 @@
 // the same bodies. The test's own tab is never resized or paused, so the
 // checks cannot disturb what the test does. Page scripts do not run in the
 // second tab: the pages work without JavaScript, and a page shown twice must
-// not act twice. Check runs the same checks in the test's tab on demand, for
+// not act twice. CheckNow runs axe-core in the test's own tab on demand, for
 // a state only script makes (an htmx swap, say).
 //
 // axe-core runs in an isolated world made through the DevTools protocol,
