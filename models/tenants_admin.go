@@ -2,11 +2,11 @@ package models
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"golang.org/x/text/secure/precis"
 	"strings"
+
+	"golang.org/x/text/secure/precis"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -308,11 +308,6 @@ func (s *Store) CreateTenant(ctx context.Context, n NewTenant) (*Tenant, error) 
 		return nil, s.recordDeniedHere(ctx, err, Event{Action: ActionTenantCreate, TargetType: "tenant", TargetID: n.Subdomain})
 	}
 	return t, nil
-}
-
-func jsonDetails(v any) string {
-	b, _ := json.Marshal(v)
-	return string(b)
 }
 
 // TenantChanges is every detail of a tenant its edit form may change. It is

@@ -247,7 +247,7 @@ func (s *Store) SetAdminPassword(ctx context.Context, subdomain, email, password
 		if err != nil {
 			return err
 		}
-		return s.record(tx, t.ID, Event{Action: action, TargetType: "user", TargetID: u.Username, Outcome: OutcomeSuccess, Details: "admin set from the command line"})
+		return s.record(tx, t.ID, Event{Action: action, TargetType: "user", TargetID: u.Username, Outcome: OutcomeSuccess, Details: jsonDetails(map[string]any{"via": "command line"})})
 	})
 	if err != nil {
 		return nil, err
@@ -361,7 +361,7 @@ func loginEvent(login string, found bool, u *User, failure string) Event {
 		e.ActorUserID, e.ActorName, e.TargetID = &id, u.Username, u.Username
 	}
 	if failure != "" {
-		e.Action, e.Outcome, e.Details = ActionLoginFailed, OutcomeFailure, failure
+		e.Action, e.Outcome, e.Details = ActionLoginFailed, OutcomeFailure, jsonDetails(map[string]any{"reason": failure})
 	}
 	return e
 }
