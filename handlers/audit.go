@@ -236,7 +236,7 @@ func AuditVerifyCheckpoints(store *models.Store) echo.HandlerFunc {
 }
 
 // AuditExport streams the host tenant's events matching the filter, newest
-// first, as CSV (default) or JSON lines (?format=jsonl). It needs audit: read
+// first, as CSV (the default, ?format=csv) or JSON lines (?format=jsonl). It needs audit: read
 // as well as the route's export: read.
 func AuditExport(store *models.Store) echo.HandlerFunc {
 	return func(c echo.Context) error {
@@ -251,7 +251,11 @@ func AuditExport(store *models.Store) echo.HandlerFunc {
 		}
 		f.Before = 0
 		name := v.Tenant.Subdomain + "-audit"
-		if c.QueryParam("format") == "jsonl" {
+		format, err := exportFormat(c)
+		if err != nil {
+			return err
+		}
+		if format == "jsonl" {
 			return streamJSONLines(c, name+".jsonl", func(emit func(any) error) error {
 				return store.EachAuditEvent(ctx, f, func(e *models.AuditEvent) error { return emit(e) })
 			})

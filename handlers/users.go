@@ -62,14 +62,18 @@ func userRow(u *models.User) views.UserRow {
 }
 
 // UsersExport streams the host tenant's users, filtered and sorted like the
-// list, as CSV (default) or JSON lines (?format=jsonl).
+// list, as CSV (the default, ?format=csv) or JSON lines (?format=jsonl).
 func UsersExport(store *models.Store) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ctx := c.Request().Context()
 		v := VisitorFrom(ctx)
 		q := listQuery(c)
 		name := v.Tenant.Subdomain + "-users"
-		if c.QueryParam("format") == "jsonl" {
+		format, err := exportFormat(c)
+		if err != nil {
+			return err
+		}
+		if format == "jsonl" {
 			return streamJSONLines(c, name+".jsonl", func(emit func(any) error) error {
 				return store.EachUser(ctx, q, func(u *models.User) error { return emit(userRow(u)) })
 			})
