@@ -115,6 +115,9 @@ func Audit(store *models.Store) echo.HandlerFunc {
 				list.Older = next.Encode()
 			}
 		}
+		if list.PastEnd() {
+			status = http.StatusNotFound // as a list's page past the last one
+		}
 		return Render(c, status, views.AuditPage(PageFor(v, "Audit log"), list))
 	}
 }

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"net/http"
 	"strconv"
 	"strings"
 
@@ -28,9 +27,9 @@ func Users(store *models.Store) echo.HandlerFunc {
 		for i, u := range p.Rows {
 			rows[i] = userRow(&u)
 		}
-		page := PageFor(v, pageTitle(s, "Users"))
-		return Render(c, http.StatusOK, views.UsersPage(page, views.UserList{
-			Scope: s.view, List: listState(c, p), Rows: rows,
+		page, list := PageFor(v, pageTitle(s, "Users")), listState(c, p)
+		return Render(c, listStatus(list), views.UsersPage(page, views.UserList{
+			Scope: s.view, List: list, Rows: rows,
 			CanExport:      !s.view.Managed && v.User.Level(models.FeatureExport) >= models.LevelRead,
 			CanImpersonate: s.view.Managed && v.User.Level(models.FeatureImpersonation) >= models.LevelFull,
 		}))

@@ -66,3 +66,11 @@ func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
 
 // boolAttr is a boolean as an attribute value tests can read.
 func boolAttr(b bool) string { return strconv.FormatBool(b) }
+
+// PastEnd tells a page asked for beyond the last one, from a stale or edited
+// link: the list says so and links the last page instead of an empty table.
+func (l ListState) PastEnd() bool { return l.Page > l.Pages }
+
+// PastEnd tells an older page of the log that holds nothing: its cursor is
+// older than every event the filter matches (a stale or edited link).
+func (a AuditList) PastEnd() bool { return a.Before != "" && len(a.Events) == 0 && len(a.Errors) == 0 }
