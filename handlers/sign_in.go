@@ -115,19 +115,31 @@ func Handoff(store *models.Store, sessions Sessions) echo.HandlerFunc {
 	}
 }
 
-// Logout ends the session and records it.
+// Logout ends the session and records it; an impersonation's session ends
+// the impersonation.
 func Logout(store *models.Store, sessions Sessions) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		v := VisitorFrom(c.Request().Context())
-		if v.User != nil {
-			if err := store.RecordLogout(c.Request().Context(), v.User); err != nil {
+		ctx := c.Request().Context()
+		v := VisitorFrom(ctx)
+		done := "You have signed out."
+		switch {
+		case v.User != nil && v.User.Impersonation != nil:
+			// Signing out of an impersonation ends it, as ending it does: its
+			// end is the event, in both logs.
+			imp, err := store.EndImpersonation(ctx, "the impersonator signed out")
+			if err != nil {
+				return err
+			}
+			done = "You have signed out, and the impersonation of " + imp.UserName + " has ended."
+		case v.User != nil:
+			if err := store.RecordLogout(ctx, v.User); err != nil {
 				return err
 			}
 		}
 		if err := sessions.LogOut(c); err != nil {
 			return err
 		}
-		if err := sessions.Flash(c, views.Flash{Kind: "info", Text: "You have signed out."}); err != nil {
+		if err := sessions.Flash(c, views.Flash{Kind: "info", Text: done}); err != nil {
 			return err
 		}
 		return c.Redirect(http.StatusSeeOther, "/login")

@@ -127,7 +127,7 @@ func (s *Server) pageRoutes() []route {
 		// Users administration in the tenant's own console ...
 		{get, "/users/new", need(models.FeatureUsers, models.LevelFull), handlers.UserNew(s.store, s.wizard), "", nil},
 		{post, "/users/new", need(models.FeatureUsers, models.LevelFull), handlers.UserCreate(s.store, s.sessions, s.wizard), "", nil},
-		{get, "/users/:id", need(models.FeatureUsers, models.LevelRead), handlers.UserShow(s.store), "", nil},
+		{get, "/users/:id", need(models.FeatureUsers, models.LevelRead), handlers.UserShow(s.store, s.sessions), "", nil},
 		{get, "/users/:id/edit", need(models.FeatureUsers, models.LevelFull), handlers.UserEditForm(s.store), "", nil},
 		{post, "/users/:id/edit", need(models.FeatureUsers, models.LevelFull), handlers.UserUpdate(s.store, s.sessions), "", nil},
 		{post, "/users/:id/disable", need(models.FeatureUsers, models.LevelFull), handlers.UserSetEnabled(s.store, s.sessions, false), "", nil},
@@ -141,7 +141,7 @@ func (s *Server) pageRoutes() []route {
 		{get, "/tenants/:subdomain/users", masterNeeds(models.FeatureUsers, models.LevelRead), handlers.Users(s.store), "", nil},
 		{get, "/tenants/:subdomain/users/new", masterNeeds(models.FeatureUsers, models.LevelFull), handlers.UserNew(s.store, s.wizard), "", nil},
 		{post, "/tenants/:subdomain/users/new", masterNeeds(models.FeatureUsers, models.LevelFull), handlers.UserCreate(s.store, s.sessions, s.wizard), "", nil},
-		{get, "/tenants/:subdomain/users/:id", masterNeeds(models.FeatureUsers, models.LevelRead), handlers.UserShow(s.store), "", nil},
+		{get, "/tenants/:subdomain/users/:id", masterNeeds(models.FeatureUsers, models.LevelRead), handlers.UserShow(s.store, s.sessions), "", nil},
 		{get, "/tenants/:subdomain/users/:id/edit", masterNeeds(models.FeatureUsers, models.LevelFull), handlers.UserEditForm(s.store), "", nil},
 		{post, "/tenants/:subdomain/users/:id/edit", masterNeeds(models.FeatureUsers, models.LevelFull), handlers.UserUpdate(s.store, s.sessions), "", nil},
 		{post, "/tenants/:subdomain/users/:id/disable", masterNeeds(models.FeatureUsers, models.LevelFull), handlers.UserSetEnabled(s.store, s.sessions, false), "", nil},
