@@ -13,8 +13,13 @@ import (
 	"landlord/views"
 )
 
-// loginFailed is the one message for every failed login, whatever the cause.
+// loginFailed is the message for every failed login, whatever the cause, but
+// the right password on a disabled tenant's host.
 const loginFailed = "Sign-in failed: check the username and password."
+
+// loginTenantDisabled is told only after the right password, so it reveals
+// nothing to someone guessing.
+const loginTenantDisabled = "This tenant is disabled, so nobody can sign in to it. Ask your provider."
 
 const loginThrottled = "Too many failed sign-ins. Wait a few minutes and try again."
 
@@ -54,6 +59,9 @@ func Login(store *models.Store, sessions Sessions) echo.HandlerFunc {
 		case errors.Is(err, models.ErrTooManyAttempts):
 			form.Error = loginThrottled
 			return renderLogin(c, v, http.StatusTooManyRequests, form)
+		case errors.Is(err, models.ErrTenantDisabled):
+			form.Error = loginTenantDisabled
+			return renderLogin(c, v, http.StatusForbidden, form)
 		case errors.Is(err, models.ErrInvalidCredentials):
 			form.Error = loginFailed
 			return renderLogin(c, v, http.StatusUnprocessableEntity, form)

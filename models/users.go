@@ -368,6 +368,9 @@ func (s *Store) authenticate(ctx context.Context, t *Tenant, tenantKey, login, p
 	if err != nil {
 		return nil, err
 	}
+	if !ok && passwordOK && t != nil && !t.Enabled && u.Enabled && u.IdentitySource == "local" {
+		return nil, ErrTenantDisabled
+	}
 	if !ok {
 		return nil, ErrInvalidCredentials
 	}
