@@ -33,3 +33,14 @@ func usageText(used int64, max int) string {
 func meterHigh(max int) string {
 	return strconv.FormatFloat(float64(max)*0.9, 'f', -1, 64)
 }
+
+// TenantDisable is the page that confirms disabling a tenant: who it signs
+// out, and a message when the confirmation was missing.
+type TenantDisable struct {
+	Subdomain, Name string
+	IsMaster        bool
+	Enabled         bool
+	SignedIn        int64 // users signed in now, signed out by disabling
+	Users           int64
+	Error           string
+}

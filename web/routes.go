@@ -91,6 +91,7 @@ func (s *Server) pageRoutes() []route {
 		{get, "/tenants/:subdomain", masterNeeds(models.FeatureTenants, models.LevelRead), handlers.TenantDetail(s.store), "", nil},
 		{get, "/tenants/:subdomain/edit", masterNeeds(models.FeatureTenants, models.LevelFull), handlers.TenantEditForm(s.store), "", nil},
 		{post, "/tenants/:subdomain/edit", masterNeeds(models.FeatureTenants, models.LevelFull), handlers.TenantUpdate(s.store, s.sessions), "", nil},
+		{get, "/tenants/:subdomain/disable", masterNeeds(models.FeatureTenants, models.LevelFull), handlers.TenantDisableForm(s.store), "", nil},
 		{post, "/tenants/:subdomain/disable", masterNeeds(models.FeatureTenants, models.LevelFull), handlers.TenantSetEnabled(s.store, s.sessions, false), "", nil},
 		{post, "/tenants/:subdomain/enable", masterNeeds(models.FeatureTenants, models.LevelFull), handlers.TenantSetEnabled(s.store, s.sessions, true), "", nil},
 		{get, "/tenants/:subdomain/delete", masterNeeds(models.FeatureTenants, models.LevelFull), handlers.TenantDeleteForm(s.store), "", nil},
