@@ -119,6 +119,13 @@ func Handoff(store *models.Store, sessions Sessions) echo.HandlerFunc {
 		if err := sessions.LogIn(c, u); err != nil {
 			return err
 		}
+		if imp := u.Impersonation; imp != nil {
+			msg := "You are impersonating " + u.Username + " until " + imp.ExpiresAt.UTC().Format("15:04") +
+				" UTC. Everything you do here is recorded with your name too."
+			if err := sessions.Flash(c, views.Flash{Kind: "info", Text: msg}); err != nil {
+				return err
+			}
+		}
 		return c.Redirect(http.StatusSeeOther, "/")
 	}
 }

@@ -3,6 +3,7 @@ package views
 import (
 	"net/http"
 	"strconv"
+	"strings"
 )
 
 // Small display helpers for the templates; the view structs are in types.go.
@@ -124,4 +125,13 @@ func limitedByLabel(side, target string) string {
 		return "both"
 	}
 	return "neither"
+}
+
+// changeLabel is the name for people of a changed field an audit event
+// records: a role's "permissions.<feature>" shows the feature's label.
+func changeLabel(field string) string {
+	if f, ok := strings.CutPrefix(field, "permissions."); ok {
+		return "Permission: " + FeatureLabel(f)
+	}
+	return field
 }
