@@ -245,10 +245,11 @@ WHERE NOT t.is_master AND NOT EXISTS (SELECT 1 FROM roles o WHERE o.tenant_id = 
 
 // masterOnlyRaised refuses, in a subtenant, a role raising a master-only
 // feature above what it held (none for a new role), whatever the tenant
-// role caps: the tenants are not a subtenant's to grant. The tenant is read
-// only when such a feature is raised.
+// role caps: the tenants are not a subtenant's to grant. The system (the
+// command line) is not refused, as no delegation check refuses it. The
+// tenant is read only when such a feature is raised.
 func masterOnlyRaised(tx *gorm.DB, ctx context.Context, before, after Permissions) error {
-	if !raisesMasterOnly(before, after) {
+	if a, ok := ActorFrom(ctx); (ok && a.System) || !raisesMasterOnly(before, after) {
 		return nil
 	}
 	id, _ := TenantFrom(ctx)
