@@ -115,6 +115,9 @@ func Audit(store *models.Store) echo.HandlerFunc {
 				list.Older = next.Encode()
 			}
 		}
+		if list.PastEnd() {
+			status = http.StatusNotFound // as a list's page past the last one
+		}
 		return Render(c, status, views.AuditPage(PageFor(v, "Audit log"), list))
 	}
 }
@@ -231,12 +234,30 @@ func AuditVerifyCheckpoints(store *models.Store) echo.HandlerFunc {
 				At: r.Checkpoint.At.UTC().Format("2006-01-02 15:04:05"), Reached: r.Reached, Reason: r.Reason})
 		}
 		v.Checkpoints = cps
+		page.Flashes = append(page.Flashes, checkpointsFlash(cps))
 		return Render(c, http.StatusOK, views.AuditVerifyPage(page, v))
 	}
 }
 
+// checkpointsFlash sums up an uploaded file's check for the top of the page.
+func checkpointsFlash(cps *views.AuditCheckpoints) views.Flash {
+	missed := 0
+	for _, r := range cps.Results {
+		if !r.Reached {
+			missed++
+		}
+	}
+	switch {
+	case len(cps.Results) == 0:
+		return views.Flash{Kind: "error", Text: "The file holds no checkpoint of this tenant: nothing was verified against it."}
+	case missed > 0:
+		return views.Flash{Kind: "error", Text: fmt.Sprintf("%d of %d checkpoints not reached: the log lost or changed events since.", missed, len(cps.Results))}
+	}
+	return views.Flash{Kind: "success", Text: fmt.Sprintf("%d of %d checkpoints reached: the log holds every event they saw.", len(cps.Results), len(cps.Results))}
+}
+
 // AuditExport streams the host tenant's events matching the filter, newest
-// first, as CSV (default) or JSON lines (?format=jsonl). It needs audit: read
+// first, as CSV (the default, ?format=csv) or JSON lines (?format=jsonl). It needs audit: read
 // as well as the route's export: read.
 func AuditExport(store *models.Store) echo.HandlerFunc {
 	return func(c echo.Context) error {
@@ -251,7 +272,11 @@ func AuditExport(store *models.Store) echo.HandlerFunc {
 		}
 		f.Before = 0
 		name := v.Tenant.Subdomain + "-audit"
-		if c.QueryParam("format") == "jsonl" {
+		format, err := exportFormat(c)
+		if err != nil {
+			return err
+		}
+		if format == "jsonl" {
 			return streamJSONLines(c, name+".jsonl", func(emit func(any) error) error {
 				return store.EachAuditEvent(ctx, f, func(e *models.AuditEvent) error { return emit(e) })
 			})

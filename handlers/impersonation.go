@@ -74,8 +74,28 @@ func EndImpersonation(store *models.Store, sessions Sessions) echo.HandlerFunc {
 		if err := sessions.LogOut(c); err != nil {
 			return err
 		}
-		return c.Redirect(http.StatusSeeOther, hostURL(c, v.BaseDomain, "/tenants/"+v.Tenant.Subdomain+"/users/"+strconv.FormatUint(imp.UserID, 10)))
+		// The master console is another host with its own session: the user
+		// page there says the impersonation ended when its id is this one's.
+		return c.Redirect(http.StatusSeeOther, hostURL(c, v.BaseDomain, "/tenants/"+v.Tenant.Subdomain+"/users/"+
+			strconv.FormatUint(imp.UserID, 10)+"?ended="+strconv.FormatUint(imp.ID, 10)))
 	}
+}
+
+// endedFlash is the message of the master's user page that an impersonation
+// just ended returns to, if ?ended= names one this session ended; none else.
+func endedFlash(c echo.Context, store *models.Store, sessions Sessions) (*views.Flash, error) {
+	id, ok := ParseID(c.QueryParam("ended"))
+	if !ok {
+		return nil, nil
+	}
+	imp, err := store.JustEnded(c.Request().Context(), sessions.ID(c), id)
+	if errors.Is(err, models.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &views.Flash{Kind: "success", Text: "The impersonation of " + imp.UserName + " has ended; you are back in the master console."}, nil
 }
 
 func supportAccessRows(list []models.SupportAccess) []views.SupportAccessRow {

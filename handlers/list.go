@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"net/http"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
@@ -22,4 +23,14 @@ func listState[T any](c echo.Context, p models.Page[T]) views.ListState {
 		Path: c.Request().URL.Path, Search: p.Query.Search, Sort: p.Query.Sort, Desc: p.Query.Desc,
 		Page: p.Query.Page, Pages: p.Pages(), PerPage: p.Query.PerPage, Total: p.Total, Shown: len(p.Rows),
 	}
+}
+
+// listStatus is 404 for a page past the last one: the address names a page
+// that does not exist (scripts and link checkers see it), while the body
+// still tells the person which page is the last.
+func listStatus(l views.ListState) int {
+	if l.PastEnd() {
+		return http.StatusNotFound
+	}
+	return http.StatusOK
 }

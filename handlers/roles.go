@@ -38,7 +38,9 @@ func Roles(store *models.Store) echo.HandlerFunc {
 				cv.Name = "no tenant role"
 			}
 			for _, f := range models.Features {
-				cv.Levels = append(cv.Levels, views.FeatureLevel{Feature: string(f), Level: cap.Permissions.Level(f).String()})
+				if !f.MasterOnly() { // a subtenant's roles cannot grant these, so no cap on them is shown
+					cv.Levels = append(cv.Levels, views.FeatureLevel{Feature: string(f), Level: cap.Permissions.Level(f).String()})
+				}
 			}
 			l.Cap = cv
 		}
@@ -63,7 +65,7 @@ func RoleNewForm(store *models.Store) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		f := views.RoleForm{CanTemplate: v.Tenant.IsMaster, Matrix: matrixOf(models.Permissions{}, nil, cap)}
+		f := views.RoleForm{CanTemplate: v.Tenant.IsMaster, Matrix: matrixOf(models.Permissions{}, nil, cap, v.Tenant.IsMaster)}
 		return Render(c, http.StatusOK, views.RoleFormPage(PageFor(v, "New role"), f))
 	}
 }
@@ -82,7 +84,7 @@ func RoleCreate(store *models.Store, sessions Sessions) echo.HandlerFunc {
 		perms, errs := parsePermissions(form)
 		f := views.RoleForm{Name: form.Get("name"), Description: form.Get("description"), Multitenant: form.Get("multitenant") != "", CanTemplate: v.Tenant.IsMaster}
 		page := func(fields map[string]string) templ.Component {
-			f.Errors, f.Matrix = fields, matrixOf(perms, fields, cap)
+			f.Errors, f.Matrix = fields, matrixOf(perms, fields, cap, v.Tenant.IsMaster)
 			return views.RoleFormPage(PageFor(v, "New role"), f)
 		}
 		if len(errs) > 0 {
@@ -130,7 +132,7 @@ func RoleEditForm(store *models.Store) echo.HandlerFunc {
 			return err
 		}
 		f := roleForm(r)
-		f.Matrix = matrixOf(r.Permissions, nil, cap)
+		f.Matrix = matrixOf(r.Permissions, nil, cap, v.Tenant.IsMaster)
 		return Render(c, http.StatusOK, views.RoleFormPage(PageFor(v, "Edit "+r.Name), f))
 	}
 }
@@ -161,11 +163,15 @@ func RoleUpdate(store *models.Store, sessions Sessions) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		perms, errs := parsePermissions(form)
+		stored := r.Permissions
+		if v.Tenant.IsMaster {
+			stored = nil // the master's form shows every feature
+		}
+		perms, errs := parsePermissionsOver(form, stored)
 		f := roleForm(r)
 		f.Name, f.Description, f.Version = form.Get("name"), form.Get("description"), version
 		page := func(fields map[string]string) templ.Component {
-			f.Errors, f.Matrix = fields, matrixOf(perms, fields, cap)
+			f.Errors, f.Matrix = fields, matrixOf(perms, fields, cap, v.Tenant.IsMaster)
 			return views.RoleFormPage(PageFor(v, "Edit "+r.Name), f)
 		}
 		if len(errs) > 0 {

@@ -16,6 +16,24 @@ func PermissionField(f models.Feature) string { return models.PermissionField(f)
 // none). A value that is not a level is a message under the field's name;
 // the matrix shows the rest as posted. Fields of unknown features are ignored.
 func parsePermissions(form url.Values) (models.Permissions, map[string]string) {
+	return parsePermissionsOver(form, nil)
+}
+
+// parsePermissionsOver is parsePermissions for a role whose form leaves out
+// the master-only features (a subtenant's): those not posted keep their
+// levels in stored, so saving changes nothing the form did not show. Posted
+// anyway, they are read, for the model to refuse.
+func parsePermissionsOver(form url.Values, stored models.Permissions) (models.Permissions, map[string]string) {
+	p, errs := parseMatrix(form)
+	for _, f := range models.Features {
+		if _, posted := form[PermissionField(f)]; f.MasterOnly() && !posted && stored != nil {
+			p[f] = stored.Level(f)
+		}
+	}
+	return p, errs
+}
+
+func parseMatrix(form url.Values) (models.Permissions, map[string]string) {
 	p := models.Permissions{}
 	errs := map[string]string{}
 	for _, f := range models.Features {
@@ -31,14 +49,18 @@ func parsePermissions(form url.Values) (models.Permissions, map[string]string) {
 
 // matrixOf shows perms in the matrix, with the messages of errs; features
 // whose posted value was refused show no level chosen. A non-nil cap shows
-// its levels beside each row it lowers.
-func matrixOf(perms models.Permissions, errs map[string]string, cap *models.TenantRole) views.Matrix {
+// its levels beside each row it lowers. Outside the master the master-only
+// features are not offered: their row shows only to carry a refusal.
+func matrixOf(perms models.Permissions, errs map[string]string, cap *models.TenantRole, inMaster bool) views.Matrix {
 	m := views.Matrix{}
 	if cap != nil {
 		m.CapName = cap.Name
 	}
 	for _, f := range models.Features {
 		row := views.MatrixRow{Feature: string(f), Level: perms.Level(f).String(), Error: errs[PermissionField(f)]}
+		if !inMaster && f.MasterOnly() && row.Error == "" {
+			continue
+		}
 		if _, parsed := perms[f]; row.Error != "" && !parsed {
 			row.Level = "" // what was posted is no level; a refused level stays as chosen
 		}

@@ -13,8 +13,13 @@ import (
 	"landlord/views"
 )
 
-// loginFailed is the one message for every failed login, whatever the cause.
+// loginFailed is the message for every failed login, whatever the cause, but
+// the right password on a disabled tenant's host.
 const loginFailed = "Sign-in failed: check the username and password."
+
+// loginTenantDisabled is told only after the right password, so it reveals
+// nothing to someone guessing.
+const loginTenantDisabled = "This tenant is disabled, so nobody can sign in to it. Ask your provider."
 
 const loginThrottled = "Too many failed sign-ins. Wait a few minutes and try again."
 
@@ -54,6 +59,9 @@ func Login(store *models.Store, sessions Sessions) echo.HandlerFunc {
 		case errors.Is(err, models.ErrTooManyAttempts):
 			form.Error = loginThrottled
 			return renderLogin(c, v, http.StatusTooManyRequests, form)
+		case errors.Is(err, models.ErrTenantDisabled):
+			form.Error = loginTenantDisabled
+			return renderLogin(c, v, http.StatusForbidden, form)
 		case errors.Is(err, models.ErrInvalidCredentials):
 			form.Error = loginFailed
 			return renderLogin(c, v, http.StatusUnprocessableEntity, form)
@@ -111,23 +119,42 @@ func Handoff(store *models.Store, sessions Sessions) echo.HandlerFunc {
 		if err := sessions.LogIn(c, u); err != nil {
 			return err
 		}
+		if imp := u.Impersonation; imp != nil {
+			msg := "You are impersonating " + u.Username + " until " + imp.ExpiresAt.UTC().Format("15:04") +
+				" UTC. Everything you do here is recorded with your name too."
+			if err := sessions.Flash(c, views.Flash{Kind: "info", Text: msg}); err != nil {
+				return err
+			}
+		}
 		return c.Redirect(http.StatusSeeOther, "/")
 	}
 }
 
-// Logout ends the session and records it.
+// Logout ends the session and records it; an impersonation's session ends
+// the impersonation.
 func Logout(store *models.Store, sessions Sessions) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		v := VisitorFrom(c.Request().Context())
-		if v.User != nil {
-			if err := store.RecordLogout(c.Request().Context(), v.User); err != nil {
+		ctx := c.Request().Context()
+		v := VisitorFrom(ctx)
+		done := "You have signed out."
+		switch {
+		case v.User != nil && v.User.Impersonation != nil:
+			// Signing out of an impersonation ends it, as ending it does: its
+			// end is the event, in both logs.
+			imp, err := store.EndImpersonation(ctx, "the impersonator signed out")
+			if err != nil {
+				return err
+			}
+			done = "You have signed out, and the impersonation of " + imp.UserName + " has ended."
+		case v.User != nil:
+			if err := store.RecordLogout(ctx, v.User); err != nil {
 				return err
 			}
 		}
 		if err := sessions.LogOut(c); err != nil {
 			return err
 		}
-		if err := sessions.Flash(c, views.Flash{Kind: "info", Text: "You have signed out."}); err != nil {
+		if err := sessions.Flash(c, views.Flash{Kind: "info", Text: done}); err != nil {
 			return err
 		}
 		return c.Redirect(http.StatusSeeOther, "/login")

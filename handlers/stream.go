@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"mime"
 	"net/http"
+	"slices"
 
 	"github.com/labstack/echo/v4"
 )
@@ -12,6 +13,22 @@ import (
 // flushEvery is how many rows an export writes between flushes: the client
 // sees data at once and the server holds no more than this many rows' bytes.
 const flushEvery = 100
+
+// exportFormats are the formats every export writes; the first is the default.
+var exportFormats = []string{"csv", "jsonl"}
+
+// exportFormat is an export's ?format=: csv when absent, jsonl, or a 400
+// that names both, so a typo is not answered with a CSV nobody asked for.
+func exportFormat(c echo.Context) (string, error) {
+	f := c.QueryParam("format")
+	if f == "" {
+		return exportFormats[0], nil
+	}
+	if slices.Contains(exportFormats, f) {
+		return f, nil
+	}
+	return "", echo.NewHTTPError(http.StatusBadRequest, "Unknown export format; the formats are csv (the default) and jsonl.")
+}
 
 func startDownload(c echo.Context, contentType, filename string) *echo.Response {
 	res := c.Response()

@@ -35,7 +35,7 @@ func TenantRoles(store *models.Store) echo.HandlerFunc {
 func TenantRoleNewForm() echo.HandlerFunc {
 	return func(c echo.Context) error {
 		v := VisitorFrom(c.Request().Context())
-		f := views.RoleForm{TenantRole: true, Matrix: matrixOf(models.Permissions{}, nil, nil)}
+		f := views.RoleForm{TenantRole: true, Matrix: matrixOf(models.Permissions{}, nil, nil, true)}
 		return Render(c, http.StatusOK, views.RoleFormPage(PageFor(v, "New tenant role"), f))
 	}
 }
@@ -49,7 +49,7 @@ func TenantRoleCreate(store *models.Store, sessions Sessions) echo.HandlerFunc {
 		perms, errs := parsePermissions(form)
 		f := views.RoleForm{TenantRole: true, Name: form.Get("name"), Description: form.Get("description")}
 		page := func(fields map[string]string) templ.Component {
-			f.Errors, f.Matrix = fields, matrixOf(perms, fields, nil)
+			f.Errors, f.Matrix = fields, matrixOf(perms, fields, nil, true)
 			return views.RoleFormPage(PageFor(v, "New tenant role"), f)
 		}
 		if len(errs) > 0 {
@@ -83,7 +83,7 @@ func TenantRoleEditForm(store *models.Store) echo.HandlerFunc {
 			return err
 		}
 		f := tenantRoleForm(tr)
-		f.Matrix = matrixOf(tr.Permissions, nil, nil)
+		f.Matrix = matrixOf(tr.Permissions, nil, nil, true)
 		return Render(c, http.StatusOK, views.RoleFormPage(PageFor(VisitorFrom(ctx), "Edit "+tr.Name), f))
 	}
 }
@@ -111,7 +111,7 @@ func TenantRoleUpdate(store *models.Store, sessions Sessions) echo.HandlerFunc {
 		f := tenantRoleForm(tr)
 		f.Name, f.Description, f.Version = form.Get("name"), form.Get("description"), version
 		page := func(fields map[string]string) templ.Component {
-			f.Errors, f.Matrix = fields, matrixOf(perms, fields, nil)
+			f.Errors, f.Matrix = fields, matrixOf(perms, fields, nil, true)
 			return views.RoleFormPage(PageFor(v, "Edit "+tr.Name), f)
 		}
 		if len(errs) > 0 {

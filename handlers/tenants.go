@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -27,9 +26,9 @@ func Tenants(store *models.Store) echo.HandlerFunc {
 				Created: t.CreatedAt.UTC().Format(time.DateOnly),
 			}
 		}
-		v := VisitorFrom(ctx)
-		return Render(c, http.StatusOK, views.TenantsPage(PageFor(v, "Tenants"), views.TenantList{
-			List: listState(c, p), Rows: rows, CanUsers: v.User.Level(models.FeatureUsers) >= models.LevelRead,
+		v, list := VisitorFrom(ctx), listState(c, p)
+		return Render(c, listStatus(list), views.TenantsPage(PageFor(v, "Tenants"), views.TenantList{
+			List: list, Rows: rows, CanUsers: v.User.Level(models.FeatureUsers) >= models.LevelRead,
 			CanCreate: v.User.Level(models.FeatureTenants) >= models.LevelFull,
 		}))
 	}

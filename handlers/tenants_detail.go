@@ -47,12 +47,38 @@ func renderTenantDetail(c echo.Context, store *models.Store, status int, problem
 	return Render(c, status, views.TenantDetailPage(PageFor(v, d.Name), view))
 }
 
+// disableConfirmed is the confirmation field of the disable page's form.
+const disableConfirmed = "disable"
+
+func renderTenantDisable(c echo.Context, store *models.Store, status int, problem string) error {
+	ctx := c.Request().Context()
+	t, reach, err := store.TenantDisablePreview(ctx, c.Param("subdomain"))
+	if err != nil {
+		return err
+	}
+	d := views.TenantDisable{Subdomain: t.Subdomain, Name: t.Name, IsMaster: t.IsMaster, Enabled: t.Enabled,
+		SignedIn: reach.SignedIn, Users: reach.Users, Error: problem}
+	return Render(c, status, views.TenantDisablePage(PageFor(VisitorFrom(ctx), "Disable "+t.Name), d))
+}
+
+// TenantDisableForm says whom disabling a tenant signs out and asks to confirm.
+func TenantDisableForm(store *models.Store) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		return renderTenantDisable(c, store, http.StatusOK, "")
+	}
+}
+
 // TenantSetEnabled disables or enables a subtenant; disabling ends its
-// users' sessions at once. The master tenant cannot be disabled.
+// users' sessions at once, so it needs the confirmation its page posts (a
+// POST without it shows that page; scripts have landlord tenants disable and
+// the API). The master tenant cannot be disabled.
 func TenantSetEnabled(store *models.Store, sessions Sessions, enabled bool) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ctx := c.Request().Context()
 		sub := strings.ToLower(c.Param("subdomain"))
+		if !enabled && c.FormValue("confirm") != disableConfirmed {
+			return renderTenantDisable(c, store, http.StatusUnprocessableEntity, "Confirm below to disable the tenant; nothing was changed.")
+		}
 		err := store.SetTenantEnabled(ctx, sub, enabled)
 		var ve *models.ValidationError
 		if errors.As(err, &ve) {

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"net/http"
 	"strconv"
 	"strings"
 
@@ -28,9 +27,9 @@ func Users(store *models.Store) echo.HandlerFunc {
 		for i, u := range p.Rows {
 			rows[i] = userRow(&u)
 		}
-		page := PageFor(v, pageTitle(s, "Users"))
-		return Render(c, http.StatusOK, views.UsersPage(page, views.UserList{
-			Scope: s.view, List: listState(c, p), Rows: rows,
+		page, list := PageFor(v, pageTitle(s, "Users")), listState(c, p)
+		return Render(c, listStatus(list), views.UsersPage(page, views.UserList{
+			Scope: s.view, List: list, Rows: rows,
 			CanExport:      !s.view.Managed && v.User.Level(models.FeatureExport) >= models.LevelRead,
 			CanImpersonate: s.view.Managed && v.User.Level(models.FeatureImpersonation) >= models.LevelFull,
 		}))
@@ -62,14 +61,18 @@ func userRow(u *models.User) views.UserRow {
 }
 
 // UsersExport streams the host tenant's users, filtered and sorted like the
-// list, as CSV (default) or JSON lines (?format=jsonl).
+// list, as CSV (the default, ?format=csv) or JSON lines (?format=jsonl).
 func UsersExport(store *models.Store) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ctx := c.Request().Context()
 		v := VisitorFrom(ctx)
 		q := listQuery(c)
 		name := v.Tenant.Subdomain + "-users"
-		if c.QueryParam("format") == "jsonl" {
+		format, err := exportFormat(c)
+		if err != nil {
+			return err
+		}
+		if format == "jsonl" {
 			return streamJSONLines(c, name+".jsonl", func(emit func(any) error) error {
 				return store.EachUser(ctx, q, func(u *models.User) error { return emit(userRow(u)) })
 			})

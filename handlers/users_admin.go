@@ -276,7 +276,7 @@ func UserCreate(store *models.Store, sessions Sessions, wizard *Wizard) echo.Han
 
 // UserShow is a user's page: details, effective permissions and, for
 // users: full, the actions.
-func UserShow(store *models.Store) echo.HandlerFunc {
+func UserShow(store *models.Store, sessions Sessions) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		s, err := scopeOf(c, store, models.LevelRead)
 		if err != nil {
@@ -310,7 +310,17 @@ func UserShow(store *models.Store) echo.HandlerFunc {
 			d.LastLogin = u.LastLoginAt.UTC().Format("2006-01-02 15:04")
 		}
 		d.Rights = rightRows(rights)
-		return Render(c, http.StatusOK, views.UserPage(PageFor(VisitorFrom(c.Request().Context()), pageTitle(s, u.Username)), d))
+		page := PageFor(v, pageTitle(s, u.Username))
+		if s.view.Managed {
+			ended, err := endedFlash(c, store, sessions)
+			if err != nil {
+				return err
+			}
+			if ended != nil {
+				page.Flashes = append(page.Flashes, *ended)
+			}
+		}
+		return Render(c, http.StatusOK, views.UserPage(page, d))
 	}
 }
 

@@ -52,7 +52,7 @@ func Excess(hold, give Permissions) string {
 	fs := Beyond(hold, give)
 	parts := make([]string, len(fs))
 	for i, f := range fs {
-		parts[i] = fmt.Sprintf("%s %s (you have %s)", f, give.Level(f), hold.Level(f))
+		parts[i] = fmt.Sprintf("%s %s (you have %s)", f.Label(), give.Level(f), hold.Level(f))
 	}
 	return strings.Join(parts, ", ")
 }
@@ -90,7 +90,7 @@ func checkLevels(ctx context.Context, before, after Permissions) error {
 	for _, feat := range Features {
 		l := after.Level(feat)
 		if l > a.Permissions.Level(feat) && l > before.Level(feat) {
-			f[PermissionField(feat)] = fmt.Sprintf("You hold %s %s, so you can set it to at most %s.", feat, a.Permissions.Level(feat), a.Permissions.Level(feat))
+			f[PermissionField(feat)] = fmt.Sprintf("You hold %s %s, so you can set it to at most %s.", feat.Label(), a.Permissions.Level(feat), a.Permissions.Level(feat))
 		}
 	}
 	if len(f) == 0 {

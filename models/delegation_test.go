@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"gorm.io/gorm"
@@ -88,6 +89,11 @@ type delegationOp struct {
 	run    func(t *testing.T, w *delegationWorld, ctx context.Context, f models.Feature, x models.Level) (error, func() bool)
 	tenant func(w *delegationWorld) uint64 // the log a refusal is recorded in
 	action string
+	// setsSubtenantLevel marks setting a level in a subtenant's role, where
+	// a master-only feature is refused at any level
+	// (TestASubtenantsRoleIsRefusedMasterOnlyFeatures), so it is not a
+	// question of what the actor holds.
+	setsSubtenantLevel bool
 }
 
 var adminRights = models.Permissions{models.FeatureUsers: models.LevelFull, models.FeatureRoles: models.LevelFull}
@@ -139,7 +145,7 @@ func delegationOps() []delegationOp {
 					models.UserChanges{Username: "plain", Email: "plain@example.test", RoleID: w.roleOf[f][x]})
 				return err, func() bool { u, _ := w.userAcross(t, w.plainID); return *u.RoleID == w.empty }
 			}},
-		{name: "create a role at x", base: adminRights, needs: roles, tenant: acme, action: models.ActionRoleCreate,
+		{name: "create a role at x", base: adminRights, needs: roles, tenant: acme, action: models.ActionRoleCreate, setsSubtenantLevel: true,
 			run: func(t *testing.T, w *delegationWorld, ctx context.Context, f models.Feature, x models.Level) (error, func() bool) {
 				r, err := w.s.CreateRole(ctx, models.NewRole{Name: w.name("role"), Permissions: models.Permissions{f: x}})
 				if err == nil {
@@ -149,7 +155,7 @@ func delegationOps() []delegationOp {
 				}
 				return err, func() bool { return r == nil }
 			}},
-		{name: "raise a role to x", base: adminRights, needs: roles, tenant: acme, action: models.ActionRoleUpdate,
+		{name: "raise a role to x", base: adminRights, needs: roles, tenant: acme, action: models.ActionRoleUpdate, setsSubtenantLevel: true,
 			run: func(t *testing.T, w *delegationWorld, ctx context.Context, f models.Feature, x models.Level) (error, func() bool) {
 				id := w.role(t, w.sys, w.name("raise"), models.Permissions{})
 				_, _, err := w.s.UpdateRole(ctx, id, 1, models.RoleChanges{Name: w.name("raised"), Permissions: models.Permissions{f: x}})
@@ -257,6 +263,9 @@ func TestNobodyGivesOrTouchesMoreThanTheyHold(t *testing.T) {
 		cases := 0
 		for _, op := range delegationOps() {
 			for _, f := range models.Features {
+				if op.setsSubtenantLevel && f.MasterOnly() {
+					continue
+				}
 				for _, a := range allLevels {
 					for _, x := range allLevels {
 						hold := with(op.base, f, a)
@@ -468,6 +477,42 @@ func TestAContextWithoutAnActorGivesNothing(t *testing.T) {
 		}
 		if err := w.s.SetUserEnabled(bare, w.plainID, false); !errors.Is(err, models.ErrForbidden) {
 			t.Fatalf("a user disabled with no actor: %v", err)
+		}
+	})
+}
+
+// A subtenant's role cannot grant a master-only feature at any level, however
+// much the actor holds: refused by its field, nothing stored, on create and
+// on a raise; lowering one, keeping one, and the master's own roles are not
+// refused.
+func TestASubtenantsRoleIsRefusedMasterOnlyFeatures(t *testing.T) {
+	storetest.ForEachDialect(t, func(t *testing.T, d string) {
+		w := newDelegationWorld(t, d)
+		acme, master := w.acmeActor(models.FullPermissions()), w.masterActor(models.FullPermissions())
+		for _, f := range []models.Feature{models.FeatureTenants, models.FeatureImpersonation} {
+			for _, l := range []models.Level{models.LevelRead, models.LevelFull} {
+				name := w.name("climb")
+				_, err := w.s.CreateRole(acme, models.NewRole{Name: name, Permissions: models.Permissions{f: l}})
+				if msg := fieldError(err, models.PermissionField(f)); !strings.Contains(msg, "master tenant only") || !strings.Contains(msg, f.Label()) {
+					t.Errorf("creating a role with %s %s in acme: %v", f, l, err)
+				}
+				id := w.role(t, w.sys, w.name("raise"), models.Permissions{})
+				_, _, err = w.s.UpdateRole(acme, id, 1, models.RoleChanges{Name: w.name("raised"), Permissions: models.Permissions{f: l}})
+				if fieldError(err, models.PermissionField(f)) == "" || w.roleLevels(t, w.f.Acme.ID, id).Level(f) != models.LevelNone {
+					t.Errorf("raising a role to %s %s in acme: %v", f, l, err)
+				}
+				if _, err := w.s.CreateRole(master, models.NewRole{Name: w.name("master"), Permissions: models.Permissions{f: l}}); err != nil {
+					t.Errorf("the master's role with %s %s: %v", f, l, err)
+				}
+			}
+			// A role that holds one (stored before the rule) keeps it, or drops it.
+			id := w.role(t, w.sys, w.name("held"), models.Permissions{f: models.LevelFull})
+			if _, _, err := w.s.UpdateRole(acme, id, 1, models.RoleChanges{Name: w.name("kept"), Permissions: models.Permissions{f: models.LevelFull}}); err != nil {
+				t.Errorf("keeping %s full: %v", f, err)
+			}
+			if _, _, err := w.s.UpdateRole(acme, id, 2, models.RoleChanges{Name: w.name("lowered"), Permissions: models.Permissions{f: models.LevelRead}}); err != nil {
+				t.Errorf("lowering %s: %v", f, err)
+			}
 		}
 	})
 }

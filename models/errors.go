@@ -12,8 +12,12 @@ import (
 var (
 	// ErrNotFound means no record matched in the caller's tenant.
 	ErrNotFound = errors.New("not found")
-	// ErrInvalidCredentials is the one answer to every failed login.
+	// ErrInvalidCredentials is the one answer to every failed login but one.
 	ErrInvalidCredentials = errors.New("invalid username or password")
+	// ErrTenantDisabled is that one: the right password of an enabled local
+	// user, on the disabled tenant's own host. Only someone who knows the
+	// password learns the tenant is disabled.
+	ErrTenantDisabled = errors.New("tenant disabled")
 	// ErrConflict means the record changed since it was read.
 	ErrConflict = errors.New("changed by someone else")
 )

@@ -231,6 +231,22 @@ func (s *Store) EndImpersonationsOfSession(ctx context.Context, id string) error
 	return nil
 }
 
+// JustEnded is impersonation id if master session id started it and it ended
+// in the last few minutes, for the master console to say so on the page the
+// end returned to (a different host, so a different session and its
+// flashes). Another session's, a running or an old one is ErrNotFound.
+func (s *Store) JustEnded(ctx context.Context, session string, id uint64) (*Impersonation, error) {
+	var imp Impersonation
+	err := s.db.Tx(AcrossTenants(ctx, "the impersonation a master session just ended"), func(tx *gorm.DB) error {
+		return tx.Where("id = ? AND impersonator_session_hash = ? AND ended_at IS NOT NULL AND ended_at > ?",
+			id, hashToken(session), s.now().Add(-5*time.Minute)).Take(&imp).Error
+	})
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, ErrNotFound
+	}
+	return &imp, err
+}
+
 // SupportAccess is one impersonation as the tenant sees it, with the events
 // recorded while it ran.
 type SupportAccess struct {

@@ -26,6 +26,31 @@ const (
 // Features lists the catalogue in display order.
 var Features = []Feature{FeatureTenants, FeatureUsers, FeatureRoles, FeatureResources, FeatureAudit, FeatureImpersonation, FeatureAPITokens, FeatureExport}
 
+// masterOnly are the features that mean something in the master tenant
+// only: a subtenant's role cannot grant them.
+var masterOnly = map[Feature]bool{FeatureTenants: true, FeatureImpersonation: true}
+
+// MasterOnly says whether f is the master tenant's alone (tenants,
+// impersonation): a subtenant's role form does not offer it, and a
+// subtenant's role is refused it.
+func (f Feature) MasterOnly() bool { return masterOnly[f] }
+
+// featureLabels are the catalogue's names for people, as views.FeatureLabel
+// has them (a test holds the two together; models cannot import views).
+var featureLabels = map[Feature]string{
+	FeatureTenants: "Tenants", FeatureUsers: "Users", FeatureRoles: "Roles", FeatureResources: "Resources",
+	FeatureAudit: "Audit log", FeatureImpersonation: "Impersonation", FeatureAPITokens: "API tokens", FeatureExport: "Export",
+}
+
+// Label is f's name for people, for the messages that name a feature; an
+// unknown feature is its key.
+func (f Feature) Label() string {
+	if l, ok := featureLabels[f]; ok {
+		return l
+	}
+	return string(f)
+}
+
 // Level is how much of a feature a role grants: none < read < full.
 type Level int
 

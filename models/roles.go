@@ -193,6 +193,11 @@ func (s *Store) CreateRole(ctx context.Context, n NewRole) (*Role, error) {
 	if err := requireLevel(ctx, FeatureRoles, LevelFull); err != nil {
 		return nil, err
 	}
+	if raisesMasterOnly(Permissions{}, n.Permissions) {
+		if err := s.db.Tx(ctx, func(tx *gorm.DB) error { return masterOnlyRaised(tx, ctx, Permissions{}, n.Permissions) }); err != nil {
+			return nil, err
+		}
+	}
 	if err := checkLevels(ctx, Permissions{}, n.Permissions); err != nil {
 		return nil, s.recordDeniedHere(ctx, err, Event{Action: ActionRoleCreate, TargetType: "role", TargetID: n.Name})
 	}
@@ -238,6 +243,41 @@ WHERE NOT t.is_master AND NOT EXISTS (SELECT 1 FROM roles o WHERE o.tenant_id = 
 	return r, nil
 }
 
+// masterOnlyRaised refuses, in a subtenant, a role raising a master-only
+// feature above what it held (none for a new role), whatever the tenant
+// role caps: the tenants are not a subtenant's to grant. The system (the
+// command line) is not refused, as no delegation check refuses it. The
+// tenant is read only when such a feature is raised.
+func masterOnlyRaised(tx *gorm.DB, ctx context.Context, before, after Permissions) error {
+	if a, ok := ActorFrom(ctx); (ok && a.System) || !raisesMasterOnly(before, after) {
+		return nil
+	}
+	id, _ := TenantFrom(ctx)
+	var t Tenant
+	if err := tx.Select("id", "is_master").Where("id = ?", id).Take(&t).Error; err != nil {
+		return err
+	}
+	if t.IsMaster {
+		return nil
+	}
+	fields := map[string]string{}
+	for _, f := range Features {
+		if f.MasterOnly() && after.Level(f) > before.Level(f) {
+			fields[PermissionField(f)] = f.Label() + " is for the master tenant only: a subtenant's role cannot grant it."
+		}
+	}
+	return &ValidationError{Fields: fields}
+}
+
+func raisesMasterOnly(before, after Permissions) bool {
+	for _, f := range Features {
+		if f.MasterOnly() && after.Level(f) > before.Level(f) {
+			return true
+		}
+	}
+	return false
+}
+
 // RoleChanges is what editing a role may change.
 type RoleChanges struct {
 	Name        string
@@ -279,6 +319,9 @@ func (s *Store) UpdateRole(ctx context.Context, id uint64, version int, ch RoleC
 			}
 		}
 		if err := s.checkRoleTouch(tx, ctx, &r, "edit"); err != nil {
+			return err
+		}
+		if err := masterOnlyRaised(tx, ctx, r.Permissions, ch.Permissions); err != nil {
 			return err
 		}
 		if err := checkLevels(ctx, r.Permissions, ch.Permissions); err != nil {

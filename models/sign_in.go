@@ -51,8 +51,9 @@ type LoginResult struct {
 // LogIn checks an attempt: it finds the tenant it names, counts the attempt
 // against the account and the client's address (ErrTooManyAttempts when
 // either failed too often lately), checks the credentials (every other
-// failure is ErrInvalidCredentials after the same hashing work; all are
-// audited), and, for a tenant other than the host's, issues the handoff that
+// failure is ErrInvalidCredentials after the same hashing work, but for
+// ErrTenantDisabled on the disabled tenant's host after the right password;
+// all are audited), and, for a tenant other than the host's, issues the handoff that
 // carries the login to that tenant's host.
 func (s *Store) LogIn(ctx context.Context, a LoginAttempt) (*LoginResult, error) {
 	if a.TooLong() {
@@ -72,6 +73,11 @@ func (s *Store) LogIn(ctx context.Context, a LoginAttempt) (*LoginResult, error)
 		}
 	}
 	u, err := s.authenticate(ctx, target, key, name, a.Password)
+	if errors.Is(err, ErrTenantDisabled) && target.ID != a.Host.ID {
+		// Told on the disabled tenant's own host only; the base domain's
+		// subdomain\username keeps the one message for every failure.
+		err = ErrInvalidCredentials
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -174,6 +180,9 @@ func (s *Store) authenticate(ctx context.Context, t *Tenant, tenantKey, login, p
 	})
 	if err != nil {
 		return nil, err
+	}
+	if !ok && passwordOK && t != nil && !t.Enabled && u.Enabled && u.IdentitySource == "local" {
+		return nil, ErrTenantDisabled
 	}
 	if !ok {
 		return nil, ErrInvalidCredentials

@@ -103,6 +103,32 @@ func (s *Store) ListTenants(ctx context.Context) ([]Tenant, error) {
 	return ts, err
 }
 
+// DisableReach is whom disabling a tenant reaches: its users, and those of
+// them signed in now (impersonations included), whom it signs out.
+type DisableReach struct {
+	Users, SignedIn int64
+}
+
+// TenantDisablePreview is the tenant with this subdomain and whom disabling
+// it reaches. Master-tenant users with tenants: full.
+func (s *Store) TenantDisablePreview(ctx context.Context, subdomain string) (*Tenant, DisableReach, error) {
+	var r DisableReach
+	if err := requireMaster(ctx, FeatureTenants, LevelFull); err != nil {
+		return nil, r, err
+	}
+	t, err := s.TenantBySubdomain(ctx, subdomain)
+	if err != nil {
+		return nil, r, err
+	}
+	err = s.db.Tx(AcrossTenants(ctx, "count whom disabling a tenant signs out"), func(tx *gorm.DB) error {
+		if err := tx.Model(&User{}).Where("tenant_id = ?", t.ID).Count(&r.Users).Error; err != nil {
+			return err
+		}
+		return tx.Model(&UserSession{}).Where("tenant_id = ? AND expires_at > ?", t.ID, s.now()).Distinct("user_id").Count(&r.SignedIn).Error
+	})
+	return t, r, err
+}
+
 // SetTenantEnabled enables or disables a subtenant. Disabling ends every session
 // of its users and spends its pending login handoffs, in the same transaction:
 // the per-request check refusing a disabled tenant is not enough, since

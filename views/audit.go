@@ -64,3 +64,7 @@ type AuditCheckpointResult struct {
 	Reached bool
 	Reason  string
 }
+
+// PastEnd tells an older page of the log that holds nothing: its cursor is
+// older than every event the filter matches (a stale or edited link).
+func (a AuditList) PastEnd() bool { return a.Before != "" && len(a.Events) == 0 && len(a.Errors) == 0 }

@@ -1,5 +1,7 @@
 package views
 
+import "strings"
+
 // Display helpers every page family uses; the rest sit beside their pages.
 
 func levelLabel(level string) string {
@@ -20,4 +22,13 @@ func roleLabel(role string) string {
 		return "no role"
 	}
 	return role
+}
+
+// changeLabel is the name for people of a changed field an audit event
+// records: a role's "permissions.<feature>" shows the feature's label.
+func changeLabel(field string) string {
+	if f, ok := strings.CutPrefix(field, "permissions."); ok {
+		return "Permission: " + FeatureLabel(f)
+	}
+	return field
 }

@@ -74,3 +74,7 @@ func (l ListState) Range() string {
 
 // boolAttr is a boolean as an attribute value tests can read.
 func boolAttr(b bool) string { return strconv.FormatBool(b) }
+
+// PastEnd tells a page asked for beyond the last one, from a stale or edited
+// link: the list says so and links the last page instead of an empty table.
+func (l ListState) PastEnd() bool { return l.Page > l.Pages }

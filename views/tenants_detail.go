@@ -44,3 +44,14 @@ type TenantDelete struct {
 	Typed           string
 	Errors          map[string]string
 }
+
+// TenantDisable is the page that confirms disabling a tenant: who it signs
+// out, and a message when the confirmation was missing.
+type TenantDisable struct {
+	Subdomain, Name string
+	IsMaster        bool
+	Enabled         bool
+	SignedIn        int64 // users signed in now, signed out by disabling
+	Users           int64
+	Error           string
+}

@@ -43,8 +43,14 @@ func TestTenantPagesAreCSPSafeAndLabelEveryField(t *testing.T) {
 	if detail.Find(`[data-testid="meter-resources"]`).Length() != 0 || detail.Find(`[data-testid="usage-resources-text"]`).Text() != "3 (no limit)" {
 		t.Error("resources without a limit")
 	}
-	if detail.Find(`form[action="/tenants/acme/disable"] input[name="_csrf"]`).AttrOr("value", "") != "tok" {
-		t.Error("the disable form has no CSRF token")
+	if detail.Find(`a[data-testid="tenant-disable"]`).AttrOr("href", "") != "/tenants/acme/disable" {
+		t.Error("the detail page does not link the disable confirmation")
+	}
+	disable := render(t, TenantDisablePage(p, TenantDisable{Subdomain: "acme", Name: "Acme", Enabled: true, SignedIn: 3, Users: 5}))
+	assertCSPSafe(t, disable)
+	if disable.Find(`form[action="/tenants/acme/disable"] input[name="_csrf"]`).AttrOr("value", "") != "tok" ||
+		disable.Find(`form[action="/tenants/acme/disable"] input[name="confirm"]`).AttrOr("value", "") != "disable" {
+		t.Error("the disable form has no CSRF token or confirmation")
 	}
 	del := render(t, TenantDeletePage(p, TenantDelete{Subdomain: "acme", Name: "Acme", Users: 1, Roles: 2, Errors: map[string]string{"confirm": "Type acme."}}))
 	assertCSPSafe(t, del)

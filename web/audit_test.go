@@ -148,6 +148,10 @@ func TestAuditEventShowsBeforeAndAfter(t *testing.T) {
 		if got["name"] != "Support→Helpdesk" || got["permissions.users"] != "read→full" {
 			t.Errorf("changes shown: %v", got)
 		}
+		// A permission is named by its label, not its catalogue key.
+		if label := d.Find(`[data-testid="audit-change"][data-field="permissions.users"] td`).First().Text(); label != "Permission: Users" {
+			t.Errorf("the permission change is labelled %q", label)
+		}
 	})
 }
 

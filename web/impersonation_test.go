@@ -396,3 +396,86 @@ func TestAnImpersonatorCannotTakeTheAccountsKeys(t *testing.T) {
 		}
 	})
 }
+
+// flashes are the one-time messages a page shows.
+func flashes(t testing.TB, res *http.Response) string {
+	t.Helper()
+	return doc(t, res).Find(`[data-testid="flash"]`).Text()
+}
+
+// Signing out inside an impersonation ends it as ending it does: its record
+// says it ended (so the tenant is never told it is still running), its end
+// is in both logs, and the page after the sign-out says so.
+func TestSigningOutOfAnImpersonationEndsIt(t *testing.T) {
+	forEachDB(t, func(t *testing.T, c *console) {
+		im := c.impersonate("acme", c.alice())
+		b := im.master
+		res := b.post("acme.localhost", "/logout", url.Values{"_csrf": {b.csrfOf("acme.localhost")}})
+		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/login" {
+			t.Fatalf("sign out: %d %s", res.StatusCode, res.Header.Get("Location"))
+		}
+		if got := flashes(t, b.get("acme.localhost", "/login")); !strings.Contains(got, "impersonation of alice has ended") {
+			t.Errorf("the page after signing out says %q", got)
+		}
+		if signedInOn(b, "acme.localhost") {
+			t.Error("still signed in on acme")
+		}
+		if !signedInOn(b, "localhost") {
+			t.Error("signing out of the impersonation signed the master out")
+		}
+		log, err := c.store.SupportAccessLog(c.tenantCtx("acme"), 1)
+		if err != nil || len(log) != 1 || log[0].EndedAt == nil || log[0].EndReason != "the impersonator signed out" {
+			t.Fatalf("support access after signing out: %+v %v", log, err)
+		}
+		for _, sub := range []string{"acme", "master"} {
+			evs, _, _ := c.store.AuditPage(c.tenantCtx(sub), models.AuditFilter{Action: models.ActionImpersonationEnd})
+			if len(evs) != 1 {
+				t.Errorf("%s's log has %d impersonation ends, want 1", sub, len(evs))
+			}
+		}
+		// The tenant's support access page no longer tells it as running.
+		admin := c.browser()
+		admin.signedIn("acme.localhost", "admin@acme.example")
+		if row := doc(t, admin.get("acme.localhost", "/support-access")).Find(`[data-testid="support-access-row"]`).Text(); !strings.Contains(row, "signed out") {
+			t.Errorf("support access row: %q", row)
+		}
+	})
+}
+
+// Ending an impersonation returns to the master console, whose page says it
+// ended; the same address in another master session, or for a running
+// impersonation, says nothing.
+func TestEndingAnImpersonationSaysSoBackOnTheMasterConsole(t *testing.T) {
+	forEachDB(t, func(t *testing.T, c *console) {
+		alice := c.alice()
+		im := c.impersonate("acme", alice)
+		b := im.master
+		res := b.post("acme.localhost", "/impersonation/end", url.Values{"_csrf": {b.csrfOf("acme.localhost")}})
+		loc, _ := url.Parse(res.Header.Get("Location"))
+		if res.StatusCode != http.StatusSeeOther || loc.Hostname() != "localhost" {
+			t.Fatalf("end: %d %s", res.StatusCode, loc)
+		}
+		if got := flashes(t, b.get("localhost", loc.RequestURI())); !strings.Contains(got, "impersonation of alice has ended") {
+			t.Errorf("the master console after the end says %q", got)
+		}
+		other := c.browser()
+		other.signedIn("localhost", "root@example.com")
+		if got := flashes(t, other.get("localhost", loc.RequestURI())); got != "" {
+			t.Errorf("another master session is told %q", got)
+		}
+		running := c.impersonate("acme", alice)
+		if got := flashes(t, running.master.get("localhost", "/tenants/acme/users/"+itoa(alice)+"?ended="+itoa(running.id(t, c)))); got != "" {
+			t.Errorf("a running impersonation is told as ended: %q", got)
+		}
+	})
+}
+
+// id is the impersonation's id, the newest of the tenant's.
+func (im impersonation) id(t *testing.T, c *console) uint64 {
+	t.Helper()
+	log, err := c.store.SupportAccessLog(c.tenantCtx("acme"), 1)
+	if err != nil || len(log) != 1 {
+		t.Fatalf("support access: %v %v", log, err)
+	}
+	return log[0].ID
+}

@@ -269,3 +269,49 @@ func TestHostileListAndFormInputGetsAnAnswerNotAServerError(t *testing.T) {
 		}
 	})
 }
+
+// A page asked for beyond the last one answers 404 and says which page is
+// the last, with a link to it (keeping the search), not an empty table. For
+// the audit log, whose pages are cursors, the link is to the newest events.
+func TestPagePastTheEndSaysSoAndLinksTheLastPage(t *testing.T) {
+	forEachDB(t, func(t *testing.T, c *console) {
+		for i := range 55 {
+			c.limitedUser("acme", fmt.Sprintf("user%02d", i), models.Permissions{})
+		}
+		acme, root := c.browser(), c.browser()
+		acme.signedIn("acme.localhost", "admin@acme.example")
+		root.signedIn("localhost", "root@example.com")
+		for _, tc := range []struct {
+			b           *browser
+			host, path  string
+			text, link  string
+			inRangePath string
+		}{
+			{acme, "acme.localhost", "/users?page=7", "Page 7 is past the end; the last page is 2", "/users?page=2&sort=username", "/users?page=2"},
+			{acme, "acme.localhost", "/users?q=user0&page=2", "Page 2 is past the end; the last page is 1", "/users?q=user0&sort=username", "/users?q=user0"},
+			{root, "localhost", "/tenants?page=3", "Page 3 is past the end; the last page is 1", "/tenants?sort=name", "/tenants"},
+			{root, "localhost", "/tenants/acme/users?page=9", "Page 9 is past the end; the last page is 2", "/tenants/acme/users?page=2&sort=username", "/tenants/acme/users?page=2"},
+			{acme, "acme.localhost", "/audit?action=login&before=1", "There is no matching event older than #1", "/audit?action=login", "/audit?action=login"},
+		} {
+			res := tc.b.get(tc.host, tc.path)
+			if res.StatusCode != http.StatusNotFound {
+				t.Errorf("%s: %d, want 404", tc.path, res.StatusCode)
+			}
+			d := doc(t, res)
+			msg := strings.Join(strings.Fields(d.Find(`[data-testid="list-past-end"]`).Text()), " ")
+			if !strings.Contains(msg, tc.text) {
+				t.Errorf("%s: past-end message %q, want %q", tc.path, msg, tc.text)
+			}
+			if href, _ := d.Find(`[data-testid="list-past-end-link"]`).Attr("href"); href != tc.link {
+				t.Errorf("%s: link to %q, want %q", tc.path, href, tc.link)
+			}
+			res = tc.b.get(tc.host, tc.inRangePath)
+			if res.StatusCode != http.StatusOK {
+				t.Errorf("%s: %d, want 200", tc.inRangePath, res.StatusCode)
+			}
+			if d := doc(t, res); d.Find(`[data-testid="list-past-end"]`).Length() != 0 {
+				t.Errorf("%s, a page that exists, says it is past the end", tc.inRangePath)
+			}
+		}
+	})
+}

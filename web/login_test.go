@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -166,7 +167,8 @@ func TestEveryLoginFailureLooksTheSame(t *testing.T) {
 			{"user of another tenant", "acme.localhost", "admin@beta.example", password},
 			{"unknown tenant", "localhost", `nosuch\admin@acme.example`, password},
 			{"disabled tenant", "localhost", `beta\admin@beta.example`, password},
-			{"disabled tenant on its host", "beta.localhost", "admin@beta.example", password},
+			{"disabled tenant on its host, bad password", "beta.localhost", "admin@beta.example", "wrong password here"},
+			{"disabled tenant on its host, unknown user", "beta.localhost", "nobody", password},
 		}
 		var first string
 		for _, tc := range cases {
@@ -325,6 +327,58 @@ func TestOverLongUsernameGetsTheUsualAnswerAndLeavesNoTrace(t *testing.T) {
 		}
 		if after := storetest.Column(t, c.store, "login_failures", "key_hash"); len(after) != len(keys) {
 			t.Errorf("%d failure counts stored", len(after)-len(keys))
+		}
+	})
+}
+
+// On a disabled tenant's own host the right password is told the tenant is
+// disabled (and gets no session); anything else gets the one message, so
+// only who knows the password learns it. The password is checked either way:
+// the log gives "wrong password" and "tenant disabled", each reached only by
+// comparing it with the stored hash.
+func TestDisabledTenantsHostSaysSoOnlyAfterTheRightPassword(t *testing.T) {
+	forEachDB(t, func(t *testing.T, c *console) {
+		ctx := storetest.System(context.Background())
+		c.limitedUser("beta", "bob", models.Permissions{})
+		if err := c.store.SetUserEnabled(c.tenantCtx("beta"), c.userNamed("beta", "bob"), false); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.store.SetTenantEnabled(ctx, "beta", false); err != nil {
+			t.Fatal(err)
+		}
+		message := func(res *http.Response) string {
+			return doc(t, res).Find(`[data-testid="login-error"]`).Text()
+		}
+		b := c.browser()
+		res := b.login("beta.localhost", "admin@beta.example", "wrong password here")
+		if msg := message(res); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(msg, "check the username and password") {
+			t.Errorf("wrong password: %d %q", res.StatusCode, msg)
+		}
+		res = b.login("beta.localhost", "admin@beta.example", password)
+		if msg := message(res); res.StatusCode != http.StatusForbidden || !strings.Contains(msg, "tenant is disabled") || !strings.Contains(msg, "provider") {
+			t.Errorf("right password: %d %q", res.StatusCode, msg)
+		}
+		if signedInOn(b, "beta.localhost") {
+			t.Error("the right password on a disabled tenant opened a session")
+		}
+		// A disabled user's right password learns nothing of the tenant.
+		res = b.login("beta.localhost", "bob", password)
+		if msg := message(res); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(msg, "check the username and password") {
+			t.Errorf("disabled user, right password: %d %q", res.StatusCode, msg)
+		}
+		var reasons []string
+		events, err := c.store.AuditEvents(storetest.System(models.WithTenant(context.Background(), c.mustTenant("beta").ID)), 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range events {
+			if e.Action == models.ActionLoginFailed {
+				reasons = append(reasons, e.Details)
+			}
+		}
+		slices.Sort(reasons)
+		if want := []string{"tenant disabled", "tenant disabled", "wrong password"}; !slices.Equal(reasons, want) {
+			t.Errorf("failed logins logged as %q, want %q", reasons, want)
 		}
 	})
 }

@@ -210,8 +210,14 @@ func TestThePermissionMatrixIsAnAccessibleFormOfRadioButtons(t *testing.T) {
 		b.signedIn("acme.localhost", "admin@acme.example")
 		d, _ := b.open("acme.localhost", "/roles/new")
 		sets := d.Find(`[data-testid="permission-matrix"] fieldset`)
-		if sets.Length() != len(models.Features) {
-			t.Fatalf("%d fieldsets, want one per feature (%d)", sets.Length(), len(models.Features))
+		want := 0
+		for _, f := range models.Features {
+			if !f.MasterOnly() {
+				want++
+			}
+		}
+		if sets.Length() != want {
+			t.Fatalf("%d fieldsets, want one per feature a subtenant's role can grant (%d)", sets.Length(), want)
 		}
 		sets.Each(func(_ int, fs *goquery.Selection) {
 			feature := fs.AttrOr("data-feature", "")
@@ -763,6 +769,68 @@ func TestEffectivePermissionsSayWhichOfRoleAndCapLimits(t *testing.T) {
 		}
 		if master.mustSeeDashboard("localhost").Find(`[data-testid="capped-note"]`).Length() != 0 {
 			t.Error("the master's dashboard notes a cap")
+		}
+	})
+}
+
+// A subtenant's role form offers no master-only feature (tenants,
+// impersonation) and the model refuses one posted anyway, by its field,
+// storing nothing; an edit that leaves them out keeps what the role held.
+// The master's own form offers them.
+func TestASubtenantsRoleCannotGrantMasterOnlyFeatures(t *testing.T) {
+	forEachDB(t, func(t *testing.T, c *console) {
+		acme, root := c.browser(), c.browser()
+		acme.signedIn("acme.localhost", "admin@acme.example")
+		root.signedIn("localhost", "root@example.com")
+		masterOnly := []models.Feature{models.FeatureTenants, models.FeatureImpersonation}
+		d, tok := acme.open("acme.localhost", "/roles/new")
+		for _, f := range masterOnly {
+			if d.Find(`[data-testid="perm-`+string(f)+`"]`).Length() != 0 {
+				t.Errorf("acme's role form offers %s", f)
+			}
+		}
+		if d.Find(`[data-testid="perm-users"]`).Length() != 1 {
+			t.Fatal("acme's role form lacks users")
+		}
+		md, _ := root.open("localhost", "/roles/new")
+		for _, f := range masterOnly {
+			if md.Find(`[data-testid="perm-`+string(f)+`"]`).Length() != 1 {
+				t.Errorf("the master's role form does not offer %s", f)
+			}
+		}
+
+		before := c.snapshot("acme")
+		for _, f := range masterOnly {
+			res := acme.post("acme.localhost", "/roles/new", roleForm(tok, "Climber", "", map[models.Feature]string{f: "full", models.FeatureUsers: "read"}))
+			p := doc(t, res)
+			msg := p.Find("#error-perm_" + string(f)).Text()
+			if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(msg, "master tenant only") {
+				t.Errorf("%s=full posted in acme: %d %q", f, res.StatusCode, msg)
+			}
+			if !strings.Contains(msg, f.Label()) || strings.Contains(msg, string(f)+" ") {
+				t.Errorf("the refusal names the feature by its key: %q", msg)
+			}
+			if v := p.Find(`[name="name"]`).AttrOr("value", ""); v != "Climber" {
+				t.Errorf("the form lost the name: %q", v)
+			}
+		}
+		if c.snapshot("acme") != before {
+			t.Error("a refused role was stored")
+		}
+		// Without the master-only fields, as the form posts, an edit keeps
+		// the levels a role holds of them (one stored before the rule, say).
+		admin := c.newRole("acme", "Legacy", models.Permissions{models.FeatureUsers: models.LevelRead})
+		storetest.Exec(t, c.store, `UPDATE roles SET permissions = '{"tenants":"full","users":"read"}' WHERE id = ?`, admin)
+		ed, etok := acme.open("acme.localhost", "/roles/"+itoa(admin)+"/edit")
+		fields := formOf(ed, `[data-testid="role-form"]`)
+		fields.Set("_csrf", etok)
+		fields.Set("description", "Everything this tenant has.")
+		if res := acme.post("acme.localhost", "/roles/"+itoa(admin)+"/edit", fields); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("editing acme's role: %d %s", res.StatusCode, doc(t, res).Find(`.form-error, [id^="error-"]`).Text())
+		}
+		r, err := c.store.Role(c.inTenant("acme"), admin)
+		if err != nil || r.Description != "Everything this tenant has." || r.Permissions.Level(models.FeatureTenants) != models.LevelFull {
+			t.Errorf("acme's role after the edit: %+v %v", r, err)
 		}
 	})
 }

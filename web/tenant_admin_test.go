@@ -417,6 +417,7 @@ var tenantRoutes = []struct {
 	{http.MethodGet, "/tenants/:s", models.LevelRead},
 	{http.MethodGet, "/tenants/:s/edit", models.LevelFull},
 	{http.MethodPost, "/tenants/:s/edit", models.LevelFull},
+	{http.MethodGet, "/tenants/:s/disable", models.LevelFull},
 	{http.MethodPost, "/tenants/:s/disable", models.LevelFull},
 	{http.MethodPost, "/tenants/:s/enable", models.LevelFull},
 	{http.MethodGet, "/tenants/:s/delete", models.LevelFull},
@@ -539,16 +540,43 @@ func TestTheTenantPageShowsDetailsUsageAgainstLimitsAndFirstUsers(t *testing.T) 
 
 func TestDisablingATenantFromItsPageSignsItsUsersOut(t *testing.T) {
 	forEachDB(t, func(t *testing.T, c *console) {
+		c.limitedUser("acme", "alice", models.Permissions{})
 		acmeAdmin, master := c.browser(), c.browser()
 		acmeAdmin.signedIn("acme.localhost", "admin@acme.example")
+		// Three sessions of two users: two users are signed out.
+		c.browser().signedIn("acme.localhost", "admin@acme.example")
+		c.browser().signedIn("acme.localhost", "alice")
 		master.signedIn("localhost", "root@example.com")
 		d := doc(t, master.get("localhost", "/tenants/acme"))
-		action := d.Find(`form:has([data-testid="tenant-disable"])`).AttrOr("action", "")
-		tok := d.Find(`form:has([data-testid="tenant-disable"]) input[name="_csrf"]`).AttrOr("value", "")
-		if action != "/tenants/acme/disable" || tok == "" {
-			t.Fatalf("disable form: %q", action)
+		link := d.Find(`a[data-testid="tenant-disable"]`).AttrOr("href", "")
+		if link != "/tenants/acme/disable" {
+			t.Fatalf("disable link: %q", link)
 		}
-		res := master.post("localhost", action, url.Values{"_csrf": {tok}})
+		// The confirmation names the tenant and whom it signs out.
+		res := master.get("localhost", link)
+		d = doc(t, res)
+		if res.StatusCode != http.StatusOK || d.Find(`[data-testid="tenant-disable-name"]`).Text() != "Acme Corp" ||
+			!strings.HasPrefix(d.Find(`[data-testid="tenant-disable-signed-in"]`).Text(), "2 users are signed in now") {
+			t.Fatalf("confirmation page: %d %q %q", res.StatusCode, d.Find(`[data-testid="tenant-disable-name"]`).Text(), d.Find(`[data-testid="tenant-disable-signed-in"]`).Text())
+		}
+		if href := d.Find(`[data-testid="disable-cancel"]`).AttrOr("href", ""); href != "/tenants/acme" {
+			t.Errorf("cancel goes to %q", href)
+		}
+		fields := formOf(d, `[data-testid="tenant-disable-form"]`)
+		if fields.Get("_csrf") == "" || d.Find(`[data-testid="tenant-disable-form"]`).AttrOr("action", "") != "/tenants/acme/disable" {
+			t.Fatalf("disable form: %v", fields)
+		}
+		// A POST without the confirmation shows the page again and changes nothing.
+		res = master.post("localhost", "/tenants/acme/disable", url.Values{"_csrf": {fields.Get("_csrf")}})
+		if p := doc(t, res); res.StatusCode != http.StatusUnprocessableEntity || p.Find(`[data-testid="tenant-disable-form"]`).Length() != 1 ||
+			!strings.Contains(p.Find(`[data-testid="form-error"]`).Text(), "nothing was changed") {
+			t.Fatalf("disable without the confirmation: %d", res.StatusCode)
+		}
+		if tn, _ := c.store.TenantBySubdomain(context.Background(), "acme"); !tn.Enabled {
+			t.Fatal("a POST without the confirmation disabled the tenant")
+		}
+		signedInOn(acmeAdmin, "acme.localhost")
+		res = master.post("localhost", "/tenants/acme/disable", fields)
 		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/tenants/acme" {
 			t.Fatalf("disable: %d %s", res.StatusCode, res.Header.Get("Location"))
 		}
@@ -557,16 +585,56 @@ func TestDisablingATenantFromItsPageSignsItsUsersOut(t *testing.T) {
 		if d.Find(`[data-testid="tenant-enable"]`).Length() != 1 || !strings.Contains(d.Find(`[data-testid="flash"]`).Text(), "disabled") {
 			t.Fatal("the page after disabling")
 		}
+		tok := fields.Get("_csrf")
 		if res := master.post("localhost", "/tenants/acme/enable", url.Values{"_csrf": {tok}}); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("enable: %d", res.StatusCode)
 		}
 		acmeAdmin.signedIn("acme.localhost", "admin@acme.example")
 		// The master cannot be disabled, however the request is made.
-		p := readWizard(t, master.post("localhost", "/tenants/master/disable", url.Values{"_csrf": {tok}}))
-		if p.status != http.StatusUnprocessableEntity || !strings.Contains(p.doc.Find(`[data-testid="form-error"]`).Text(), "cannot be disabled") {
-			t.Fatalf("disabling the master: %d", p.status)
+		for _, form := range []url.Values{{"_csrf": {tok}}, {"_csrf": {tok}, "confirm": {"disable"}}} {
+			p := readWizard(t, master.post("localhost", "/tenants/master/disable", form))
+			if p.status != http.StatusUnprocessableEntity || !strings.Contains(p.doc.Find(`[data-testid="form-error"]`).Text(), "cannot be disabled") {
+				t.Fatalf("disabling the master: %d", p.status)
+			}
+		}
+		if d := doc(t, master.get("localhost", "/tenants/master/disable")); d.Find(`[data-testid="tenant-disable-form"]`).Length() != 0 {
+			t.Error("the master's disable page offers to disable it")
 		}
 		master.mustSeeDashboard("localhost")
+	})
+}
+
+// Another tenant's session cannot reach the confirmation or post it: not on
+// its own host, not with its cookie carried to the base domain.
+func TestDisablingATenantIsTheMastersAlone(t *testing.T) {
+	forEachDB(t, func(t *testing.T, c *console) {
+		acmeAdmin := c.browser()
+		acmeAdmin.signedIn("acme.localhost", "admin@acme.example")
+		tok := acmeAdmin.csrfOf("acme.localhost")
+		cookie := acmeAdmin.sessionCookie("acme.localhost")
+		for _, sub := range []string{"acme", "beta"} {
+			path := "/tenants/" + sub + "/disable"
+			if res := acmeAdmin.get("acme.localhost", path); res.StatusCode != http.StatusNotFound {
+				t.Errorf("GET %s on acme's host: %d, want 404", path, res.StatusCode)
+			}
+			if res := acmeAdmin.post("acme.localhost", path, url.Values{"_csrf": {tok}, "confirm": {"disable"}}); res.StatusCode != http.StatusNotFound {
+				t.Errorf("POST %s on acme's host: %d, want 404", path, res.StatusCode)
+			}
+			other := c.browser()
+			u, _ := url.Parse(other.at("localhost", "/"))
+			other.client.Jar.SetCookies(u, []*http.Cookie{{Name: cookie.Name, Value: cookie.Value}})
+			if res := other.get("localhost", path); res.StatusCode == http.StatusOK {
+				t.Errorf("GET %s with acme's cookie on the base domain: %d", path, res.StatusCode)
+			}
+			if res := other.post("localhost", path, url.Values{"_csrf": {tok}, "confirm": {"disable"}}); res.StatusCode == http.StatusSeeOther {
+				t.Errorf("POST %s with acme's cookie on the base domain: %d", path, res.StatusCode)
+			}
+		}
+		for _, sub := range []string{"acme", "beta"} {
+			if tn, _ := c.store.TenantBySubdomain(context.Background(), sub); !tn.Enabled {
+				t.Errorf("%s was disabled", sub)
+			}
+		}
 	})
 }
 
