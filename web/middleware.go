@@ -44,6 +44,14 @@ func requestLogger(logger *slog.Logger) echo.MiddlewareFunc {
 		LogLatency: true, LogRequestID: true, LogRemoteIP: true, LogError: true,
 		HandleError: true,
 		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
+			level := slog.LevelInfo
+			if v.Status >= 500 {
+				level = slog.LevelError
+			}
+			ctx := c.Request().Context()
+			if !logger.Enabled(ctx, level) {
+				return nil // nothing built for a line that is not written
+			}
 			// The path only: query strings can carry one-time tokens.
 			attrs := []slog.Attr{
 				slog.String("id", v.RequestID), slog.String("method", v.Method),
@@ -51,11 +59,7 @@ func requestLogger(logger *slog.Logger) echo.MiddlewareFunc {
 				slog.Int("status", v.Status), slog.Duration("latency", v.Latency),
 				slog.String("ip", v.RemoteIP),
 			}
-			level := slog.LevelInfo
-			if v.Status >= 500 {
-				level = slog.LevelError
-			}
-			logger.LogAttrs(c.Request().Context(), level, "request", attrs...)
+			logger.LogAttrs(ctx, level, "request", attrs...)
 			return nil
 		},
 	})
