@@ -76,11 +76,11 @@ func (s *Server) visit(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		host := hostName(c.Request().Host)
 		sub, err := s.subdomainOf(host)
-		if errors.Is(err, errNoSuchTenant) {
+		switch {
+		case errors.Is(err, errForeignHost):
+			return s.foreignHost(c)
+		case errors.Is(err, errNoSuchTenant):
 			return s.noSuchTenant(c, host)
-		}
-		if err != nil {
-			return err
 		}
 		sess := s.sessions.decode(c)
 		tenant, user, read, err := s.signedIn(c, sub, sess)
@@ -105,14 +105,18 @@ func (s *Server) visit(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// errNoSuchTenant is a host under the base domain that can name no tenant.
-var errNoSuchTenant = errors.New("no such tenant")
+var (
+	// errForeignHost is a host outside the base domain.
+	errForeignHost = errors.New("not this server's host")
+	// errNoSuchTenant is a host under the base domain that can name no tenant.
+	errNoSuchTenant = errors.New("no such tenant")
+)
 
 // subdomainOf is the tenant host names: the base domain is the master's
 // console, <subdomain>.<base> that tenant's (port ignored, case-insensitive).
-// Any other host is refused; the master is only reachable on the base domain,
-// and reserved or malformed names (deeper subdomains included) are never
-// tenants (errNoSuchTenant).
+// Any other host is refused (errForeignHost); the master is only reachable on
+// the base domain, and reserved or malformed names (deeper subdomains
+// included) are never tenants (errNoSuchTenant).
 func (s *Server) subdomainOf(host string) (string, error) {
 	base := s.cfg.BaseDomain
 	if host == base {
@@ -120,7 +124,7 @@ func (s *Server) subdomainOf(host string) (string, error) {
 	}
 	label, ok := strings.CutSuffix(host, "."+base)
 	if !ok {
-		return "", echo.NewHTTPError(http.StatusBadRequest, "This server does not answer for that host name.")
+		return "", errForeignHost
 	}
 	if models.CheckSubdomain(label) != nil {
 		return "", errNoSuchTenant
@@ -250,6 +254,20 @@ func hasSessionID(sess *sessions.Session) bool {
 func (s *Server) noSuchTenant(c echo.Context, host string) error {
 	v := &handlers.Visitor{}
 	return handlers.Render(c, http.StatusNotFound, views.NoSuchTenantPage(handlers.PageFor(v, "No such tenant"), host))
+}
+
+// foreignHost refuses a host outside the base domain. On a development
+// install (localhost) the page links to the console, as whoever opened
+// 127.0.0.1:8080 meant it: the configured base domain, on the port the
+// browser used if that is a port number, so a forged Host cannot make the
+// link lead anywhere else. Elsewhere the answer does not name the console.
+func (s *Server) foreignHost(c echo.Context) error {
+	if !s.cfg.DevelopmentDomain() {
+		return echo.NewHTTPError(http.StatusBadRequest, "This server does not answer for that host name.")
+	}
+	_, port, _ := net.SplitHostPort(c.Request().Host)
+	page := handlers.PageFor(&handlers.Visitor{}, "Open Landlord at its own address")
+	return handlers.Render(c, http.StatusBadRequest, views.WrongHostPage(page, s.cfg.ConsoleURL(port)))
 }
 
 // hostName is the lower-cased host without port or trailing dot.
