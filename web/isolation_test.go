@@ -74,6 +74,36 @@ func TestSessionCookieIsRefusedOnAnyOtherTenantsHost(t *testing.T) {
 	})
 }
 
+// An anonymous cookie is a tenant's too: brought to another tenant's host
+// (tossed there by a sibling subdomain, say), it is replaced, and the CSRF
+// token it carried, which its first owner knows, signs nothing there.
+func TestAnotherTenantsAnonymousCookieCarriesNoTokenHere(t *testing.T) {
+	forEachDB(t, func(t *testing.T, c *console) {
+		beta := c.browser()
+		tok := beta.csrf("beta.localhost")
+		cookie := beta.sessionCookie("beta.localhost")
+		if cookie == nil {
+			t.Fatal("beta's login page set no cookie")
+		}
+		login := func(host string) *http.Response {
+			form := url.Values{"username": {"admin@" + strings.TrimSuffix(host, ".localhost") + ".example"}, "password": {password}, "_csrf": {tok}}
+			req, _ := http.NewRequest(http.MethodPost, beta.at(host, "/login"), strings.NewReader(form.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("Origin", "http://"+host+":"+c.url.Port())
+			req.Header.Set("Sec-Fetch-Site", "same-origin")
+			req.AddCookie(&http.Cookie{Name: cookie.Name, Value: cookie.Value})
+			return c.browser().do(req)
+		}
+		if res := login("acme.localhost"); res.StatusCode != http.StatusForbidden {
+			t.Errorf("beta's anonymous cookie and token on acme: %d, want 403", res.StatusCode)
+		}
+		// Where they belong, the same cookie and token sign beta's admin in.
+		if res := login("beta.localhost"); res.StatusCode != http.StatusSeeOther {
+			t.Errorf("beta's cookie and token on beta: %d, want 303", res.StatusCode)
+		}
+	})
+}
+
 func TestDisabledUserSessionEndsOnNextRequest(t *testing.T) {
 	forEachDB(t, func(t *testing.T, c *console) {
 		b := c.browser()

@@ -44,6 +44,14 @@ func requestLogger(logger *slog.Logger) echo.MiddlewareFunc {
 		LogLatency: true, LogRequestID: true, LogRemoteIP: true, LogError: true,
 		HandleError: true,
 		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
+			level := slog.LevelInfo
+			if v.Status >= 500 {
+				level = slog.LevelError
+			}
+			ctx := c.Request().Context()
+			if !logger.Enabled(ctx, level) {
+				return nil // nothing built for a line that is not written
+			}
 			// The path only: query strings can carry one-time tokens.
 			attrs := []slog.Attr{
 				slog.String("id", v.RequestID), slog.String("method", v.Method),
@@ -51,130 +59,183 @@ func requestLogger(logger *slog.Logger) echo.MiddlewareFunc {
 				slog.Int("status", v.Status), slog.Duration("latency", v.Latency),
 				slog.String("ip", v.RemoteIP),
 			}
-			level := slog.LevelInfo
-			if v.Status >= 500 {
-				level = slog.LevelError
-			}
-			logger.LogAttrs(c.Request().Context(), level, "request", attrs...)
+			logger.LogAttrs(ctx, level, "request", attrs...)
 			return nil
 		},
 	})
 }
 
-// visit resolves who is asking and where, for the tenant pages. The Host names
-// the tenant: the base domain is the master's console, <subdomain>.<base> that
-// tenant's (port ignored, case-insensitive); an unknown subdomain gets the "no
-// such tenant" page and any other host is refused. A signed-in cookie is checked
-// with one statement that loads the tenant, the session, the user and the role
-// together; an anonymous visit reads only the tenant.
+// visit resolves who is asking and where, for the tenant pages, in six steps:
+// the host names the tenant; a signed-in cookie is checked (with one statement
+// that loads the tenant, the session, the user and the role together, and the
+// page's read if it can travel with it); an anonymous visit reads only the
+// tenant; a cookie that is not this tenant's signed-in session is replaced;
+// the request's context gets the tenant, the client and the actor; and the
+// page is answered, never cached, with the session saved if it changed.
 func (s *Server) visit(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		r := c.Request()
-		ctx := r.Context()
-		host := hostName(r.Host)
-		base := s.cfg.BaseDomain
-		sub := models.MasterSubdomain
-		if host != base {
-			label, ok := strings.CutSuffix(host, "."+base)
-			if !ok {
-				return s.foreignHost(c)
-			}
-			// The master is only reachable on the base domain, and reserved or
-			// malformed names (deeper subdomains included) are never tenants.
-			if models.CheckSubdomain(label) != nil {
-				return s.noSuchTenant(c, host)
-			}
-			sub = label
+		host := hostName(c.Request().Host)
+		sub, err := s.subdomainOf(host)
+		switch {
+		case errors.Is(err, errForeignHost):
+			return s.foreignHost(c)
+		case errors.Is(err, errNoSuchTenant):
+			return s.noSuchTenant(c, host)
 		}
-
-		var (
-			tenant *models.Tenant
-			user   *models.User
-		)
 		sess := s.sessions.decode(c)
-		var read *models.Prefetch
-		if id, ok := sessionID(sess); ok {
-			// A page whose read can travel with the check sends it there, in
-			// the tenant the cookie was issued for; it counts only if the
-			// check confirms that tenant's user (models.Prefetch).
-			if pre := s.prefetch[c.Path()]; pre != nil && r.Method == http.MethodGet && sessionTenant(sess) != 0 {
-				read = pre(c, sessionTenant(sess))
-			}
-			t, u, err := s.store.SessionUserWith(ctx, sub, id, read)
-			switch {
-			case errors.Is(err, models.ErrNotFound):
-			case err != nil:
-				return err
-			case belongsTo(sess, t.ID):
-				tenant, user = t, u
-			}
+		tenant, user, read, err := s.signedIn(c, sub, sess)
+		if err != nil {
+			return err
 		}
 		if tenant == nil {
-			t, err := s.store.TenantBySubdomain(ctx, sub)
-			if errors.Is(err, models.ErrNotFound) {
+			if tenant, err = s.store.TenantBySubdomain(c.Request().Context(), sub); errors.Is(err, models.ErrNotFound) {
 				return s.noSuchTenant(c, host)
-			}
-			if err != nil {
-				return err
-			}
-			tenant = t
-		}
-		dirty, refused := false, false
-		if !belongsTo(sess, tenant.ID) || (user == nil && hasSessionID(sess)) {
-			// A genuine session of another tenant, carried here by hand (the
-			// browser never sends a host-only cookie to another host), is
-			// counted in this tenant's log (an event a minute at most, see
-			// models.RecordRefusedSession) and told to the person.
-			foreign, from := hasSessionID(sess) && !belongsTo(sess, tenant.ID), sessionTenant(sess)
-			presented, _ := sessionID(sess)
-			// Another tenant's cookie, a broken one, or a session that has ended:
-			// start afresh, so nothing of it (its CSRF token included) carries over.
-			sess, dirty = s.sessions.fresh(c, tenant.ID), true
-			if foreign {
-				if err := s.store.RecordRefusedSession(models.WithClient(ctx, models.Client{IP: c.RealIP(), UserAgent: r.UserAgent()}), tenant.ID, from, presented); err != nil {
-					return err
-				}
-				refused = true
-			}
-		}
-		c.Set("session", sess)
-
-		ctx = models.WithTenant(ctx, tenant.ID)
-		ctx = models.WithClient(ctx, models.Client{IP: c.RealIP(), UserAgent: r.UserAgent()})
-		v := &handlers.Visitor{
-			Tenant: tenant, User: user, OnBase: host == base, BaseDomain: base, Path: r.URL.Path,
-			RequestID: c.Response().Header().Get(echo.HeaderXRequestID),
-		}
-		if user != nil {
-			a := models.Actor{UserID: user.ID, TenantID: tenant.ID, Name: user.Username, Master: tenant.IsMaster, Permissions: user.Permissions()}
-			if user.RoleID != nil {
-				a.RoleID = *user.RoleID
-			}
-			if imp := user.Impersonation; imp != nil {
-				a.Impersonator = &models.Actor{UserID: imp.ImpersonatorUserID, TenantID: imp.ImpersonatorTenantID, Name: imp.ImpersonatorName, Master: true,
-					Permissions: imp.ImpersonatorRights}
-				a.ImpersonationID = imp.ID
-			}
-			ctx = models.WithPrefetch(models.WithActor(ctx, a), read)
-			v.Nav = s.navFor(v)
-		}
-		v.CSRFToken, _ = sess.Values[keyCSRF].(string)
-		if flashes := takeFlashes(sess); len(flashes) > 0 {
-			v.Flashes, dirty = flashes, true
-		}
-		if refused { // for the page the refusal leads to (the login page), not this answer
-			sess.AddFlash("error|That sign-in belongs to another tenant's address and is not valid here. Sign in on this one.", keyFlashes)
-		}
-		c.SetRequest(r.WithContext(handlers.WithVisitor(ctx, v)))
-		if dirty {
-			if err := s.sessions.save(c, sess); err != nil {
+			} else if err != nil {
 				return err
 			}
 		}
-		// Tenant pages are personal or carry a CSRF token: no cache may keep them.
-		c.Response().Header().Set("Cache-Control", "no-store")
-		return next(c)
+		sess, dirty, refused, err := s.admit(c, sess, tenant, user)
+		if err != nil {
+			return err
+		}
+		if s.enter(c, host, sess, tenant, user, read, refused) {
+			dirty = true
+		}
+		return s.answer(c, next, sess, dirty)
 	}
+}
+
+var (
+	// errForeignHost is a host outside the base domain.
+	errForeignHost = errors.New("not this server's host")
+	// errNoSuchTenant is a host under the base domain that can name no tenant.
+	errNoSuchTenant = errors.New("no such tenant")
+)
+
+// subdomainOf is the tenant host names: the base domain is the master's
+// console, <subdomain>.<base> that tenant's (port ignored, case-insensitive).
+// Any other host is refused (errForeignHost); the master is only reachable on
+// the base domain, and reserved or malformed names (deeper subdomains
+// included) are never tenants (errNoSuchTenant).
+func (s *Server) subdomainOf(host string) (string, error) {
+	base := s.cfg.BaseDomain
+	if host == base {
+		return models.MasterSubdomain, nil
+	}
+	label, ok := strings.CutSuffix(host, "."+base)
+	if !ok {
+		return "", errForeignHost
+	}
+	if models.CheckSubdomain(label) != nil {
+		return "", errNoSuchTenant
+	}
+	return label, nil
+}
+
+// signedIn checks sess's signed-in session on the tenant sub names and
+// returns that tenant and its user, or nils when there is none, it has ended
+// or the cookie was issued for another tenant. A page whose read can travel
+// with the check sends it there, in the tenant the cookie was issued for; it
+// counts only if the check confirms that tenant's user (models.Prefetch).
+func (s *Server) signedIn(c echo.Context, sub string, sess *sessions.Session) (*models.Tenant, *models.User, *models.Prefetch, error) {
+	id, ok := sessionID(sess)
+	if !ok {
+		return nil, nil, nil, nil
+	}
+	r := c.Request()
+	var read *models.Prefetch
+	if pre := s.prefetch[c.Path()]; pre != nil && r.Method == http.MethodGet && sessionTenant(sess) != 0 {
+		read = pre(c, sessionTenant(sess))
+	}
+	t, u, err := s.store.SessionUserWith(r.Context(), sub, id, read)
+	switch {
+	case errors.Is(err, models.ErrNotFound):
+		return nil, nil, nil, nil
+	case err != nil:
+		return nil, nil, nil, err
+	case !belongsTo(sess, t.ID):
+		return nil, nil, nil, nil
+	}
+	return t, u, read, nil
+}
+
+// admit keeps sess when it is tenant's, and signed in if it claims to be;
+// otherwise (another tenant's cookie, a broken one, or a session that has
+// ended) it starts afresh, so nothing of it (its CSRF token included) carries
+// over: dirty says so. A genuine session of another tenant, carried here by
+// hand (the browser never sends a host-only cookie to another host), is
+// counted in this tenant's log (an event a minute at most, see
+// models.RecordRefusedSession) and refused says the person is to be told.
+func (s *Server) admit(c echo.Context, sess *sessions.Session, tenant *models.Tenant, user *models.User) (_ *sessions.Session, dirty, refused bool, _ error) {
+	if belongsTo(sess, tenant.ID) && (user != nil || !hasSessionID(sess)) {
+		c.Set("session", sess)
+		return sess, false, false, nil
+	}
+	foreign, from := hasSessionID(sess) && !belongsTo(sess, tenant.ID), sessionTenant(sess)
+	presented, _ := sessionID(sess)
+	sess = s.sessions.fresh(c, tenant.ID)
+	c.Set("session", sess)
+	if foreign {
+		r := c.Request()
+		if err := s.store.RecordRefusedSession(models.WithClient(r.Context(), models.Client{IP: c.RealIP(), UserAgent: r.UserAgent()}), tenant.ID, from, presented); err != nil {
+			return nil, false, false, err
+		}
+	}
+	return sess, true, foreign, nil
+}
+
+// enter puts the tenant, the client and, when signed in, the actor (with an
+// impersonation's impersonator) and the read ahead into the request's context,
+// with the page's handlers.Visitor: its navigation, CSRF token and pending
+// messages. It says whether taking those messages changed the session.
+func (s *Server) enter(c echo.Context, host string, sess *sessions.Session, tenant *models.Tenant, user *models.User, read *models.Prefetch, refused bool) (dirty bool) {
+	r := c.Request()
+	ctx := models.WithTenant(r.Context(), tenant.ID)
+	ctx = models.WithClient(ctx, models.Client{IP: c.RealIP(), UserAgent: r.UserAgent()})
+	v := &handlers.Visitor{
+		Tenant: tenant, User: user, OnBase: host == s.cfg.BaseDomain, BaseDomain: s.cfg.BaseDomain, Path: r.URL.Path,
+		RequestID: c.Response().Header().Get(echo.HeaderXRequestID),
+	}
+	if user != nil {
+		ctx = models.WithPrefetch(models.WithActor(ctx, actorOf(tenant, user)), read)
+		v.Nav = s.navFor(v)
+	}
+	v.CSRFToken, _ = sess.Values[keyCSRF].(string)
+	if flashes := takeFlashes(sess); len(flashes) > 0 {
+		v.Flashes, dirty = flashes, true
+	}
+	if refused { // for the page the refusal leads to (the login page), not this answer
+		sess.AddFlash("error|That sign-in belongs to another tenant's address and is not valid here. Sign in on this one.", keyFlashes)
+	}
+	c.SetRequest(r.WithContext(handlers.WithVisitor(ctx, v)))
+	return dirty
+}
+
+// actorOf is who acts for user of tenant, with the impersonator when it is
+// an impersonation.
+func actorOf(tenant *models.Tenant, user *models.User) models.Actor {
+	a := models.Actor{UserID: user.ID, TenantID: tenant.ID, Name: user.Username, Master: tenant.IsMaster, Permissions: user.Permissions()}
+	if user.RoleID != nil {
+		a.RoleID = *user.RoleID
+	}
+	if imp := user.Impersonation; imp != nil {
+		a.Impersonator = &models.Actor{UserID: imp.ImpersonatorUserID, TenantID: imp.ImpersonatorTenantID, Name: imp.ImpersonatorName, Master: true,
+			Permissions: imp.ImpersonatorRights}
+		a.ImpersonationID = imp.ID
+	}
+	return a
+}
+
+// answer saves sess if it changed and serves the page, which no cache may
+// keep: tenant pages are personal or carry a CSRF token.
+func (s *Server) answer(c echo.Context, next echo.HandlerFunc, sess *sessions.Session, dirty bool) error {
+	if dirty {
+		if err := s.sessions.save(c, sess); err != nil {
+			return err
+		}
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return next(c)
 }
 
 func sessionID(sess *sessions.Session) (string, bool) {
