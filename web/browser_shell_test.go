@@ -1,0 +1,77 @@
+package web_test
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// The console's shell in a real browser at a desktop's width (1280 px) and a
+// phone's (390 px): no page scrolls sideways, tables fit their box on the
+// desktop and scroll inside it on the phone, the phone's menu opens (a
+// disclosure, no script) and holds every link of the side navigation, and
+// pages below a list show their breadcrumbs.
+
+// shellPages are pages of every kind the master's console has, ":acme-admin"
+// standing for acme's admin's id.
+var shellPages = []string{
+	"/", "/tenants", "/tenants/acme", "/tenants/acme/edit", "/tenants/new", "/tenants/acme/users",
+	"/tenants/acme/users/:acme-admin", "/tenants/acme/users/:acme-admin/edit", "/users", "/users/new",
+	"/roles", "/roles/new", "/tenant-roles", "/tenant-roles/new", "/audit", "/audit/verify", "/support-access", "/settings",
+}
+
+func TestBrowserShellFitsADesktopAndAPhone(t *testing.T) {
+	c := newConsole(t, "sqlite")
+	ctx := startChromium(t)
+	admin := strconv.FormatUint(c.userNamed("acme", "admin@acme.example"), 10)
+	run(t, ctx, c.signInSteps("localhost", "root@example.com")...)
+	// Someone is being helped, so the dashboard lists a running impersonation.
+	c.impersonate("acme", c.alice())
+	for _, width := range []int64{1280, 390} {
+		run(t, ctx, chromedp.EmulateViewport(width, 900))
+		for _, p := range shellPages {
+			path := strings.ReplaceAll(p, ":acme-admin", admin)
+			run(t, ctx, chromedp.Navigate(c.page("localhost", path)), chromedp.WaitReady("main"))
+			if w := value(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > int(width) {
+				t.Errorf("at %d px %s is %d px wide", width, path, w)
+			}
+			if width == 1280 {
+				// Every table's box is as wide as the table: nothing cut off, no scrolling.
+				wide := value(t, ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('main table')].filter(t => t.parentElement.scrollWidth > t.parentElement.clientWidth + 1 || t.getBoundingClientRect().right > document.querySelector('main').getBoundingClientRect().right + 1).map(t => t.dataset.testid || t.outerHTML.slice(0, 60))`))
+				if len(wide) > 0 {
+					shot(t, ctx, "tmp-"+strings.ReplaceAll(path, "/", "_"))
+					t.Errorf("at 1280 px %s has tables wider than their box: %v", path, wide)
+				}
+			}
+			switch {
+			case width == 1280 && path == "/":
+				shot(t, ctx, "shell-dashboard-master-1280")
+			case width == 390 && path == "/":
+				shot(t, ctx, "shell-dashboard-master-390")
+			case path == "/tenants/acme/users":
+				shot(t, ctx, fmt.Sprintf("shell-users-%d", width))
+			case path == "/tenants/acme/users/"+admin+"/edit":
+				shot(t, ctx, fmt.Sprintf("shell-user-edit-%d", width))
+			}
+		}
+	}
+	// On the phone the side navigation is folded into the header's menu,
+	// which opens on a tap and offers the same links.
+	run(t, ctx, chromedp.Navigate(c.page("localhost", "/users")), chromedp.WaitReady("main"))
+	if countOf(t, ctx, `[data-testid="nav"] a`) == 0 || value(t, ctx, chromedp.Evaluate[bool](`document.querySelector('[data-testid="nav"]').checkVisibility()`)) {
+		t.Error("at 390 px the side navigation shows")
+	}
+	run(t, ctx, chromedp.Click(chromedp.CSS(`[data-testid="nav-menu"] summary`)), chromedp.WaitVisible(chromedp.CSS(`[data-testid="nav-menu"] a[href="/tenant-roles"]`)))
+	side := value(t, ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('[data-testid="nav"] a')].map(a => a.getAttribute('href'))`))
+	menu := value(t, ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('[data-testid="nav-menu"] a')].filter(a => a.checkVisibility()).map(a => a.getAttribute('href'))`))
+	if fmt.Sprint(side) != fmt.Sprint(menu) {
+		t.Errorf("the phone's menu offers %v, the side navigation %v", menu, side)
+	}
+	if w := value(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 390 {
+		t.Errorf("at 390 px with the menu open the page is %d px wide", w)
+	}
+	shot(t, ctx, "shell-menu-390-open")
+}
