@@ -29,6 +29,9 @@ func Users(store *models.Store) echo.HandlerFunc {
 			rows[i] = userRow(&u)
 		}
 		page := PageFor(v, pageTitle(s, "Users"))
+		if s.view.Managed {
+			page = below(page, "Users", tenantCrumbs(s.tenant.Subdomain, s.tenant.Name)...)
+		}
 		return Render(c, http.StatusOK, views.UsersPage(page, views.UserList{
 			Scope: s.view, List: listState(c, p), Rows: rows,
 			CanExport:      !s.view.Managed && v.User.Level(models.FeatureExport) >= models.LevelRead,
