@@ -13,7 +13,7 @@ import (
 
 // dashCount is the dashboard's count of key ("" when not shown).
 func dashCount(d *goquery.Document, key string) string {
-	return d.Find(`[data-testid="dashboard-count"][data-count="` + key + `"]`).AttrOr("data-n", "")
+	return d.Find(`[data-testid="dashboard-count"][data-count="`+key+`"]`).AttrOr("data-n", "")
 }
 
 func attrs(d *goquery.Document, sel, attr string) map[string]bool {
