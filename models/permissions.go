@@ -26,6 +26,21 @@ const (
 // Features lists the catalogue in display order.
 var Features = []Feature{FeatureTenants, FeatureUsers, FeatureRoles, FeatureResources, FeatureAudit, FeatureImpersonation, FeatureAPITokens, FeatureExport}
 
+// featureLabels are the catalogue's names for people, as the pages show them
+// (views.FeatureLabel): messages name a feature by its label, never its key.
+var featureLabels = map[Feature]string{
+	FeatureTenants: "Tenants", FeatureUsers: "Users", FeatureRoles: "Roles", FeatureResources: "Resources",
+	FeatureAudit: "Audit log", FeatureImpersonation: "Impersonation", FeatureAPITokens: "API tokens", FeatureExport: "Export",
+}
+
+// Label is f's name for people.
+func (f Feature) Label() string {
+	if l, ok := featureLabels[f]; ok {
+		return l
+	}
+	return string(f)
+}
+
 // Level is how much of a feature a role grants: none < read < full.
 type Level int
 
