@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+
+	"landlord/models/storetest"
 )
 
 // The console's shell in a real browser at a desktop's width (1280 px) and a
@@ -45,6 +47,12 @@ func TestBrowserShellFitsADesktopAndAPhone(t *testing.T) {
 					t.Errorf("at 1280 px %s has tables wider than their box: %v", path, wide)
 				}
 			}
+			// A row's actions are in sight, on the phone too (kept at the
+			// edge of the table's box while the rest scrolls).
+			off := value(t, ctx, chromedp.Evaluate[int](`[...document.querySelectorAll('main table:has(thead th:last-child .visually-hidden) tbody td:last-child')].filter(td => td.getBoundingClientRect().right > innerWidth + 1).length`))
+			if off > 0 {
+				t.Errorf("at %d px %s has %d rows whose actions are past the edge", width, path, off)
+			}
 			switch {
 			case width == 1280 && path == "/":
 				shot(t, ctx, "shell-dashboard-master-1280")
@@ -73,4 +81,16 @@ func TestBrowserShellFitsADesktopAndAPhone(t *testing.T) {
 		t.Errorf("at 390 px with the menu open the page is %d px wide", w)
 	}
 	shot(t, ctx, "shell-menu-390-open")
+
+	// A subtenant's admin: the counts against acme's limits, acme's own
+	// events and its running impersonation.
+	storetest.Exec(t, c.store, "UPDATE tenants SET max_users = 10, max_resources = 50 WHERE subdomain = 'acme'")
+	run(t, ctx, c.signInSteps("acme.localhost", "admin@acme.example")...)
+	for _, width := range []int64{1280, 390} {
+		run(t, ctx, chromedp.EmulateViewport(width, 900), chromedp.Navigate(c.page("acme.localhost", "/")), chromedp.WaitVisible(byTestID("dashboard-counts")))
+		if w := value(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > int(width) {
+			t.Errorf("at %d px acme's dashboard is %d px wide", width, w)
+		}
+		shot(t, ctx, fmt.Sprintf("shell-dashboard-acme-%d", width))
+	}
 }
