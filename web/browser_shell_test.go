@@ -1,11 +1,14 @@
 package web_test
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"landlord/models/storetest"
@@ -81,6 +84,22 @@ func TestBrowserShellFitsADesktopAndAPhone(t *testing.T) {
 		t.Errorf("at 390 px with the menu open the page is %d px wide", w)
 	}
 	shot(t, ctx, "shell-menu-390-open")
+
+	// And with JavaScript off the menu opens all the same: it is a disclosure.
+	noScript := chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+		return err
+	})
+	run(t, ctx, noScript, chromedp.Navigate(c.page("localhost", "/roles")), chromedp.WaitReady("main"))
+	if htmx := value(t, ctx, chromedp.Evaluate[bool](`typeof window.htmx !== 'undefined'`)); htmx {
+		t.Fatal("scripts still run")
+	}
+	run(t, ctx, chromedp.Click(chromedp.CSS(`[data-testid="nav-menu"] summary`)), chromedp.WaitVisible(chromedp.CSS(`[data-testid="nav-menu"] a[href="/support-access"]`)),
+		chromedp.Click(chromedp.CSS(`[data-testid="nav-menu"] a[href="/support-access"]`)), chromedp.WaitVisible(byTestID("support-access")))
+	run(t, ctx, chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: false})
+		return err
+	}))
 
 	// A subtenant's admin: the counts against acme's limits, acme's own
 	// events and its running impersonation.
