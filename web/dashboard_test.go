@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
@@ -161,8 +162,8 @@ func TestTheMasterEndsARunningImpersonationFromTheDashboard(t *testing.T) {
 			t.Errorf("the dashboard still lists %d running", n)
 		}
 		evs, _, _ := c.store.AuditPage(c.tenantCtx("acme"), models.AuditFilter{Action: models.ActionImpersonationEnd})
-		if len(evs) != 1 {
-			t.Errorf("acme's log has %d impersonation ends, want 1", len(evs))
+		if len(evs) != 1 || !strings.Contains(evs[0].Details, "ended by root@example.com from the master console") {
+			t.Errorf("acme's log has %d impersonation ends (%v), want 1 saying who ended it", len(evs), evs)
 		}
 		// An unknown one is not found.
 		if res := master.post("localhost", "/impersonations/999999/end", url.Values{"_csrf": {master.csrfOf("localhost")}}); res.StatusCode != http.StatusNotFound {
