@@ -11,7 +11,12 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"landlord/internal/pagecheck"
 )
+
+// TestMain stops the Nu HTML checker the page checks start.
+func TestMain(m *testing.M) { pagecheck.Main(m) }
 
 // chromium finds the browser: LANDLORD_TEST_CHROMIUM, else chromium on PATH.
 // In CI (CI set) a missing browser fails the test instead of skipping it.
@@ -30,7 +35,8 @@ func chromium(t *testing.T) string {
 	return path
 }
 
-// newBrowser starts headless Chromium with a fresh profile.
+// newBrowser starts headless Chromium with a fresh profile. Every page it
+// receives is checked (pagecheck); a finding fails the test.
 func newBrowser(t *testing.T) context.Context {
 	t.Helper()
 	opts := []chromedp.ExecAllocatorOption{
@@ -44,13 +50,17 @@ func newBrowser(t *testing.T) context.Context {
 		chromedp.WindowSize(1280, 900),
 	}
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelCtx := chromedp.NewContext(alloc)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
-	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
-	if err := chromedp.Do(ctx); err != nil {
+	// The browser lives as long as the context of its first action: start it
+	// before the test's deadline, so the page checks can finish after it.
+	browserCtx, cancelCtx := chromedp.NewContext(alloc)
+	if err := chromedp.Do(browserCtx); err != nil {
+		cancelCtx()
+		cancelAlloc()
 		t.Fatalf("start Chromium: %v", err)
 	}
-	return ctx
+	ctx, cancelTimeout := context.WithTimeout(browserCtx, 60*time.Second)
+	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+	return pagecheck.Watch(t, ctx)
 }
 
 // screenshot saves the page to LANDLORD_SCREENSHOTS (if set) or the test's temp dir.

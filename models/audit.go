@@ -355,6 +355,15 @@ func permissionChanges(before, after Permissions) []change {
 	return out
 }
 
+// jsonDetails is an event's details: v as JSON. Every event's details are
+// built with it (or changeDetails), never as text by hand, so whatever a
+// person typed into them stays valid JSON that the audit page and the chain
+// check can read. Events recorded before keep their text.
+func jsonDetails(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
 // changeDetails is the JSON of the fields that changed: {"name":{"before":…,"after":…}}.
 func changeDetails(changes ...change) string {
 	out := map[string]map[string]any{}
@@ -363,6 +372,5 @@ func changeDetails(changes ...change) string {
 			out[c.Field] = map[string]any{"before": c.Before, "after": c.After}
 		}
 	}
-	b, _ := json.Marshal(out)
-	return string(b)
+	return jsonDetails(out)
 }

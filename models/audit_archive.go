@@ -102,7 +102,8 @@ func (s *Store) ArchiveAudit(ctx context.Context, subdomain string, before time.
 		// archive (events cut from the front) shows.
 		start := max(last.ID, head.StartAfterID)
 		return s.record(tx, t.ID, Event{Action: ActionAuditArchive, TargetType: "audit", TargetID: fmt.Sprintf("through %d", last.ID), Outcome: OutcomeSuccess,
-			Details: fmt.Sprintf(`{"events":%d,"before":%q,"chain_head":%q,"start_after_id":%d,"start_hash":%q}`, h.Events, h.Before.Format(time.RFC3339), h.EndsOnHash, start, h.EndsOnHash)})
+			Details: jsonDetails(map[string]any{"events": h.Events, "before": h.Before.Format(time.RFC3339), "chain_head": h.EndsOnHash,
+				"start_after_id": start, "start_hash": h.EndsOnHash})})
 	})
 	return h, err
 }

@@ -91,7 +91,7 @@ func (s *Store) StartImpersonation(ctx context.Context, in StartImpersonation) (
 	refuse := func(target, msg string) (string, *Impersonation, error) {
 		err := s.inTenant(ctx, master.ID, func(tx *gorm.DB) error {
 			return s.record(tx, master.ID, Event{Action: ActionImpersonationRefused, TargetType: "user", TargetID: target, Outcome: OutcomeFailure,
-				Details: fmt.Sprintf(`{"reason":%q,"refused":%q}`, in.Reason, msg)})
+				Details: jsonDetails(map[string]any{"reason": in.Reason, "refused": msg})})
 		})
 		if err != nil {
 			return "", nil, err
@@ -156,7 +156,7 @@ func (s *Store) StartImpersonation(ctx context.Context, in StartImpersonation) (
 			return err
 		}
 		return s.recordBoth(tx, master.ID, t.ID, Event{Action: ActionImpersonationStart, TargetType: "user", TargetID: target, Outcome: OutcomeSuccess,
-			Details: fmt.Sprintf(`{"impersonation":%d,"reason":%q,"until":%q}`, imp.ID, imp.Reason, imp.ExpiresAt.Format(time.RFC3339))})
+			Details: jsonDetails(map[string]any{"impersonation": imp.ID, "reason": imp.Reason, "until": imp.ExpiresAt.Format(time.RFC3339)})})
 	})
 	if err != nil {
 		return "", nil, err
@@ -208,7 +208,7 @@ func (s *Store) endImpersonation(tx *gorm.DB, imp *Impersonation, why string) er
 	}
 	return s.recordBoth(tx, imp.ImpersonatorTenantID, imp.TenantID, Event{ActorName: imp.ImpersonatorName, ActorUserID: &imp.ImpersonatorUserID,
 		Action: ActionImpersonationEnd, TargetType: "user", TargetID: tn.Subdomain + `\` + imp.UserName, Outcome: OutcomeSuccess,
-		Details: fmt.Sprintf(`{"impersonation":%d,"ended":%q,"minutes":%d}`, imp.ID, why, int(now.Sub(imp.StartedAt).Minutes()))})
+		Details: jsonDetails(map[string]any{"impersonation": imp.ID, "ended": why, "minutes": int(now.Sub(imp.StartedAt).Minutes())})})
 }
 
 // EndImpersonationsOfSession ends every impersonation hanging on master

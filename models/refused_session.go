@@ -2,7 +2,6 @@ package models
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -162,10 +161,6 @@ func (s *Store) turnRefusalMinute(tx *gorm.DB, tenant uint64, t *RefusedSession,
 }
 
 func (s *Store) recordRefusal(tx *gorm.DB, tenant uint64, target string, d refusalDetails) error {
-	b, err := json.Marshal(d)
-	if err != nil {
-		return err
-	}
 	return s.record(tx, tenant, Event{ActorName: "unknown", Action: ActionSessionRefused, TargetType: "session",
-		TargetID: target, Outcome: OutcomeFailure, Details: string(b)})
+		TargetID: target, Outcome: OutcomeFailure, Details: jsonDetails(d)})
 }

@@ -3,7 +3,6 @@ package models
 import (
 	"context"
 	"crypto/rand"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -157,10 +156,10 @@ JOIN roles r ON r.tenant_id = t.id AND r.name = ? AND NOT r.multitenant AND r.te
 			return err
 		}
 		res.First, res.Last = "t"+zeroPad(after+1, sq.width), "t"+zeroPad(after+o.Tenants, sq.width)
-		details, _ := json.Marshal(map[string]any{"tenants": res.Tenants, "users": res.Users, "template_copies": res.Templates,
+		details := jsonDetails(map[string]any{"tenants": res.Tenants, "users": res.Users, "template_copies": res.Templates,
 			"first": res.First, "last": res.Last})
 		return s.record(tx, master.ID, Event{Action: ActionSeed, TargetType: "tenant", TargetID: res.First + ".." + res.Last,
-			Outcome: OutcomeSuccess, Details: string(details)})
+			Outcome: OutcomeSuccess, Details: details})
 	})
 	if err != nil {
 		return nil, err

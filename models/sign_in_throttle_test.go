@@ -126,7 +126,7 @@ func TestAThrottledAttemptIsAudited(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(events) != 2 || events[0].Details != "too many failed sign-ins" || events[1].Details != "wrong password" {
+		if len(events) != 2 || events[0].Details != `{"reason":"too many failed sign-ins"}` || events[1].Details != `{"reason":"wrong password"}` {
 			t.Fatalf("events %+v", events)
 		}
 		if e := events[0]; e.Action != models.ActionLoginFailed || e.ActorUserID == nil || *e.ActorUserID != f.AcmeAdmin.ID {

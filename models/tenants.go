@@ -143,7 +143,7 @@ func (s *Store) SetTenantEnabled(ctx context.Context, subdomain string, enabled 
 				Updates(map[string]any{"ended_at": s.now(), "end_reason": "the tenant was disabled"}).Error; err != nil {
 				return err
 			}
-			details = fmt.Sprintf("%d sessions ended", ended.RowsAffected)
+			details = jsonDetails(map[string]any{"sessions_ended": ended.RowsAffected})
 		}
 		return s.record(tx, master.ID, Event{Action: action, TargetType: "tenant", TargetID: t.Subdomain, Outcome: OutcomeSuccess, Details: details})
 	})

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"gorm.io/gorm"
 )
@@ -247,7 +246,7 @@ func (s *Store) SetAdminPassword(ctx context.Context, subdomain, email, password
 		if err != nil {
 			return err
 		}
-		return s.record(tx, t.ID, Event{Action: action, TargetType: "user", TargetID: u.Username, Outcome: OutcomeSuccess, Details: "admin set from the command line"})
+		return s.record(tx, t.ID, Event{Action: action, TargetType: "user", TargetID: u.Username, Outcome: OutcomeSuccess, Details: jsonDetails(map[string]any{"via": "command line"})})
 	})
 	if err != nil {
 		return nil, err
@@ -277,140 +276,4 @@ func (s *Store) MasterHasAdmin(ctx context.Context) (bool, error) {
 		return tx.Model(&User{}).Where("enabled AND password_hash <> '' AND role_id IN ?", ids).Limit(1).Count(&n).Error
 	})
 	return n > 0, err
-}
-
-// authenticate checks a login in tenant t, reached as tenantKey; t nil means
-// the tenant named at login does not exist. The attempt is first counted
-// against the account it resolves to and the client's address, and refused
-// with ErrTooManyAttempts, without a password check, when either has failed
-// too often lately. Every other failure returns ErrInvalidCredentials after
-// the same password-hash work. Both are recorded in the audit log (the
-// master's when the tenant is unknown).
-func (s *Store) authenticate(ctx context.Context, t *Tenant, tenantKey, login, password string) (*User, error) {
-	login = strings.TrimSpace(login)
-	logTenant := uint64(0)
-	if t != nil {
-		logTenant = t.ID
-	} else {
-		m, err := s.MasterTenant(ctx)
-		if err != nil {
-			return nil, err
-		}
-		logTenant = m.ID
-	}
-	if err := s.forgetOldFailures(ctx); err != nil {
-		return nil, err
-	}
-	var (
-		u       User
-		found   bool
-		account throttleKey
-		address *throttleKey
-		allowed bool
-	)
-	err := s.inTenant(ctx, logTenant, func(tx *gorm.DB) error {
-		// A login no user can have (NUL, invalid UTF-8) is an unknown user,
-		// not a question for the database.
-		if t != nil && login != "" && utf8.ValidString(login) && !strings.ContainsRune(login, 0) {
-			err := tx.Preload("Role").Where("lower(username) = lower(?) OR (email <> '' AND lower(email) = lower(?))", login, login).
-				Order("id").Take(&u).Error
-			found = err == nil
-			if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
-				return err
-			}
-		}
-		if found {
-			account = accountKey(t, tenantKey, &u, login)
-		} else {
-			account = accountKey(t, tenantKey, nil, login)
-		}
-		keys := []throttleKey{account}
-		if client, _ := ctx.Value(clientKey{}).(Client); client.IP != "" {
-			k := addressKey(client.IP)
-			address, keys = &k, append(keys, k)
-		}
-		var err error
-		if allowed, err = s.reserveAttempt(tx, keys); err != nil || allowed {
-			return err
-		}
-		return s.record(tx, logTenant, loginEvent(login, found, &u, "too many failed sign-ins"))
-	})
-	if err != nil {
-		return nil, err
-	}
-	if !allowed {
-		return nil, ErrTooManyAttempts
-	}
-	// The ~30 ms hash runs between two short transactions rather than inside one,
-	// so it holds no database connection (SQLite has only one).
-	hash := dummyHash
-	if found && u.PasswordHash != "" {
-		hash = u.PasswordHash
-	}
-	passwordOK := CheckPassword(hash, password) && found && u.PasswordHash != ""
-	ok := passwordOK && t != nil && t.Enabled && u.Enabled && u.IdentitySource == "local"
-
-	reason := ""
-	if !ok {
-		reason = failureReason(t, found, passwordOK, &u)
-	}
-	err = s.inTenant(ctx, logTenant, func(tx *gorm.DB) error {
-		if ok {
-			now := s.now()
-			if err := tx.Model(&u).UpdateColumn("last_login_at", now).Error; err != nil {
-				return err
-			}
-			u.LastLoginAt = &now
-			if err := s.releaseAttempt(tx, account, address); err != nil {
-				return err
-			}
-		}
-		return s.record(tx, logTenant, loginEvent(login, found, &u, reason))
-	})
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
-		return nil, ErrInvalidCredentials
-	}
-	return &u, nil
-}
-
-// loginEvent is the audit event of a login as typed: a success when failure
-// is empty, else a failure for that reason.
-func loginEvent(login string, found bool, u *User, failure string) Event {
-	e := Event{ActorName: truncate(login, 200), Action: ActionLogin, TargetType: "user", TargetID: truncate(login, 200), Outcome: OutcomeSuccess}
-	if found {
-		id := u.ID
-		e.ActorUserID, e.ActorName, e.TargetID = &id, u.Username, u.Username
-	}
-	if failure != "" {
-		e.Action, e.Outcome, e.Details = ActionLoginFailed, OutcomeFailure, failure
-	}
-	return e
-}
-
-// failureReason is for the audit log only; the person sees one message for all.
-func failureReason(t *Tenant, found, passwordOK bool, u *User) string {
-	switch {
-	case t == nil:
-		return "unknown tenant"
-	case !found:
-		return "unknown user"
-	case !passwordOK:
-		return "wrong password"
-	case !t.Enabled:
-		return "tenant disabled"
-	case !u.Enabled:
-		return "user disabled"
-	}
-	return "external identity"
-}
-
-// RecordLogout writes the logout event into the context's tenant's log.
-func (s *Store) RecordLogout(ctx context.Context, u *User) error {
-	return s.tx(ctx, func(tx *gorm.DB) error {
-		id := u.ID
-		return s.record(tx, u.TenantID, Event{ActorUserID: &id, ActorName: u.Username, Action: ActionLogout, TargetType: "user", TargetID: u.Username, Outcome: OutcomeSuccess})
-	})
 }

@@ -639,7 +639,7 @@ func (s *Store) SetUserPassword(ctx context.Context, userID uint64, password str
 			return err
 		}
 		return s.recordUser(tx, t, Event{Action: ActionUserPasswordReset, TargetType: "user", TargetID: u.Username, Outcome: OutcomeSuccess,
-			Details: `{"sessions_ended":true}`})
+			Details: jsonDetails(map[string]any{"sessions_ended": true})})
 	})
 	return s.recordDeniedHere(ctx, err, Event{Action: ActionUserPasswordReset, TargetType: "user", TargetID: targetName(u, userID)})
 }

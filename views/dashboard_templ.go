@@ -774,7 +774,7 @@ func DashboardPage(p Page, d Dashboard) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if d.SupportAccess {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 78, "<h2>Support access</h2><div hx-get=\"/support-access/panel\" hx-trigger=\"load\" hx-swap=\"innerHTML\" data-testid=\"support-access-panel\"><p><a href=\"/support-access\">See who from the master tenant acted as your users</a>.</p></div>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 78, "<h2>Support access</h2><div data-hx-get=\"/support-access/panel\" data-hx-trigger=\"load\" data-hx-swap=\"innerHTML\" data-testid=\"support-access-panel\"><p><a href=\"/support-access\">See who from the master tenant acted as your users</a>.</p></div>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

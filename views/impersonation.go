@@ -18,3 +18,12 @@ type SupportAccessRow struct {
 	Running                      bool
 	Changes                      []AuditRow
 }
+
+// supportDuration says how long an ended impersonation lasted and why it ended.
+func supportDuration(r SupportAccessRow) string {
+	s := "for " + Number(r.Minutes) + " min, until " + r.Ended + " UTC"
+	if r.EndReason != "" {
+		s += " (" + r.EndReason + ")"
+	}
+	return s
+}

@@ -51,3 +51,41 @@ type ImpersonationRight struct {
 	Feature, Level string
 	LimitedBy      string // "target", "impersonator", "both", or "" at full
 }
+
+func pageTitle(title string) string {
+	if title == "" {
+		return "Landlord"
+	}
+	return title + " · Landlord"
+}
+
+// flashClass maps a Flash kind to its CSS class; unknown kinds show as info.
+func flashClass(kind string) string {
+	switch kind {
+	case "success", "error":
+		return "flash-" + kind
+	default:
+		return "flash-info"
+	}
+}
+
+// flashRole makes screen readers announce errors at once and the rest politely.
+func flashRole(kind string) string {
+	if kind == "error" {
+		return "alert"
+	}
+	return "status"
+}
+
+// limitedByLabel says which side of an impersonation limits a right.
+func limitedByLabel(side, target string) string {
+	switch side {
+	case "target":
+		return target + "'s rights"
+	case "impersonator":
+		return "your rights"
+	case "both":
+		return "both"
+	}
+	return "neither"
+}

@@ -108,7 +108,7 @@ func TenantRolesPage(p Page, l TenantRoleList) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "<figure class=\"table-wrap\"><table data-testid=\"tenant-role-table\"><thead><tr><th scope=\"col\">Name</th><th scope=\"col\">Tenants</th><th scope=\"col\">Allows at most</th>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "<div class=\"table-wrap\" role=\"region\" aria-label=\"Tenant roles\" tabindex=\"0\"><table data-testid=\"tenant-role-table\"><thead><tr><th scope=\"col\">Name</th><th scope=\"col\">Tenants</th><th scope=\"col\">Allows at most</th>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -260,7 +260,7 @@ func TenantRolesPage(p Page, l TenantRoleList) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 24, "</tbody></table></figure></section>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 24, "</tbody></table></div></section>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

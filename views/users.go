@@ -155,3 +155,37 @@ type UserList struct {
 	CanExport      bool
 	CanImpersonate bool // the master managing a subtenant, with impersonation: full
 }
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+func orNever(s string) string {
+	if s == "" {
+		return "never"
+	}
+	return s
+}
+
+func fullName(first, last string) string {
+	switch {
+	case first == "":
+		return last
+	case last == "":
+		return first
+	}
+	return first + " " + last
+}
+
+// beyondAny says whether some role of roles cannot be chosen.
+func beyondAny(roles []RoleOption) bool {
+	for _, r := range roles {
+		if r.Beyond != "" {
+			return true
+		}
+	}
+	return false
+}

@@ -113,7 +113,7 @@ func UserPermissionsPage(p Page, u UserPermissions) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, "</p><figure class=\"table-wrap\"><table data-testid=\"rights\"><thead><tr><th scope=\"col\">Feature</th><th scope=\"col\">User role grants</th>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, "</p><div class=\"table-wrap\" role=\"region\" aria-label=\"Rights\" tabindex=\"0\"><table data-testid=\"rights\"><thead><tr><th scope=\"col\">Feature</th><th scope=\"col\">User role grants</th>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -273,7 +273,7 @@ func UserPermissionsPage(p Page, u UserPermissions) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 25, "</tbody></table></figure><p><a href=\"/users\">Back to the users</a></p></section>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 25, "</tbody></table></div><p><a href=\"/users\">Back to the users</a></p></section>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -10,10 +10,17 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"landlord/internal/pagecheck"
 )
+
+// TestMain stops the Nu HTML checker the page checks start.
+func TestMain(m *testing.M) { pagecheck.Main(m) }
 
 // Browser tests drive headless Chromium: LANDLORD_TEST_CHROMIUM, else
 // chromium on PATH; without one they are skipped locally and fail in CI.
+// Every page a browser started here receives is checked (pagecheck): axe-core
+// at 1280 and 390 px and the Nu HTML checker; a finding fails the test.
 // LANDLORD_SCREENSHOTS (relative to the repository's root) keeps their
 // screenshots.
 
@@ -48,13 +55,17 @@ func startChromium(t *testing.T) context.Context {
 		chromedp.WindowSize(1280, 900),
 	}
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelCtx := chromedp.NewContext(alloc)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 120*time.Second)
-	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
-	if err := chromedp.Do(ctx); err != nil {
+	// The browser lives as long as the context of its first action: start it
+	// before the test's deadline, so the page checks can finish after it.
+	browserCtx, cancelCtx := chromedp.NewContext(alloc)
+	if err := chromedp.Do(browserCtx); err != nil {
+		cancelCtx()
+		cancelAlloc()
 		t.Fatalf("start Chromium: %v", err)
 	}
-	return ctx
+	ctx, cancelTimeout := context.WithTimeout(browserCtx, 120*time.Second)
+	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+	return pagecheck.Watch(t, ctx)
 }
 
 // shot saves the whole page as name.png.

@@ -6,6 +6,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"landlord/internal/pagecheck"
 	"landlord/models"
 	"landlord/models/storetest"
 )
@@ -70,6 +71,8 @@ func TestBrowserImpersonatesFromTheUsersPageAndTheTenantSeesIt(t *testing.T) {
 		t.Errorf("support access panel: %q", panel)
 	}
 	shot(t, admin, "support-access-panel")
+	// The panel came by htmx, after the page: check the dashboard as it is now.
+	pagecheck.CheckNow(t, admin)
 	run(t, admin,
 		chromedp.Navigate(c.page("acme.localhost", "/support-access")),
 		chromedp.WaitVisible(byTestID("support-access-changes")),

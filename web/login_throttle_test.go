@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"net"
@@ -88,7 +89,10 @@ func passwordChecks(t *testing.T, c *console, reason string) int {
 	}
 	n := 0
 	for _, e := range events {
-		if e.Action == models.ActionLoginFailed && e.Details == reason {
+		var d struct {
+			Reason string `json:"reason"`
+		}
+		if e.Action == models.ActionLoginFailed && json.Unmarshal([]byte(e.Details), &d) == nil && d.Reason == reason {
 			n++
 		}
 	}
