@@ -135,7 +135,7 @@ func AuditEvent(store *models.Store) echo.HandlerFunc {
 			return err
 		}
 		view := views.AuditEventView{AuditRow: auditRow(e), UserAgent: e.UserAgent, Hash: e.Hash, Details: e.Details, Changes: auditChanges(e.Details)}
-		return Render(c, http.StatusOK, views.AuditEventPage(PageFor(VisitorFrom(ctx), "Audit event"), view))
+		return Render(c, http.StatusOK, views.AuditEventPage(below(PageFor(VisitorFrom(ctx), "Audit event"), "Event "+strconv.FormatUint(e.ID, 10), auditCrumb), view))
 	}
 }
 
@@ -183,7 +183,7 @@ func AuditVerify(store *models.Store) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		return Render(c, http.StatusOK, views.AuditVerifyPage(PageFor(VisitorFrom(ctx), "Audit chain"), auditVerifyView(check)))
+		return Render(c, http.StatusOK, views.AuditVerifyPage(below(PageFor(VisitorFrom(ctx), "Audit chain"), "Verify the chain", auditCrumb), auditVerifyView(check)))
 	}
 }
 
@@ -197,7 +197,7 @@ func auditVerifyView(check models.ChainCheck) views.AuditVerify {
 func AuditVerifyCheckpoints(store *models.Store) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ctx := c.Request().Context()
-		page := PageFor(VisitorFrom(ctx), "Audit chain")
+		page := below(PageFor(VisitorFrom(ctx), "Audit chain"), "Verify the chain", auditCrumb)
 		refuse := func(status int, msg string) error {
 			check, err := store.VerifyAuditChain(ctx)
 			if err != nil {

@@ -7,6 +7,7 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -78,6 +79,8 @@ func PageFor(v *Visitor, title string) views.Page {
 		}
 		for _, l := range v.Nav {
 			l.Active = l.Href == v.Path
+			// A page below a list is in the list's section (/users/7 in Users).
+			l.Section = l.Active || l.Href != "/" && strings.HasPrefix(v.Path, l.Href+"/")
 			p.Nav = append(p.Nav, l)
 		}
 	}

@@ -37,7 +37,8 @@ func Impersonate(store *models.Store, sessions Sessions, limit time.Duration) ec
 		if u.Role != nil {
 			form.Role = u.Role.Name
 		}
-		page := PageFor(v, "Impersonate "+u.Username)
+		page := below(PageFor(v, "Impersonate "+u.Username), "Impersonate", append(tenantCrumbs(t.Subdomain, t.Name),
+			crumb("Users", "/tenants/"+t.Subdomain+"/users"), crumb(u.Username, "/tenants/"+t.Subdomain+userPath(u.ID)))...)
 		if c.Request().Method == http.MethodGet {
 			return Render(c, http.StatusOK, views.ImpersonatePage(page, form))
 		}

@@ -66,7 +66,7 @@ func RoleNewForm(store *models.Store) echo.HandlerFunc {
 			return err
 		}
 		f := views.RoleForm{CanTemplate: v.Tenant.IsMaster, Matrix: matrixOf(models.Permissions{}, nil, cap, v.Tenant.IsMaster)}
-		return Render(c, http.StatusOK, views.RoleFormPage(PageFor(v, "New role"), f))
+		return Render(c, http.StatusOK, views.RoleFormPage(below(PageFor(v, "New role"), "New role", rolesCrumb), f))
 	}
 }
 
@@ -85,7 +85,7 @@ func RoleCreate(store *models.Store, sessions Sessions) echo.HandlerFunc {
 		f := views.RoleForm{Name: form.Get("name"), Description: form.Get("description"), Multitenant: form.Get("multitenant") != "", CanTemplate: v.Tenant.IsMaster}
 		page := func(fields map[string]string) templ.Component {
 			f.Errors, f.Matrix = fields, matrixOf(perms, fields, cap, v.Tenant.IsMaster)
-			return views.RoleFormPage(PageFor(v, "New role"), f)
+			return views.RoleFormPage(below(PageFor(v, "New role"), "New role", rolesCrumb), f)
 		}
 		if len(errs) > 0 {
 			return Render(c, http.StatusUnprocessableEntity, page(errs))
@@ -133,7 +133,7 @@ func RoleEditForm(store *models.Store) echo.HandlerFunc {
 		}
 		f := roleForm(r)
 		f.Matrix = matrixOf(r.Permissions, nil, cap, v.Tenant.IsMaster)
-		return Render(c, http.StatusOK, views.RoleFormPage(PageFor(v, "Edit "+r.Name), f))
+		return Render(c, http.StatusOK, views.RoleFormPage(below(PageFor(v, "Edit "+r.Name), "Edit "+r.Name, rolesCrumb), f))
 	}
 }
 
@@ -172,7 +172,7 @@ func RoleUpdate(store *models.Store, sessions Sessions) echo.HandlerFunc {
 		f.Name, f.Description, f.Version = form.Get("name"), form.Get("description"), version
 		page := func(fields map[string]string) templ.Component {
 			f.Errors, f.Matrix = fields, matrixOf(perms, fields, cap, v.Tenant.IsMaster)
-			return views.RoleFormPage(PageFor(v, "Edit "+r.Name), f)
+			return views.RoleFormPage(below(PageFor(v, "Edit "+r.Name), "Edit "+r.Name, rolesCrumb), f)
 		}
 		if len(errs) > 0 {
 			return Render(c, http.StatusUnprocessableEntity, page(errs))
@@ -220,7 +220,7 @@ func RoleDeleteForm(store *models.Store) echo.HandlerFunc {
 			return err
 		}
 		d := views.RoleDelete{ID: r.ID, Name: r.Name, Held: r.Users, Template: r.Multitenant}
-		return Render(c, http.StatusOK, views.RoleDeletePage(PageFor(VisitorFrom(ctx), "Delete "+r.Name), d))
+		return Render(c, http.StatusOK, views.RoleDeletePage(below(PageFor(VisitorFrom(ctx), "Delete "+r.Name), "Delete "+r.Name, rolesCrumb), d))
 	}
 }
 
@@ -241,7 +241,7 @@ func RoleDelete(store *models.Store, sessions Sessions) echo.HandlerFunc {
 		var ve *models.ValidationError
 		if errors.As(err, &ve) {
 			d := views.RoleDelete{ID: r.ID, Name: r.Name, Held: r.Users, Template: r.Multitenant, Error: ve.Fields["role"]}
-			return Render(c, http.StatusUnprocessableEntity, views.RoleDeletePage(PageFor(VisitorFrom(ctx), "Delete "+r.Name), d))
+			return Render(c, http.StatusUnprocessableEntity, views.RoleDeletePage(below(PageFor(VisitorFrom(ctx), "Delete "+r.Name), "Delete "+r.Name, rolesCrumb), d))
 		}
 		if err != nil {
 			return err

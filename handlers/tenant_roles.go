@@ -36,7 +36,7 @@ func TenantRoleNewForm() echo.HandlerFunc {
 	return func(c echo.Context) error {
 		v := VisitorFrom(c.Request().Context())
 		f := views.RoleForm{TenantRole: true, Matrix: matrixOf(models.Permissions{}, nil, nil, true)}
-		return Render(c, http.StatusOK, views.RoleFormPage(PageFor(v, "New tenant role"), f))
+		return Render(c, http.StatusOK, views.RoleFormPage(below(PageFor(v, "New tenant role"), "New tenant role", tenantRolesCrumb), f))
 	}
 }
 
@@ -50,7 +50,7 @@ func TenantRoleCreate(store *models.Store, sessions Sessions) echo.HandlerFunc {
 		f := views.RoleForm{TenantRole: true, Name: form.Get("name"), Description: form.Get("description")}
 		page := func(fields map[string]string) templ.Component {
 			f.Errors, f.Matrix = fields, matrixOf(perms, fields, nil, true)
-			return views.RoleFormPage(PageFor(v, "New tenant role"), f)
+			return views.RoleFormPage(below(PageFor(v, "New tenant role"), "New tenant role", tenantRolesCrumb), f)
 		}
 		if len(errs) > 0 {
 			return Render(c, http.StatusUnprocessableEntity, page(errs))
@@ -84,7 +84,7 @@ func TenantRoleEditForm(store *models.Store) echo.HandlerFunc {
 		}
 		f := tenantRoleForm(tr)
 		f.Matrix = matrixOf(tr.Permissions, nil, nil, true)
-		return Render(c, http.StatusOK, views.RoleFormPage(PageFor(VisitorFrom(ctx), "Edit "+tr.Name), f))
+		return Render(c, http.StatusOK, views.RoleFormPage(below(PageFor(VisitorFrom(ctx), "Edit "+tr.Name), "Edit "+tr.Name, tenantRolesCrumb), f))
 	}
 }
 
@@ -112,7 +112,7 @@ func TenantRoleUpdate(store *models.Store, sessions Sessions) echo.HandlerFunc {
 		f.Name, f.Description, f.Version = form.Get("name"), form.Get("description"), version
 		page := func(fields map[string]string) templ.Component {
 			f.Errors, f.Matrix = fields, matrixOf(perms, fields, nil, true)
-			return views.RoleFormPage(PageFor(v, "Edit "+tr.Name), f)
+			return views.RoleFormPage(below(PageFor(v, "Edit "+tr.Name), "Edit "+tr.Name, tenantRolesCrumb), f)
 		}
 		if len(errs) > 0 {
 			return Render(c, http.StatusUnprocessableEntity, page(errs))
@@ -158,7 +158,7 @@ func TenantRoleDeleteForm(store *models.Store) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		return Render(c, http.StatusOK, views.RoleDeletePage(PageFor(VisitorFrom(c.Request().Context()), "Delete "+d.Name), d))
+		return Render(c, http.StatusOK, views.RoleDeletePage(below(PageFor(VisitorFrom(c.Request().Context()), "Delete "+d.Name), "Delete "+d.Name, tenantRolesCrumb), d))
 	}
 }
 
@@ -175,7 +175,7 @@ func TenantRoleDelete(store *models.Store, sessions Sessions) echo.HandlerFunc {
 		var ve *models.ValidationError
 		if errors.As(err, &ve) {
 			d.Error = ve.Fields["role"]
-			return Render(c, http.StatusUnprocessableEntity, views.RoleDeletePage(PageFor(VisitorFrom(ctx), "Delete "+d.Name), d))
+			return Render(c, http.StatusUnprocessableEntity, views.RoleDeletePage(below(PageFor(VisitorFrom(ctx), "Delete "+d.Name), "Delete "+d.Name, tenantRolesCrumb), d))
 		}
 		if err != nil {
 			return err

@@ -197,7 +197,7 @@ func (w *tenantWizard) render(c echo.Context, page WizardPage) error {
 
 func (w *tenantWizard) renderStatus(c echo.Context, status int, page WizardPage) error {
 	errs := unplaced(page.Errors, w.steps[page.Step].Fields)
-	return Render(c, status, views.TenantWizardPage(PageFor(VisitorFrom(c.Request().Context()), "New tenant"), w.view(page, errs)))
+	return Render(c, status, views.TenantWizardPage(below(PageFor(VisitorFrom(c.Request().Context()), "New tenant"), "New tenant", tenantsCrumb), w.view(page, errs)))
 }
 
 // start is the wizard's first page, nothing typed yet but the defaults.

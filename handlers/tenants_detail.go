@@ -44,7 +44,7 @@ func renderTenantDetail(c echo.Context, store *models.Store, status int, problem
 	for i := range d.FirstUsers {
 		view.FirstUsers = append(view.FirstUsers, userRow(&d.FirstUsers[i]))
 	}
-	return Render(c, status, views.TenantDetailPage(PageFor(v, d.Name), view))
+	return Render(c, status, views.TenantDetailPage(below(PageFor(v, d.Name), d.Name, tenantsCrumb), view))
 }
 
 // disableConfirmed is the confirmation field of the disable page's form.
@@ -115,7 +115,7 @@ func TenantDeleteForm(store *models.Store) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		return Render(c, http.StatusOK, views.TenantDeletePage(PageFor(VisitorFrom(c.Request().Context()), "Delete "+d.Name), d))
+		return Render(c, http.StatusOK, views.TenantDeletePage(below(PageFor(VisitorFrom(c.Request().Context()), "Delete "+d.Name), "Delete", tenantCrumbs(d.Subdomain, d.Name)...), d))
 	}
 }
 
@@ -130,7 +130,7 @@ func TenantDelete(store *models.Store, sessions Sessions) echo.HandlerFunc {
 		d.Typed = strings.TrimSpace(c.FormValue("confirm"))
 		again := func(errs map[string]string) error {
 			d.Errors = errs
-			return Render(c, http.StatusUnprocessableEntity, views.TenantDeletePage(PageFor(VisitorFrom(ctx), "Delete "+d.Name), d))
+			return Render(c, http.StatusUnprocessableEntity, views.TenantDeletePage(below(PageFor(VisitorFrom(ctx), "Delete "+d.Name), "Delete", tenantCrumbs(d.Subdomain, d.Name)...), d))
 		}
 		if d.Typed != d.Subdomain {
 			return again(map[string]string{"confirm": "Type " + d.Subdomain + " exactly to confirm; nothing was deleted."})

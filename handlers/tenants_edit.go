@@ -31,7 +31,7 @@ func TenantEditForm(store *models.Store) echo.HandlerFunc {
 			f.TenantRole = strconv.FormatUint(*t.TenantRoleID, 10)
 		}
 		editChoices(&f, roles, t.Currency)
-		return Render(c, http.StatusOK, views.TenantEditPage(PageFor(VisitorFrom(ctx), "Edit "+t.Name), f))
+		return Render(c, http.StatusOK, views.TenantEditPage(below(PageFor(VisitorFrom(ctx), "Edit "+t.Name), "Edit", tenantCrumbs(t.Subdomain, t.Name)...), f))
 	}
 }
 
@@ -82,7 +82,7 @@ func TenantUpdate(store *models.Store, sessions Sessions) echo.HandlerFunc {
 		editChoices(&f, roles, t.Currency)
 		form := func(fields map[string]string) templ.Component {
 			f.Errors = fields
-			return views.TenantEditPage(PageFor(VisitorFrom(ctx), "Edit tenant"), f)
+			return views.TenantEditPage(below(PageFor(VisitorFrom(ctx), "Edit tenant"), "Edit", tenantCrumbs(t.Subdomain, t.Name)...), f)
 		}
 		bad := map[string]string{}
 		ch := models.TenantChanges{Name: f.Name, Description: f.Description, Currency: f.Currency,

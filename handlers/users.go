@@ -28,6 +28,9 @@ func Users(store *models.Store) echo.HandlerFunc {
 			rows[i] = userRow(&u)
 		}
 		page, list := PageFor(v, pageTitle(s, "Users")), listState(c, p)
+		if s.view.Managed {
+			page = below(page, "Users", tenantCrumbs(s.tenant.Subdomain, s.tenant.Name)...)
+		}
 		return Render(c, listStatus(list), views.UsersPage(page, views.UserList{
 			Scope: s.view, List: list, Rows: rows,
 			CanExport:      !s.view.Managed && v.User.Level(models.FeatureExport) >= models.LevelRead,

@@ -167,7 +167,7 @@ func cannotCreate(s userScope, opts models.NewUserOptions) *views.UserCannotCrea
 }
 
 func renderCannotCreate(c echo.Context, s userScope, status int, why *views.UserCannotCreate) error {
-	page := PageFor(VisitorFrom(c.Request().Context()), pageTitle(s, "New user"))
+	page := below(PageFor(VisitorFrom(c.Request().Context()), pageTitle(s, "New user")), "New user", usersCrumbs(s)...)
 	return Render(c, status, views.UserCannotCreatePage(page, *why))
 }
 
@@ -186,7 +186,7 @@ func renderWizard(c echo.Context, s userScope, opts models.NewUserOptions, wp Wi
 	if opts.Tenant.MaxUsers > 0 {
 		w.Limit = fmt.Sprintf("%d of %d users", opts.Users, opts.Tenant.MaxUsers)
 	}
-	page := PageFor(VisitorFrom(c.Request().Context()), pageTitle(s, "New user"))
+	page := below(PageFor(VisitorFrom(c.Request().Context()), pageTitle(s, "New user")), "New user", usersCrumbs(s)...)
 	return Render(c, status, views.UserWizardPage(page, w))
 }
 
@@ -310,7 +310,7 @@ func UserShow(store *models.Store, sessions Sessions) echo.HandlerFunc {
 			d.LastLogin = u.LastLoginAt.UTC().Format("2006-01-02 15:04")
 		}
 		d.Rights = rightRows(rights)
-		page := PageFor(v, pageTitle(s, u.Username))
+		page := below(PageFor(v, pageTitle(s, u.Username)), u.Username, usersCrumbs(s)...)
 		if s.view.Managed {
 			ended, err := endedFlash(c, store, sessions)
 			if err != nil {
@@ -341,7 +341,7 @@ func UserEditForm(store *models.Store) echo.HandlerFunc {
 			f.RoleID = *u.RoleID
 		}
 		f.Self, f.RoleName = ownRole(s, u)
-		return Render(c, http.StatusOK, views.UserEditPage(PageFor(VisitorFrom(c.Request().Context()), pageTitle(s, "Edit "+u.Username)), f))
+		return Render(c, http.StatusOK, views.UserEditPage(below(PageFor(VisitorFrom(c.Request().Context()), pageTitle(s, "Edit "+u.Username)), "Edit", usersCrumbs(s, userCrumb{u.ID, u.Username})...), f))
 	}
 }
 
@@ -371,7 +371,7 @@ func UserUpdate(store *models.Store, sessions Sessions) echo.HandlerFunc {
 		form := func(fields map[string]string) templ.Component {
 			opts, _ := store.UserOptions(s.ctx)
 			f.Errors, f.Roles = fields, roleOptions(opts.Roles)
-			return views.UserEditPage(PageFor(VisitorFrom(c.Request().Context()), pageTitle(s, "Edit "+u.Username)), f)
+			return views.UserEditPage(below(PageFor(VisitorFrom(c.Request().Context()), pageTitle(s, "Edit "+u.Username)), "Edit", usersCrumbs(s, userCrumb{u.ID, u.Username})...), f)
 		}
 		return submit(c, sessions, op, form, s.view.User(u.ID), "User "+strings.TrimSpace(f.Username)+" saved.")
 	}
@@ -416,7 +416,7 @@ func UserDeleteForm(store *models.Store) echo.HandlerFunc {
 			return err
 		}
 		d := views.UserDelete{Scope: s.view, ID: u.ID, Username: u.Username, Name: u.DisplayName()}
-		return Render(c, http.StatusOK, views.UserDeletePage(PageFor(VisitorFrom(c.Request().Context()), pageTitle(s, "Delete "+u.Username)), d))
+		return Render(c, http.StatusOK, views.UserDeletePage(below(PageFor(VisitorFrom(c.Request().Context()), pageTitle(s, "Delete "+u.Username)), "Delete", usersCrumbs(s, userCrumb{u.ID, u.Username})...), d))
 	}
 }
 
@@ -430,7 +430,7 @@ func UserDelete(store *models.Store, sessions Sessions) echo.HandlerFunc {
 		d := views.UserDelete{Scope: s.view, ID: u.ID, Username: u.Username, Name: u.DisplayName(), Confirm: c.FormValue("confirm")}
 		return submit(c, sessions, func() error { return store.DeleteUser(s.ctx, u.ID, d.Confirm) }, func(fields map[string]string) templ.Component {
 			d.Errors = fields
-			return views.UserDeletePage(PageFor(VisitorFrom(c.Request().Context()), pageTitle(s, "Delete "+u.Username)), d)
+			return views.UserDeletePage(below(PageFor(VisitorFrom(c.Request().Context()), pageTitle(s, "Delete "+u.Username)), "Delete", usersCrumbs(s, userCrumb{u.ID, u.Username})...), d)
 		}, s.view.Users(), "User "+u.Username+" deleted.")
 	}
 }
@@ -442,7 +442,7 @@ func UserPasswordForm(store *models.Store) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		return Render(c, http.StatusOK, views.UserPasswordPage(PageFor(VisitorFrom(c.Request().Context()), pageTitle(s, "Set password")), passwordForm(s, u)))
+		return Render(c, http.StatusOK, views.UserPasswordPage(below(PageFor(VisitorFrom(c.Request().Context()), pageTitle(s, "Set password")), "Set password", usersCrumbs(s, userCrumb{u.ID, u.Username})...), passwordForm(s, u)))
 	}
 }
 
@@ -470,7 +470,7 @@ func UserPassword(store *models.Store, sessions Sessions) echo.HandlerFunc {
 		}
 		return submit(c, sessions, op, func(fields map[string]string) templ.Component {
 			f.Errors = fields
-			return views.UserPasswordPage(PageFor(VisitorFrom(c.Request().Context()), pageTitle(s, "Set password")), f)
+			return views.UserPasswordPage(below(PageFor(VisitorFrom(c.Request().Context()), pageTitle(s, "Set password")), "Set password", usersCrumbs(s, userCrumb{u.ID, u.Username})...), f)
 		}, s.view.User(u.ID), "Password of "+u.Username+" set; their sessions have ended.")
 	}
 }

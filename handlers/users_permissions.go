@@ -30,7 +30,8 @@ func UserPermissions(store *models.Store) echo.HandlerFunc {
 			page.CapName = tr.Name
 		}
 		page.Rows = rightRows(rights)
-		return Render(c, http.StatusOK, views.UserPermissionsPage(PageFor(VisitorFrom(ctx), "Permissions of "+u.DisplayName()), page))
+		return Render(c, http.StatusOK, views.UserPermissionsPage(below(PageFor(VisitorFrom(ctx), "Permissions of "+u.DisplayName()), "Permissions",
+			crumb("Users", "/users"), crumb(u.Username, userPath(u.ID))), page))
 	}
 }
 

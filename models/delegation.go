@@ -45,14 +45,14 @@ func Beyond(hold, give Permissions) []Feature {
 // MayGive says whether someone holding hold may give what give grants.
 func MayGive(hold, give Permissions) bool { return len(Beyond(hold, give)) == 0 }
 
-// Excess names what give grants beyond hold, "users full (you have read)",
+// Excess names what give grants beyond hold, "Users: full (you have read)",
 // or "" when nothing: only someone who holds at least a user's rights may
 // edit, disable, enable, delete, reset or impersonate them.
 func Excess(hold, give Permissions) string {
 	fs := Beyond(hold, give)
 	parts := make([]string, len(fs))
 	for i, f := range fs {
-		parts[i] = fmt.Sprintf("%s %s (you have %s)", f.Label(), give.Level(f), hold.Level(f))
+		parts[i] = fmt.Sprintf("%s: %s (you have %s)", f.Label(), give.Level(f), hold.Level(f))
 	}
 	return strings.Join(parts, ", ")
 }

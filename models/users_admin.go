@@ -143,7 +143,7 @@ func lastAdmin(tx *gorm.DB, t *Tenant, u *User) (bool, map[uint64]bool, error) {
 }
 
 func lastAdminMessage(t *Tenant, u *User, what string) string {
-	return fmt.Sprintf("%s is the last full-rights administrator of %s (full on users and roles) and cannot be %s. Give another user full rights first.",
+	return fmt.Sprintf("%s is the last full-rights administrator of %s (Users and Roles: full) and cannot be %s. Give another user full rights first.",
 		u.Username, t.Subdomain, what)
 }
 

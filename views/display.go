@@ -32,3 +32,22 @@ func changeLabel(field string) string {
 	}
 	return field
 }
+
+// navGroup is one area of the navigation: its name ("" for links of their own) and links.
+type navGroup struct {
+	Name  string
+	Links []NavLink
+}
+
+// navGroups folds links, each area's one after another, into their groups.
+func navGroups(links []NavLink) []navGroup {
+	var gs []navGroup
+	for _, l := range links {
+		if n := len(gs); n > 0 && gs[n-1].Name == l.Group {
+			gs[n-1].Links = append(gs[n-1].Links, l)
+			continue
+		}
+		gs = append(gs, navGroup{Name: l.Group, Links: []NavLink{l}})
+	}
+	return gs
+}

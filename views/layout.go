@@ -8,10 +8,18 @@ type Flash struct {
 	Text string
 }
 
-// NavLink is one entry of the top navigation.
+// NavLink is one entry of the navigation; links of one Group ("" for none)
+// come one after another.
 type NavLink struct {
+	Group       string
 	Label, Href string
-	Active      bool
+	Active      bool // the page shown is this link's
+	Section     bool // the page shown is this link's or one below it
+}
+
+// Crumb is one step of a page's breadcrumbs: the lists and records above it.
+type Crumb struct {
+	Label, Href string
 }
 
 // Page is what every full page's layout needs.
@@ -23,6 +31,7 @@ type Page struct {
 	UserDisplay     string // "" when nobody is signed in
 	CSRFToken       string
 	Nav             []NavLink
+	Breadcrumbs     []Crumb // the way up from a page below a list; the page itself is last, without Href
 	Flashes         []Flash
 	Impersonation   *ImpersonationBanner // set while a master user acts as this user
 }

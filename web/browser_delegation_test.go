@@ -31,7 +31,7 @@ func TestBrowserAStrongerUsersActionsAreWithheldAndSaidWhy(t *testing.T) {
 	for _, width := range []int64{1280, 390} {
 		run(t, ctx, chromedp.EmulateViewport(width, 900),
 			chromedp.Navigate(at(fmt.Sprintf("/users/%d", boss))), chromedp.WaitVisible(byTestID("user-actions-withheld")))
-		if msg := value(t, ctx, chromedp.Text(byTestID("user-actions-withheld"))); !strings.Contains(msg, "Roles full (you have read)") {
+		if msg := value(t, ctx, chromedp.Text(byTestID("user-actions-withheld"))); !strings.Contains(msg, "Roles: full (you have read)") {
 			t.Fatalf("at %d px the page says %q", width, msg)
 		}
 		if countOf(t, ctx, `[data-testid="user-actions"]`) != 0 {

@@ -114,7 +114,7 @@ func TestBrowserCreatesAUserThroughTheWizardAndShowsTheirRights(t *testing.T) {
 	shot(t, ctx, "user-page")
 
 	// The list links to the new user.
-	run(t, ctx, chromedp.Click(byTestID("back-to-users")), chromedp.WaitVisible(chromedp.CSS(`[data-testid="user-row"][data-username="jane.doe"]`)))
+	run(t, ctx, chromedp.Click(chromedp.CSS(`[data-testid="breadcrumbs"] a[href="/users"]`)), chromedp.WaitVisible(chromedp.CSS(`[data-testid="user-row"][data-username="jane.doe"]`)))
 	shot(t, ctx, "users-list-admin")
 
 	// The actions' pages, reached from the user page.

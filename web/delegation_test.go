@@ -58,7 +58,7 @@ func TestAUserAdminWithoutRolesCannotGiveThemselvesOrOthersTheAdministratorRole(
 		p, _ := c.userIn("acme", plain)
 		res = b.post("acme.localhost", fmt.Sprintf("/users/%d/edit", plain), editForm(tok, p, admin))
 		d := doc(t, res)
-		if msg := d.Find("#error-role").Text(); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(msg, "Roles full (you have read)") {
+		if msg := d.Find("#error-role").Text(); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(msg, "Roles: full (you have read)") {
 			t.Fatalf("another to Administrator: %d %q", res.StatusCode, msg)
 		}
 		if v, _ := d.Find(`#field-username`).Attr("value"); v != "plain" {

@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -42,7 +43,9 @@ func masterNeeds(f models.Feature, l models.Level) access {
 }
 
 // route is one line of the surface: method, path, who may use it, the
-// handler, and its label in the navigation ("" for none).
+// handler, and its place in the navigation: "" for none, "Label" for a link
+// of its own, "Area/Label" for a link in that area's group (groups show in
+// the order their first link has here).
 type route struct {
 	method  string
 	path    string
@@ -85,7 +88,7 @@ func (s *Server) pageRoutes() []route {
 		{get, "/login/handoff", public(), handlers.Handoff(s.store, s.sessions), "", limited},
 		{post, "/logout", public(), handlers.Logout(s.store, s.sessions), "", nil},
 		{get, "/", signedIn(), handlers.Dashboard(s.store), "Dashboard", nil},
-		{get, "/tenants", masterNeeds(models.FeatureTenants, models.LevelRead), handlers.Tenants(s.store), "Tenants", nil},
+		{get, "/tenants", masterNeeds(models.FeatureTenants, models.LevelRead), handlers.Tenants(s.store), "Tenants/Tenants", nil},
 		{get, "/tenants/new", masterNeeds(models.FeatureTenants, models.LevelFull), handlers.TenantNew(s.store, s.wizard), "", nil},
 		{post, "/tenants/new", masterNeeds(models.FeatureTenants, models.LevelFull), handlers.TenantCreate(s.store, s.sessions, s.wizard), "", nil},
 		{get, "/tenants/:subdomain", masterNeeds(models.FeatureTenants, models.LevelRead), handlers.TenantDetail(s.store), "", nil},
@@ -96,29 +99,30 @@ func (s *Server) pageRoutes() []route {
 		{post, "/tenants/:subdomain/enable", masterNeeds(models.FeatureTenants, models.LevelFull), handlers.TenantSetEnabled(s.store, s.sessions, true), "", nil},
 		{get, "/tenants/:subdomain/delete", masterNeeds(models.FeatureTenants, models.LevelFull), handlers.TenantDeleteForm(s.store), "", nil},
 		{post, "/tenants/:subdomain/delete", masterNeeds(models.FeatureTenants, models.LevelFull), handlers.TenantDelete(s.store, s.sessions), "", nil},
-		{get, "/users", need(models.FeatureUsers, models.LevelRead), handlers.Users(s.store), "Users", nil},
+		{get, "/users", need(models.FeatureUsers, models.LevelRead), handlers.Users(s.store), "Users and roles/Users", nil},
 		{get, "/users/export", need(models.FeatureExport, models.LevelRead), handlers.UsersExport(s.store), "", nil},
 		{get, "/users/:id/permissions", need(models.FeatureUsers, models.LevelRead), handlers.UserPermissions(s.store), "", nil},
-		{get, "/roles", need(models.FeatureRoles, models.LevelRead), handlers.Roles(s.store), "Roles", nil},
+		{get, "/roles", need(models.FeatureRoles, models.LevelRead), handlers.Roles(s.store), "Users and roles/Roles", nil},
 		{get, "/roles/new", need(models.FeatureRoles, models.LevelFull), handlers.RoleNewForm(s.store), "", nil},
 		{post, "/roles/new", need(models.FeatureRoles, models.LevelFull), handlers.RoleCreate(s.store, s.sessions), "", nil},
 		{get, "/roles/:id/edit", need(models.FeatureRoles, models.LevelFull), handlers.RoleEditForm(s.store), "", nil},
 		{post, "/roles/:id/edit", need(models.FeatureRoles, models.LevelFull), handlers.RoleUpdate(s.store, s.sessions), "", nil},
 		{get, "/roles/:id/delete", need(models.FeatureRoles, models.LevelFull), handlers.RoleDeleteForm(s.store), "", nil},
 		{post, "/roles/:id/delete", need(models.FeatureRoles, models.LevelFull), handlers.RoleDelete(s.store, s.sessions), "", nil},
-		{get, "/tenant-roles", masterNeeds(models.FeatureRoles, models.LevelRead), handlers.TenantRoles(s.store), "", nil},
+		{get, "/tenant-roles", masterNeeds(models.FeatureRoles, models.LevelRead), handlers.TenantRoles(s.store), "Tenants/Tenant roles", nil},
 		{get, "/tenant-roles/new", masterNeeds(models.FeatureRoles, models.LevelFull), handlers.TenantRoleNewForm(), "", nil},
 		{post, "/tenant-roles/new", masterNeeds(models.FeatureRoles, models.LevelFull), handlers.TenantRoleCreate(s.store, s.sessions), "", nil},
 		{get, "/tenant-roles/:id/edit", masterNeeds(models.FeatureRoles, models.LevelFull), handlers.TenantRoleEditForm(s.store), "", nil},
 		{post, "/tenant-roles/:id/edit", masterNeeds(models.FeatureRoles, models.LevelFull), handlers.TenantRoleUpdate(s.store, s.sessions), "", nil},
 		{get, "/tenant-roles/:id/delete", masterNeeds(models.FeatureRoles, models.LevelFull), handlers.TenantRoleDeleteForm(s.store), "", nil},
 		{post, "/tenant-roles/:id/delete", masterNeeds(models.FeatureRoles, models.LevelFull), handlers.TenantRoleDelete(s.store, s.sessions), "", nil},
-		{get, "/audit", need(models.FeatureAudit, models.LevelRead), handlers.Audit(s.store), "Audit log", nil},
-		{get, "/support-access", need(models.FeatureAudit, models.LevelRead), handlers.SupportAccess(s.store), "", nil},
+		{get, "/audit", need(models.FeatureAudit, models.LevelRead), handlers.Audit(s.store), "Audit/Audit log", nil},
+		{get, "/support-access", need(models.FeatureAudit, models.LevelRead), handlers.SupportAccess(s.store), "Audit/Support access", nil},
 		{get, "/support-access/panel", need(models.FeatureAudit, models.LevelRead), handlers.SupportAccessPanel(s.store), "", nil},
 		{get, "/settings", need(models.FeatureUsers, models.LevelRead), handlers.Settings(s.store, s.sessions), "Settings", nil},
 		{post, "/settings", need(models.FeatureUsers, models.LevelFull), handlers.Settings(s.store, s.sessions), "", nil},
 		{post, "/impersonation/end", signedIn(), handlers.EndImpersonation(s.store, s.sessions), "", nil},
+		{post, "/impersonations/:id/end", masterNeeds(models.FeatureImpersonation, models.LevelFull), handlers.ImpersonationEnd(s.store, s.sessions), "", nil},
 		{get, "/tenants/:subdomain/users/:id/impersonate", masterNeeds(models.FeatureImpersonation, models.LevelFull), handlers.Impersonate(s.store, s.sessions, s.cfg.ImpersonationLimit), "", nil},
 		{post, "/tenants/:subdomain/users/:id/impersonate", masterNeeds(models.FeatureImpersonation, models.LevelFull), handlers.Impersonate(s.store, s.sessions, s.cfg.ImpersonationLimit), "", nil},
 		{get, "/audit/verify", need(models.FeatureAudit, models.LevelRead), handlers.AuditVerify(s.store), "", nil},
@@ -205,13 +209,27 @@ func checkDeclared(e *echo.Echo, tables ...[]route) error {
 	return nil
 }
 
-// navFor is the navigation v may see: the links of the routes it may open.
+// navFor is the navigation v may see: the links of the routes it may open,
+// each area's links together, the areas in the order the table first names them.
 func (s *Server) navFor(v *handlers.Visitor) []views.NavLink {
 	var links []views.NavLink
 	for _, r := range s.nav {
-		if allowed(r.access, v) {
-			links = append(links, views.NavLink{Label: r.nav, Href: r.path})
+		if !allowed(r.access, v) {
+			continue
 		}
+		group, label, ok := strings.Cut(r.nav, "/")
+		if !ok {
+			group, label = "", r.nav
+		}
+		l := views.NavLink{Group: group, Label: label, Href: r.path}
+		at := len(links)
+		for i := len(links) - 1; i >= 0 && group != ""; i-- {
+			if links[i].Group == group {
+				at = i + 1
+				break
+			}
+		}
+		links = append(links[:at], append([]views.NavLink{l}, links[at:]...)...)
 	}
 	return links
 }
