@@ -540,8 +540,18 @@ func (s *Store) Migrate(ctx context.Context) ([]int, error) {
 		return nil, err
 	}
 	db := owner.WithContext(internalSQL(ctx))
-	if err := db.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
-		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMP NOT NULL)`).Error; err != nil {
+	err = db.Transaction(func(tx *gorm.DB) error {
+		if s.postgres {
+			// Under the lock: two processes creating it at once on a fresh
+			// database collide in the catalogue, IF NOT EXISTS or not.
+			if err := tx.Exec("SELECT pg_advisory_xact_lock(7405321)").Error; err != nil {
+				return err
+			}
+		}
+		return tx.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMP NOT NULL)`).Error
+	})
+	if err != nil {
 		return nil, fmt.Errorf("migrations table: %w", err)
 	}
 	schema := ""
