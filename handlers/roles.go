@@ -100,7 +100,7 @@ func RoleCreate(store *models.Store, sessions Sessions) echo.HandlerFunc {
 			if err != nil {
 				return "", err
 			}
-			return fmt.Sprintf("Template “%s” created and copied, linked, into %s.", r.Name, countOf(im.LinkedCopies, "subtenant", "subtenants")), nil
+			return fmt.Sprintf("Template “%s” created and copied, linked, into %s.", r.Name, views.Count(im.LinkedCopies, "subtenant", "subtenants")), nil
 		}
 		return submitReport(c, sessions, op, page, "/roles")
 	}
@@ -193,7 +193,7 @@ func RoleUpdate(store *models.Store, sessions Sessions) echo.HandlerFunc {
 				done += " It no longer follows its template."
 			}
 			if saved.Multitenant {
-				done += " " + countOf(up.Propagated, "linked copy", "linked copies") + " in subtenants rewritten."
+				done += " " + views.Count(up.Propagated, "linked copy", "linked copies") + " in subtenants rewritten."
 			}
 			return done, nil
 		}
@@ -245,12 +245,4 @@ func RoleDelete(store *models.Store, sessions Sessions) echo.HandlerFunc {
 		}
 		return c.Redirect(http.StatusSeeOther, "/roles")
 	}
-}
-
-// countOf is "1 user" or "3 users".
-func countOf(n int64, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
 }

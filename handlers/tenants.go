@@ -2,6 +2,8 @@ package handlers
 
 import (
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -31,4 +33,39 @@ func Tenants(store *models.Store) echo.HandlerFunc {
 			CanCreate: v.User.Level(models.FeatureTenants) >= models.LevelFull,
 		}))
 	}
+}
+
+// parseLimit reads a limit: empty is 0 (no limit), anything else a whole number.
+func parseLimit(typed, field string, bad map[string]string) int {
+	typed = strings.TrimSpace(typed)
+	if typed == "" {
+		return 0
+	}
+	n, err := strconv.Atoi(typed)
+	if err != nil || n < 0 || n > models.MaxTenantLimit {
+		bad[field] = "Enter a whole number from 0 to 1000000000, or leave it empty (0 or empty: no limit)."
+		return 0
+	}
+	return n
+}
+
+// currencyOptions are the currencies to choose from; current, if no longer
+// listed, stays choosable.
+func currencyOptions(current string) []views.Option {
+	var out []views.Option
+	if _, ok := models.CurrencyName(current); !ok && current != "" {
+		out = append(out, views.Option{Value: current, Label: current + " (no longer listed)"})
+	}
+	for _, c := range models.Currencies {
+		out = append(out, views.Option{Value: c.Code, Label: c.Code + " · " + c.Name})
+	}
+	return out
+}
+
+func currencyLabel(code string) string {
+	code = strings.ToUpper(strings.TrimSpace(code))
+	if name, ok := models.CurrencyName(code); ok {
+		return code + " · " + name
+	}
+	return code
 }

@@ -112,20 +112,6 @@ func (w *tenantWizard) roleID(typed string, bad map[string]string) uint64 {
 	return 0
 }
 
-// parseLimit reads a limit: empty is 0 (no limit), anything else a whole number.
-func parseLimit(typed, field string, bad map[string]string) int {
-	typed = strings.TrimSpace(typed)
-	if typed == "" {
-		return 0
-	}
-	n, err := strconv.Atoi(typed)
-	if err != nil || n < 0 || n > models.MaxTenantLimit {
-		bad[field] = "Enter a whole number from 0 to 1000000000, or leave it empty (0 or empty: no limit)."
-		return 0
-	}
-	return n
-}
-
 // subdomainCheck looks a well-formed subdomain up: one taken is refused here
 // already, not only at the commit.
 func (w *tenantWizard) subdomainCheck(ctx context.Context, n models.NewTenant, bad map[string]string) map[string]string {
@@ -184,7 +170,7 @@ func (w *tenantWizard) view(page WizardPage, errs map[string]string) views.Tenan
 	if v.StepName == "review" {
 		n, _ := w.tenantFrom(page.Values)
 		r := views.TenantReview{Name: strings.TrimSpace(n.Name), Description: strings.TrimSpace(n.Description),
-			Subdomain: strings.ToLower(strings.TrimSpace(n.Subdomain)), MaxUsers: limitLabel(n.MaxUsers), MaxResources: limitLabel(n.MaxResources),
+			Subdomain: strings.ToLower(strings.TrimSpace(n.Subdomain)), MaxUsers: views.Limit(n.MaxUsers), MaxResources: views.Limit(n.MaxResources),
 			AccountNumber: strings.TrimSpace(n.AccountNumber), AccountName: strings.TrimSpace(n.AccountName), CustomerNumber: strings.TrimSpace(n.CustomerNumber),
 			Currency: currencyLabel(n.Currency)}
 		for _, tr := range w.roles {
@@ -336,32 +322,4 @@ func unplaced(errs map[string]string, fields []string) map[string]string {
 		out[""] = strings.Join(extra, " ")
 	}
 	return out
-}
-
-// currencyOptions are the currencies to choose from; current, if no longer
-// listed, stays choosable.
-func currencyOptions(current string) []views.Option {
-	var out []views.Option
-	if _, ok := models.CurrencyName(current); !ok && current != "" {
-		out = append(out, views.Option{Value: current, Label: current + " (no longer listed)"})
-	}
-	for _, c := range models.Currencies {
-		out = append(out, views.Option{Value: c.Code, Label: c.Code + " · " + c.Name})
-	}
-	return out
-}
-
-func currencyLabel(code string) string {
-	code = strings.ToUpper(strings.TrimSpace(code))
-	if name, ok := models.CurrencyName(code); ok {
-		return code + " · " + name
-	}
-	return code
-}
-
-func limitLabel(n int) string {
-	if n <= 0 {
-		return "no limit"
-	}
-	return strconv.Itoa(n)
 }

@@ -117,19 +117,11 @@ func TenantDelete(store *models.Store, sessions Sessions) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		msg := fmt.Sprintf("Tenant %s deleted, with %s, %s, %s and %s.", d.Subdomain, plural(gone.Users, "user"),
-			plural(gone.Roles, "role"), plural(gone.Resources, "resource"), plural(gone.AuditEvents, "audit event"))
+		msg := fmt.Sprintf("Tenant %s deleted, with %s, %s, %s and %s.", d.Subdomain, views.Count(gone.Users, "user", "users"),
+			views.Count(gone.Roles, "role", "roles"), views.Count(gone.Resources, "resource", "resources"), views.Count(gone.AuditEvents, "audit event", "audit events"))
 		if err := sessions.Flash(c, views.Flash{Kind: "success", Text: msg}); err != nil {
 			return err
 		}
 		return c.Redirect(http.StatusSeeOther, "/tenants")
 	}
-}
-
-// plural is "1 user" or "3 users".
-func plural(n int64, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -70,7 +70,7 @@ func TenantUpdate(store *models.Store, sessions Sessions) echo.HandlerFunc {
 			MaxUsers: value("max_users", strconv.Itoa(t.MaxUsers)), MaxResources: value("max_resources", strconv.Itoa(t.MaxResources)),
 			AccountNumber: value("account_number", t.AccountNumber), AccountName: value("account_name", t.AccountName),
 			CustomerNumber: value("customer_number", t.CustomerNumber), IsMaster: t.IsMaster}
-		version, err := parseVersion(c.FormValue("version"))
+		version, err := versionField(c.Request().PostForm)
 		if err != nil {
 			return err
 		}

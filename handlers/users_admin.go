@@ -344,7 +344,7 @@ func UserUpdate(store *models.Store, sessions Sessions) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		version, err := parseVersion(c.FormValue("version"))
+		version, err := versionField(c.Request().PostForm)
 		if err != nil {
 			return err
 		}

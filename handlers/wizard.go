@@ -151,7 +151,7 @@ func (w *Wizard) Advance(session string, form url.Values, steps []WizardStep) (W
 		page.Done = true
 	default:
 		page.Step = step + 1
-		values.Set("_reached", itoa(max(reached, step+1)))
+		values.Set("_reached", strconv.Itoa(max(reached, step+1)))
 	}
 	page.Sealed, err = w.Seal(session, values)
 	return page, err
@@ -178,7 +178,7 @@ const WizardErrorsField = "_errors"
 // history is one it can load again rather than a form to post again: the
 // browser's Back and Forward land on such addresses (see Resume).
 func (w *Wizard) Location(session, path string, page WizardPage) (string, error) {
-	q := url.Values{WizardStepField: {itoa(page.Step)}, WizardStateField: {page.Sealed}}
+	q := url.Values{WizardStepField: {strconv.Itoa(page.Step)}, WizardStateField: {page.Sealed}}
 	if len(page.Errors) > 0 {
 		msgs := url.Values{}
 		for k, v := range page.Errors {
@@ -248,5 +248,3 @@ func atoi(s string) int {
 	}
 	return n
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
 	"golang.org/x/crypto/bcrypt"
@@ -88,3 +89,24 @@ var dummyHash = func() string {
 	}
 	return h
 }()
+
+// PasswordRule is the strength rule for a new password, as the pages state it.
+var PasswordRule = fmt.Sprintf("At least %d characters, and not the username or the email address.", MinPasswordLength)
+
+// PasswordProblem says what is wrong with password as the new password of
+// the user with this username and email, or "" when nothing is.
+func PasswordProblem(password, username, email string) string {
+	trimmed := strings.TrimSpace(password)
+	switch {
+	case password == "":
+		return "Enter a password."
+	case utf8.RuneCountInString(password) < MinPasswordLength:
+		return fmt.Sprintf("Use at least %d characters.", MinPasswordLength)
+	case len(password) > MaxPasswordLength:
+		return fmt.Sprintf("Use at most %d characters.", MaxPasswordLength)
+	case username != "" && strings.EqualFold(trimmed, strings.TrimSpace(username)),
+		email != "" && strings.EqualFold(trimmed, strings.TrimSpace(email)):
+		return "Choose a password that is not the username or the email address."
+	}
+	return ""
+}

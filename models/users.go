@@ -11,28 +11,6 @@ import (
 	"gorm.io/gorm"
 )
 
-// AdminRoleName is the full-rights role every tenant starts with.
-const AdminRoleName = "Administrator"
-
-// Role is a tenant's user role: a level per feature. In the master tenant a
-// role may be a multi-tenant template; its copies in subtenants point at it
-// with TemplateID and follow its edits while Linked.
-type Role struct {
-	ID          uint64 `gorm:"primaryKey"`
-	TenantID    uint64
-	Name        string
-	Description string
-	Permissions Permissions `gorm:"type:text"`
-	// NameSkeleton is Name's confusable skeleton (nameSkeleton), set on create.
-	NameSkeleton string `json:"-"`
-	Multitenant  bool
-	TemplateID   *uint64
-	Linked       bool
-	Version      int
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
-}
-
 // User belongs to exactly one tenant.
 type User struct {
 	ID       uint64 `gorm:"primaryKey"`

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -22,27 +21,6 @@ import (
 // keeps one: nobody can disable or delete its last, nor give them a role
 // without those rights. The check runs under the tenant's user lock
 // (lockUsers), so two admins disabling each other at once cannot both pass.
-
-// PasswordRule is the strength rule for a new password, as the pages state it.
-var PasswordRule = fmt.Sprintf("At least %d characters, and not the username or the email address.", MinPasswordLength)
-
-// PasswordProblem says what is wrong with password as the new password of
-// the user with this username and email, or "" when nothing is.
-func PasswordProblem(password, username, email string) string {
-	trimmed := strings.TrimSpace(password)
-	switch {
-	case password == "":
-		return "Enter a password."
-	case utf8.RuneCountInString(password) < MinPasswordLength:
-		return fmt.Sprintf("Use at least %d characters.", MinPasswordLength)
-	case len(password) > MaxPasswordLength:
-		return fmt.Sprintf("Use at most %d characters.", MaxPasswordLength)
-	case username != "" && strings.EqualFold(trimmed, strings.TrimSpace(username)),
-		email != "" && strings.EqualFold(trimmed, strings.TrimSpace(email)):
-		return "Choose a password that is not the username or the email address."
-	}
-	return ""
-}
 
 // IsFullRightsAdmin says whether effective permissions p make a full-rights
 // admin (when the user is enabled): full on users and on roles.

@@ -1,11 +1,8 @@
 package views
 
-import (
-	"net/http"
-	"strconv"
-)
+import "net/http"
 
-// Small display helpers for the templates; the view structs are in types.go.
+// Small display helpers for the templates; the view structs are beside each page's components.
 
 func pageTitle(title string) string {
 	if title == "" {
@@ -66,18 +63,17 @@ func errorStatus(status int) string {
 	if status == 0 {
 		return ""
 	}
-	return strconv.Itoa(status)
+	return Number(status)
 }
 
 // supportDuration says how long an ended impersonation lasted and why it ended.
 func supportDuration(r SupportAccessRow) string {
-	s := "for " + strconv.Itoa(r.Minutes) + " min, until " + r.Ended + " UTC"
+	s := "for " + Number(r.Minutes) + " min, until " + r.Ended + " UTC"
 	if r.EndReason != "" {
 		s += " (" + r.EndReason + ")"
 	}
 	return s
 }
-func u64(n uint64) string { return strconv.FormatUint(n, 10) }
 
 func orDash(s string) string {
 	if s == "" {

@@ -5,6 +5,17 @@ import (
 	"strconv"
 )
 
+// ListState is what a list's search box, sortable headers and pager show.
+type ListState struct {
+	Path         string
+	Search, Sort string
+	Desc         bool
+	Page, Pages  int
+	PerPage      int
+	Total        int64
+	Shown        int
+}
+
 // Links of a list page keep its search and sort; each changes one thing.
 
 func (l ListState) url(search, sort string, desc bool, page int) string {
@@ -19,7 +30,7 @@ func (l ListState) url(search, sort string, desc bool, page int) string {
 		q.Set("dir", "desc")
 	}
 	if page > 1 {
-		q.Set("page", strconv.Itoa(page))
+		q.Set("page", Number(page))
 	}
 	if len(q) == 0 {
 		return l.Path
@@ -55,14 +66,11 @@ func (l ListState) SortState(key string) string {
 // Range is "51–100 of 1,234": which rows this page shows.
 func (l ListState) Range() string {
 	if l.Shown == 0 {
-		return "0 of " + itoa64(l.Total)
+		return "0 of " + Number(l.Total)
 	}
 	first := (l.Page-1)*l.PerPage + 1
-	return itoa(first) + "–" + itoa(first+l.Shown-1) + " of " + itoa64(l.Total)
+	return Number(first) + "–" + Number(first+l.Shown-1) + " of " + Number(l.Total)
 }
-
-func itoa(n int) string     { return strconv.Itoa(n) }
-func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
 
 // boolAttr is a boolean as an attribute value tests can read.
 func boolAttr(b bool) string { return strconv.FormatBool(b) }

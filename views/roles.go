@@ -1,32 +1,7 @@
 package views
 
-import (
-	"strconv"
-	"strings"
-)
-
-// View structs and display helpers of the roles pages, the tenant roles
-// pages, the permission matrix and a user's effective permissions.
-
-// Levels are the matrix's columns, lowest first.
-var Levels = []string{"none", "read", "full"}
-
-// MatrixRow is one feature of a permission matrix: the level chosen ("" when
-// the posted value was not a level, so none is checked), the cap the tenant
-// is under ("" where there is none) and the field's error message.
-type MatrixRow struct {
-	Feature string
-	Level   string
-	Cap     string
-	Error   string
-}
-
-// Matrix is the permission matrix of a role form. CapName names the tenant
-// role whose cap the rows show, if any.
-type Matrix struct {
-	Rows    []MatrixRow
-	CapName string
-}
+// View structs and display helpers of the roles pages; the role form and the
+// delete page serve tenant roles too.
 
 // Grant is one feature a role grants (above none), with what it gives in
 // this tenant when a cap lowers it.
@@ -78,13 +53,6 @@ type RolePreview struct {
 	Detaches         bool // a linked copy: saving detaches it
 }
 
-// TenantRolePreview is what saving a tenant role's edit would do.
-type TenantRolePreview struct {
-	Changes []LevelChangeView
-	Tenants int64
-	Changed int64 // users whose effective rights change
-}
-
 // RoleForm is the form of a user role or a tenant role (TenantRole): new
 // when ID is 0. Errors has a message per field ("" key: the whole form;
 // "perm_<feature>" a matrix row's).
@@ -113,39 +81,6 @@ type RoleDelete struct {
 	Error      string
 }
 
-// TenantRoleListRow is one line of the tenant roles page.
-type TenantRoleListRow struct {
-	ID                uint64
-	Name, Description string
-	Tenants           int64
-	Grants            []Grant
-}
-
-// TenantRoleList is the master's tenant roles page.
-type TenantRoleList struct {
-	Rows    []TenantRoleListRow
-	CanEdit bool
-}
-
-// RightRow is one feature of a user's effective permissions: the level the
-// user's role grants, the tenant role's cap ("" where there is none: the
-// master) and the result. LimitedBy is "role", "cap", "both" (they agree
-// below full) or "" (nothing limits it).
-type RightRow struct {
-	Feature, Role, Cap, Effective string
-	LimitedBy                     string
-}
-
-// UserPermissions is a user's effective permissions page.
-type UserPermissions struct {
-	UserID                uint64
-	UserDisplay, Username string
-	RoleName              string
-	Capped                bool
-	CapName               string // "" when the subtenant has no tenant role
-	Rows                  []RightRow
-}
-
 // FeatureLabel is a feature's name for people.
 func FeatureLabel(f string) string {
 	switch f {
@@ -169,74 +104,6 @@ func FeatureLabel(f string) string {
 	return f
 }
 
-// featureHint says in a few words what a feature covers.
-func featureHint(f string) string {
-	switch f {
-	case "tenants":
-		return "Subtenants: list, create and change them (master tenant only)."
-	case "users":
-		return "This tenant's user accounts."
-	case "roles":
-		return "User roles and what they grant."
-	case "resources":
-		return "The tenant's resources."
-	case "audit":
-		return "Who did what, and when."
-	case "impersonation":
-		return "Acting as another user."
-	case "api-tokens":
-		return "Tokens for scripts and the API."
-	case "export":
-		return "Downloading lists as CSV or JSON lines."
-	}
-	return ""
-}
-
-// levelRank orders level names: none < read < full.
-func levelRank(l string) int {
-	switch l {
-	case "read":
-		return 1
-	case "full":
-		return 2
-	}
-	return 0
-}
-
-// aboveCap says whether level l of a row is more than its cap gives.
-func (r MatrixRow) aboveCap(l string) bool {
-	return r.Cap != "" && levelRank(l) > levelRank(r.Cap)
-}
-
-// describedBy lists the ids of what describes a row besides its legend
-// (which holds the feature's hint): its cap and its error.
-func (r MatrixRow) describedBy() string {
-	var ids []string
-	if r.Cap != "" {
-		ids = append(ids, "cap-perm-"+r.Feature)
-	}
-	if r.Error != "" {
-		ids = append(ids, "error-perm_"+r.Feature)
-	}
-	return strings.Join(ids, " ")
-}
-
-// capText says what the tenant's cap does to a row.
-func (r MatrixRow) capText(capName string) string {
-	who := "This tenant's cap"
-	if capName != "" {
-		who = "The tenant role “" + capName + "”"
-	}
-	s := who + " allows at most " + r.Cap
-	if r.Cap == "none" {
-		s = who + " allows no access to this"
-	}
-	if r.aboveCap(r.Level) {
-		s += ": holders of this role get " + strings.ToLower(levelLabel(r.Cap)) + " here"
-	}
-	return s + "."
-}
-
 func (f RoleForm) base() string {
 	if f.TenantRole {
 		return "/tenant-roles"
@@ -248,7 +115,7 @@ func (f RoleForm) action() string {
 	if f.ID == 0 {
 		return f.base() + "/new"
 	}
-	return f.base() + "/" + strconv.FormatUint(f.ID, 10) + "/edit"
+	return f.base() + "/" + Number(f.ID) + "/edit"
 }
 
 func (f RoleForm) kind() string {
@@ -273,15 +140,7 @@ func (d RoleDelete) kind() string {
 }
 
 func roleURL(base string, id uint64, action string) string {
-	return base + "/" + strconv.FormatUint(id, 10) + "/" + action
-}
-
-// plural is "1 user" or "3 users".
-func plural(n int64, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.FormatInt(n, 10) + " " + many
+	return base + "/" + Number(id) + "/" + action
 }
 
 // originText describes where a role comes from.
@@ -295,36 +154,4 @@ func originText(origin, template string) string {
 		return "Detached from template “" + template + "”"
 	}
 	return "Own"
-}
-
-// limitText is the line saying which of role and cap limits a feature.
-func limitText(r RightRow, roleName, capName string, capped bool) string {
-	switch r.LimitedBy {
-	case "role":
-		if !capped {
-			return "The user role “" + roleName + "” (the master tenant has no cap)"
-		}
-		return "The user role “" + roleName + "”"
-	case "cap":
-		if capName == "" {
-			return "The tenant has no tenant role, so nothing is allowed"
-		}
-		return "The tenant role “" + capName + "”"
-	case "both":
-		return "Both: the user role and the tenant role agree"
-	}
-	return "Not limited"
-}
-
-// cappedNote says on the dashboard that the tenant's cap lowers a level.
-func cappedNote(f FeatureLevel, capName string) string {
-	who := "this tenant's cap"
-	if capName != "" {
-		who = "the tenant role “" + capName + "”"
-	}
-	return "Your role grants " + strings.ToLower(levelLabel(f.Role)) + "; " + who + " caps it."
-}
-
-func userPermissionsURL(id uint64) string {
-	return "/users/" + strconv.FormatUint(id, 10) + "/permissions"
 }

@@ -24,9 +24,9 @@ func stepTitle(steps []string, i int) string {
 // usageText is "37 / 50", or "37 (no limit)" when the limit is 0.
 func usageText(used int64, max int) string {
 	if max <= 0 {
-		return itoa64(used) + " (no limit)"
+		return Number(used) + " (no limit)"
 	}
-	return itoa64(used) + " / " + itoa(max)
+	return Number(used) + " / " + Number(max)
 }
 
 // meterHigh is where a usage meter turns to a warning: 90% of the limit.

@@ -1,7 +1,5 @@
 package views
 
-import "strconv"
-
 // UserScope says whose users a page shows and where its links go: the
 // visitor's own tenant (Prefix ""), or, for the master, a subtenant's
 // (Prefix "/tenants/<subdomain>"), where only accounts are shown.
@@ -21,7 +19,7 @@ func (s UserScope) New() string { return s.Prefix + "/users/new" }
 
 // User is a user page's address, or one of its actions' with a suffix.
 func (s UserScope) User(id uint64, suffix ...string) string {
-	p := s.Prefix + "/users/" + strconv.FormatUint(id, 10)
+	p := s.Prefix + "/users/" + Number(id)
 	for _, x := range suffix {
 		p += "/" + x
 	}
@@ -136,4 +134,24 @@ type UserPassword struct {
 	// PasswordNotKept: a refused form had passwords typed, which are not
 	// written back.
 	PasswordNotKept bool
+}
+
+// UserRow is one line of a tenant's user list.
+type UserRow struct {
+	ID        uint64 `json:"id"`
+	Name      string `json:"name"`
+	Username  string `json:"username"`
+	Email     string `json:"email"`
+	Role      string `json:"role"`
+	Enabled   bool   `json:"enabled"`
+	LastLogin string `json:"last_login"`
+}
+
+// UserList is the user list page.
+type UserList struct {
+	Scope          UserScope
+	List           ListState
+	Rows           []UserRow
+	CanExport      bool
+	CanImpersonate bool // the master managing a subtenant, with impersonation: full
 }
