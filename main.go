@@ -26,7 +26,7 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "landlord:", err)
 		os.Exit(1)
 	}
@@ -37,7 +37,8 @@ const usage = `usage: landlord <command>
 commands:
   serve                                         run the console (migrates first)
   migrate                                       apply database migrations
-  set-admin-password <tenant> <email> <password>  create or reset a full-rights admin
+  set-admin-password <tenant> <email> [-]       create or reset a full-rights admin; asks for the
+                                                password twice, or reads one line of stdin for -
   tenants list                                  print every tenant as JSON
   tenants create --subdomain S --name N         create a subtenant
   tenants disable S | tenants enable S          disable (ending its sessions) or enable a subtenant
@@ -54,7 +55,7 @@ commands:
 `
 
 // run is the whole program, with its environment passed in so tests can run it.
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return errors.New("no command given")
@@ -99,12 +100,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprintf(stdout, "database is up to date (applied %d migrations now)\n", len(applied))
 		return nil
 	case "serve":
-		return serve(ctx, cfg, store, logger)
+		return serve(ctx, cfg, store, logger, stdout)
 	case "set-admin-password":
-		if len(args) != 4 {
-			return errors.New("usage: landlord set-admin-password <tenant> <email> <password>")
+		if len(args) != 3 && len(args) != 4 {
+			return errors.New("usage: landlord set-admin-password <tenant> <email> [-]")
 		}
-		u, err := store.SetAdminPassword(ctx, args[1], args[2], args[3])
+		password, err := adminPassword(ctx, args[3:], stdin, stderr)
+		if err != nil {
+			return err
+		}
+		u, err := store.SetAdminPassword(ctx, args[1], args[2], password)
 		if err != nil {
 			return err
 		}
@@ -299,7 +304,7 @@ func archiveTenant(ctx context.Context, store *models.Store, sub string, before 
 
 const serveGCPercent = 400
 
-func serve(ctx context.Context, cfg config.Config, store *models.Store, logger *slog.Logger) error {
+func serve(ctx context.Context, cfg config.Config, store *models.Store, logger *slog.Logger, stdout io.Writer) error {
 	if os.Getenv("GOGC") == "" {
 		// The server's live heap is a few megabytes, so the collector's
 		// default (run when the heap doubles) runs it thousands of times a
@@ -325,11 +330,30 @@ func serve(ctx context.Context, cfg config.Config, store *models.Store, logger *
 		// row-level security does not bind. (audit archive opens its own.)
 		err = store.CloseOwner()
 	}
+	if err == nil {
+		err = announce(ctx, cfg, store, ln.Addr(), stdout)
+	}
 	if err != nil {
 		ln.Close()
 		return err
 	}
 	return srv.Serve(ctx, ln)
+}
+
+// announce tells the person who started the server where to open it and, on
+// an install nobody can sign in to yet, how to make the first admin. The
+// listener is up: connections wait in its queue until Serve takes them.
+func announce(ctx context.Context, cfg config.Config, store *models.Store, addr net.Addr, stdout io.Writer) error {
+	_, port, _ := net.SplitHostPort(addr.String())
+	fmt.Fprintf(stdout, "Landlord is ready: open %s\n", cfg.ConsoleURL(port))
+	has, err := store.MasterHasAdmin(ctx)
+	if err != nil {
+		return err
+	}
+	if !has {
+		fmt.Fprintln(stdout, "No admin yet: in another terminal run `landlord set-admin-password master <your email>` (or `go run . set-admin-password master <your email>`); it asks for the password, then sign in with the email")
+	}
+	return nil
 }
 
 type tenantJSON struct {

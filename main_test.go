@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -45,7 +46,7 @@ func (in *instance) getenv(k string) string { return in.env[k] }
 func (in *instance) cli(args ...string) string {
 	in.t.Helper()
 	var out, errOut bytes.Buffer
-	if err := run(context.Background(), args, in.getenv, &out, &errOut); err != nil {
+	if err := run(context.Background(), args, in.getenv, strings.NewReader(""), &out, &errOut); err != nil {
 		in.t.Fatalf("landlord %s: %v\n%s", strings.Join(args, " "), err, errOut.String())
 	}
 	return out.String()
@@ -53,8 +54,9 @@ func (in *instance) cli(args ...string) string {
 
 // serve starts `landlord serve` on a port the system picks and learns which
 // from its "listening" log line: a port found free beforehand could be taken by
-// someone else before the server binds it.
-func (in *instance) serve() {
+// someone else before the server binds it. It returns what serve has printed
+// on standard output by then.
+func (in *instance) serve() string {
 	in.t.Helper()
 	in.env["LANDLORD_ADDR"] = "127.0.0.1:0"
 	in.env["LANDLORD_LOG_LEVEL"] = "info" // the level of the "listening" line
@@ -62,8 +64,9 @@ func (in *instance) serve() {
 	announced := listeningAddr(logs)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
+	var out syncBuffer
 	go func() {
-		err := run(ctx, []string{"serve"}, in.getenv, os.Stdout, logw)
+		err := run(ctx, []string{"serve"}, in.getenv, strings.NewReader(""), &out, logw)
 		logw.Close()
 		done <- err
 	}()
@@ -82,6 +85,25 @@ func (in *instance) serve() {
 	case <-time.After(30 * time.Second):
 		in.t.Fatal("landlord serve did not say where it listens within 30s")
 	}
+	return out.String()
+}
+
+// syncBuffer is a bytes.Buffer that a server goroutine writes while the test reads.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // listeningAddr reads JSON log lines from r and sends the address of the first
@@ -179,14 +201,14 @@ func TestCLIRefusesBadInputWithAMessage(t *testing.T) {
 		{[]string{"dev", "frobnicate"}, "usage: landlord dev seed"},
 	}
 	for _, tc := range cases {
-		err := run(context.Background(), tc.args, in.getenv, &bytes.Buffer{}, &bytes.Buffer{})
+		err := run(context.Background(), tc.args, in.getenv, strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{})
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("landlord %v: error %v, want it to say %q", tc.args, err, tc.want)
 		}
 	}
 	bad := map[string]string{"LANDLORD_ADDR": "nope"}
 	const want = `LANDLORD_ADDR "nope": expected host:port`
-	if err := run(context.Background(), []string{"serve"}, func(k string) string { return bad[k] }, &bytes.Buffer{}, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), want) {
+	if err := run(context.Background(), []string{"serve"}, func(k string) string { return bad[k] }, strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("bad config: error %v, want it to say %q", err, want)
 	}
 }
@@ -218,7 +240,7 @@ func TestAuditArchiveAndVerifyFromTheCommandLine(t *testing.T) {
 			if out := in.cli("audit", "verify"); !strings.Contains(out, "master: ") || !strings.Contains(out, "acme: ") || strings.Contains(out, "broken") {
 				t.Errorf("verify after archiving: %q", out)
 			}
-			err := run(context.Background(), []string{"audit", "archive", "--before", "last week"}, in.getenv, &bytes.Buffer{}, &bytes.Buffer{})
+			err := run(context.Background(), []string{"audit", "archive", "--before", "last week"}, in.getenv, strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{})
 			if err == nil || !strings.Contains(err.Error(), "YYYY-MM-DD") {
 				t.Errorf("a bad day: %v", err)
 			}
@@ -230,7 +252,7 @@ func TestAuditArchiveAndVerifyFromTheCommandLine(t *testing.T) {
 func (in *instance) fails(args ...string) (string, string) {
 	in.t.Helper()
 	var out bytes.Buffer
-	err := run(context.Background(), args, in.getenv, &out, &bytes.Buffer{})
+	err := run(context.Background(), args, in.getenv, strings.NewReader(""), &out, &bytes.Buffer{})
 	if err == nil {
 		in.t.Fatalf("landlord %s succeeded:\n%s", strings.Join(args, " "), out.String())
 	}
@@ -344,7 +366,7 @@ func TestDevSeedFillsAnEmptyInstallAndRefusesOneWithTenants(t *testing.T) {
 			if err := json.Unmarshal([]byte(in.cli("tenants", "list")), &list); err != nil || len(list) != 4 || list[3].Subdomain != "t00003" {
 				t.Fatalf("list: %+v %v", list, err)
 			}
-			err := run(context.Background(), []string{"dev", "seed", "--tenants", "2", "--users", "2"}, in.getenv, &bytes.Buffer{}, &bytes.Buffer{})
+			err := run(context.Background(), []string{"dev", "seed", "--tenants", "2", "--users", "2"}, in.getenv, strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{})
 			if err == nil || !strings.Contains(err.Error(), "already holds tenants") || !strings.Contains(err.Error(), "--force") {
 				t.Fatalf("second seed: %v", err)
 			}

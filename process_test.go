@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -14,8 +15,9 @@ import (
 
 // TestBinaryServesDefaultsAndStopsOnSIGTERM builds landlord and runs `landlord
 // serve` as a person would on a fresh machine: no LANDLORD_* variables but the
-// address. It must answer /login from an embedded database under ./data, and
-// exit cleanly on SIGTERM. It listens on a port the system picks, read from its
+// address. It must answer /login from an embedded database under ./data, say
+// on stdout where to open it and that there is no admin yet, and exit cleanly
+// on SIGTERM. It listens on a port the system picks, read from its
 // "listening" log line, so it never meets another server on :8080; that :8080
 // is the default is config's to check (TestLoadGivesDefaultsForEmptyEnvironment).
 func TestBinaryServesDefaultsAndStopsOnSIGTERM(t *testing.T) {
@@ -33,6 +35,8 @@ func TestBinaryServesDefaultsAndStopsOnSIGTERM(t *testing.T) {
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "LANDLORD_ADDR=127.0.0.1:0"}
 	logs, logw := io.Pipe()
 	cmd.Stderr = logw
+	var out syncBuffer
+	cmd.Stdout = &out
 	announced := listeningAddr(logs)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -63,6 +67,9 @@ func TestBinaryServesDefaultsAndStopsOnSIGTERM(t *testing.T) {
 	res.Body.Close()
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("GET /login: %d", res.StatusCode)
+	}
+	if want := "Landlord is ready: open http://localhost:" + port + "\n"; !strings.HasPrefix(out.String(), want) || !strings.Contains(out.String(), "No admin yet") {
+		t.Errorf("a fresh install's serve printed %q, want %q and how to make the first admin", out.String(), want)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "data", "landlord.db")); err != nil {
 		t.Fatalf("no embedded database under ./data: %v", err)

@@ -253,6 +253,24 @@ func (c Config) Port() string {
 	return port
 }
 
+// DevelopmentDomain says whether the base domain is localhost or a name under
+// it (RFC 6761): browsers resolve those to this machine only, so the console's
+// address is no secret worth keeping from someone who reached it another way.
+func (c Config) DevelopmentDomain() bool {
+	return c.BaseDomain == "localhost" || strings.HasSuffix(c.BaseDomain, ".localhost")
+}
+
+// ConsoleURL is the master console's address reached directly on port, which
+// the server speaks plain HTTP on: http://<base domain>[:port], the port left
+// out when it is 80 or not a port number.
+func (c Config) ConsoleURL(port string) string {
+	host := c.BaseDomain
+	if n, err := strconv.Atoi(port); err == nil && n > 0 && n <= 65535 && n != 80 && strconv.Itoa(n) == port {
+		host = net.JoinHostPort(host, port)
+	}
+	return "http://" + host
+}
+
 // SessionKeyPath is the file that keeps the session secret when the
 // environment does not give one: DataDir/session.key.
 func (c Config) SessionKeyPath() string { return filepath.Join(c.DataDir, "session.key") }

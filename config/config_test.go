@@ -123,6 +123,33 @@ func TestLoadNormalisesBaseDomain(t *testing.T) {
 	}
 }
 
+func TestDevelopmentDomainIsLocalhostAndNamesUnderIt(t *testing.T) {
+	for domain, want := range map[string]bool{
+		"localhost": true, "LocalHost.": true, "dev.localhost": true,
+		"notlocalhost": false, "localhost.example.com": false, "console.example.com": false,
+	} {
+		c, err := Load(env(map[string]string{"LANDLORD_BASE_DOMAIN": domain}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := c.DevelopmentDomain(); got != want {
+			t.Errorf("%s: DevelopmentDomain() = %v, want %v", domain, got, want)
+		}
+	}
+}
+
+func TestConsoleURLIsTheBaseDomainOnThePort(t *testing.T) {
+	c := Config{BaseDomain: "localhost"}
+	for port, want := range map[string]string{
+		"8080": "http://localhost:8080", "80": "http://localhost", "": "http://localhost",
+		"0": "http://localhost", "65536": "http://localhost", "8080@evil.example": "http://localhost", "+80": "http://localhost",
+	} {
+		if got := c.ConsoleURL(port); got != want {
+			t.Errorf("ConsoleURL(%q) = %q, want %q", port, got, want)
+		}
+	}
+}
+
 func TestLoadRejectsEachBadValueNamingItsVariable(t *testing.T) {
 	const (
 		addr   = ": expected host:port with a numeric port (0-65535), like :8080"

@@ -255,6 +255,30 @@ func (s *Store) SetAdminPassword(ctx context.Context, subdomain, email, password
 	return &u, nil
 }
 
+// MasterHasAdmin says whether someone can sign in to the master console and
+// administer it: an enabled user of the master tenant with a password here
+// and a role that makes a full-rights admin (IsFullRightsAdmin). A fresh
+// install has none until set-admin-password makes one.
+func (s *Store) MasterHasAdmin(ctx context.Context) (bool, error) {
+	t, err := s.TenantBySubdomain(ctx, MasterSubdomain)
+	if err != nil {
+		return false, fmt.Errorf("master tenant: %w", err)
+	}
+	var n int64
+	err = s.inTenant(ctx, t.ID, func(tx *gorm.DB) error {
+		roles, err := adminRoles(tx, t)
+		if err != nil || len(roles) == 0 {
+			return err
+		}
+		ids := make([]uint64, 0, len(roles))
+		for id := range roles {
+			ids = append(ids, id)
+		}
+		return tx.Model(&User{}).Where("enabled AND password_hash <> '' AND role_id IN ?", ids).Limit(1).Count(&n).Error
+	})
+	return n > 0, err
+}
+
 // authenticate checks a login in tenant t, reached as tenantKey; t nil means
 // the tenant named at login does not exist. The attempt is first counted
 // against the account it resolves to and the client's address, and refused

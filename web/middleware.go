@@ -77,7 +77,7 @@ func (s *Server) visit(next echo.HandlerFunc) echo.HandlerFunc {
 		if host != base {
 			label, ok := strings.CutSuffix(host, "."+base)
 			if !ok {
-				return echo.NewHTTPError(http.StatusBadRequest, "This server does not answer for that host name.")
+				return s.foreignHost(c)
 			}
 			// The master is only reachable on the base domain, and reserved or
 			// malformed names (deeper subdomains included) are never tenants.
@@ -193,6 +193,20 @@ func hasSessionID(sess *sessions.Session) bool {
 func (s *Server) noSuchTenant(c echo.Context, host string) error {
 	v := &handlers.Visitor{}
 	return handlers.Render(c, http.StatusNotFound, views.NoSuchTenantPage(handlers.PageFor(v, "No such tenant"), host))
+}
+
+// foreignHost refuses a host outside the base domain. On a development
+// install (localhost) the page links to the console, as whoever opened
+// 127.0.0.1:8080 meant it: the configured base domain, on the port the
+// browser used if that is a port number, so a forged Host cannot make the
+// link lead anywhere else. Elsewhere the answer does not name the console.
+func (s *Server) foreignHost(c echo.Context) error {
+	if !s.cfg.DevelopmentDomain() {
+		return echo.NewHTTPError(http.StatusBadRequest, "This server does not answer for that host name.")
+	}
+	_, port, _ := net.SplitHostPort(c.Request().Host)
+	page := handlers.PageFor(&handlers.Visitor{}, "Open Landlord at its own address")
+	return handlers.Render(c, http.StatusBadRequest, views.WrongHostPage(page, s.cfg.ConsoleURL(port)))
 }
 
 // hostName is the lower-cased host without port or trailing dot.
