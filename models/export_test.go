@@ -44,3 +44,13 @@ func (s *Store) RecordUnchainedForTest(ctx context.Context, tenantID uint64) err
 // PlainChainHashForTest is the unkeyed hash chains had before keying: what
 // someone who can write the database but has no key can compute.
 func PlainChainHashForTest(e *AuditEvent) string { return plainHash(e) }
+
+// OwnerDBForTest is the connection of the database URL's own role, which runs
+// the migrations (on PostgreSQL in the tests, a superuser).
+func (s *Store) OwnerDBForTest() *gorm.DB {
+	db, err := s.db.Owner(context.Background())
+	if err != nil {
+		panic(err)
+	}
+	return db
+}

@@ -221,3 +221,10 @@ func (q seedSeries) padSQL(expr string) string {
 
 // zeroPad is padSQL in Go.
 func zeroPad(n, width int) string { return fmt.Sprintf("%0*d", width, n) }
+
+// fullPermissionsJSON is FullPermissions as stored: the seeded
+// Administrator roles get every feature of today's catalogue.
+var fullPermissionsJSON = func() string {
+	v, _ := FullPermissions().Value()
+	return v.(string)
+}()

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // MasterSubdomain is the key of the master tenant, served on the base domain.
@@ -69,7 +70,8 @@ func (s *Store) ensureMaster(ctx context.Context) error {
 			return err
 		}
 		now := s.now()
-		return tx.Create(&Tenant{Subdomain: MasterSubdomain, Name: "Master", Currency: "USD", Enabled: true, IsMaster: true, Version: 1, CreatedAt: now, UpdatedAt: now}).Error
+		// Another process starting at once may make it first: its row stands.
+		return tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&Tenant{Subdomain: MasterSubdomain, Name: "Master", Currency: "USD", Enabled: true, IsMaster: true, Version: 1, CreatedAt: now, UpdatedAt: now}).Error
 	})
 }
 

@@ -1,58 +1,12 @@
-package models
+-- migration 5: tenant context signed with a key request traffic cannot read
+-- PostgreSQL only: the tenant-context key, landlord_enter and
+-- landlord_scope, and every tenant table's policy on the verified scope (see
+-- models/rls.go). The schema's name, filled in by the runner, is pinned in
+-- every SECURITY DEFINER function. Nothing to do on SQLite, which has no row-level security.
 
-import (
-	"fmt"
-	"strings"
-)
-
-// The migrations of row-level security on PostgreSQL: the key, the signed
-// tenant entry (landlord_enter, landlord_scope) and the policies. Why they
-// are built so, and the Go that enters a tenant, are in models/tenancy.
-
-// rlsSQL confines each table to the transaction's verified tenant, for reads
-// (USING) and writes (WITH CHECK), owner included (FORCE). The scope is the
-// tenant's id, -1 across tenants (any tenant_id passes), 0 for none (no row
-// passes); the call is wrapped in SELECT and written once so PostgreSQL runs
-// it once per statement and table.
-func rlsSQL(tables ...string) string {
-	var b strings.Builder
-	for _, t := range tables {
-		fmt.Fprintf(&b, `
-ALTER TABLE %[1]s ENABLE ROW LEVEL SECURITY;
-ALTER TABLE %[1]s FORCE ROW LEVEL SECURITY;
-DROP POLICY IF EXISTS %[1]s_tenant_isolation ON %[1]s;
-CREATE POLICY %[1]s_tenant_isolation ON %[1]s
-	USING (tenant_id = coalesce(nullif((SELECT landlord_scope()), -1), tenant_id))
-	WITH CHECK (tenant_id = coalesce(nullif((SELECT landlord_scope()), -1), tenant_id));
-`, t)
-	}
-	return b.String()
-}
-
-// plainRLSSQL is the first migrations' policies, on a setting anyone could
-// write. Those migrations keep their meaning; migration 5 replaces them.
-func plainRLSSQL(tables ...string) string {
-	var b strings.Builder
-	for _, t := range tables {
-		fmt.Fprintf(&b, `
-ALTER TABLE %[1]s ENABLE ROW LEVEL SECURITY;
-ALTER TABLE %[1]s FORCE ROW LEVEL SECURITY;
-CREATE POLICY %[1]s_tenant_isolation ON %[1]s
-	USING (tenant_id = NULLIF(current_setting('landlord.tenant_id', true), '')::bigint
-		OR current_setting('landlord.across_tenants', true) = 'on')
-	WITH CHECK (tenant_id = NULLIF(current_setting('landlord.tenant_id', true), '')::bigint
-		OR current_setting('landlord.across_tenants', true) = 'on');
-`, t)
-	}
-	return b.String()
-}
-
-// signedContextSQL is migration 5: the key, the functions and the policies.
-// {{schema}} is the schema, pinned in every SECURITY DEFINER function.
-const signedContextSQL = `
 CREATE TABLE landlord_keys (id INTEGER PRIMARY KEY, key BYTEA NOT NULL, ipad BYTEA NOT NULL, opad BYTEA NOT NULL);
-REVOKE ALL ON landlord_keys FROM PUBLIC, ` + AppRole + `;
-REVOKE ALL ON schema_migrations FROM PUBLIC, ` + AppRole + `;
+REVOKE ALL ON landlord_keys FROM PUBLIC, {{app_role}};
+REVOKE ALL ON schema_migrations FROM PUBLIC, {{app_role}};
 DO $$
 DECLARE
 	k bytea := decode(replace(gen_random_uuid()::text, '-', '') || replace(gen_random_uuid()::text, '-', ''), 'hex');
@@ -134,8 +88,49 @@ BEGIN
 END $$;
 
 REVOKE ALL ON FUNCTION landlord_enter(bigint, boolean, text), landlord_scope() FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION landlord_enter(bigint, boolean, text), landlord_scope() TO ` + AppRole + `;
+GRANT EXECUTE ON FUNCTION landlord_enter(bigint, boolean, text), landlord_scope() TO {{app_role}};
 
 DROP POLICY tenants_write ON tenants;
 CREATE POLICY tenants_write ON tenants FOR ALL USING ((SELECT landlord_scope()) = -1) WITH CHECK ((SELECT landlord_scope()) = -1);
-` // the tenant tables' policies follow, from rlsSQL
+
+ALTER TABLE roles ENABLE ROW LEVEL SECURITY;
+ALTER TABLE roles FORCE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS roles_tenant_isolation ON roles;
+CREATE POLICY roles_tenant_isolation ON roles
+	USING (tenant_id = coalesce(nullif((SELECT landlord_scope()), -1), tenant_id))
+	WITH CHECK (tenant_id = coalesce(nullif((SELECT landlord_scope()), -1), tenant_id));
+
+ALTER TABLE users ENABLE ROW LEVEL SECURITY;
+ALTER TABLE users FORCE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS users_tenant_isolation ON users;
+CREATE POLICY users_tenant_isolation ON users
+	USING (tenant_id = coalesce(nullif((SELECT landlord_scope()), -1), tenant_id))
+	WITH CHECK (tenant_id = coalesce(nullif((SELECT landlord_scope()), -1), tenant_id));
+
+ALTER TABLE audit_events ENABLE ROW LEVEL SECURITY;
+ALTER TABLE audit_events FORCE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS audit_events_tenant_isolation ON audit_events;
+CREATE POLICY audit_events_tenant_isolation ON audit_events
+	USING (tenant_id = coalesce(nullif((SELECT landlord_scope()), -1), tenant_id))
+	WITH CHECK (tenant_id = coalesce(nullif((SELECT landlord_scope()), -1), tenant_id));
+
+ALTER TABLE login_handoffs ENABLE ROW LEVEL SECURITY;
+ALTER TABLE login_handoffs FORCE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS login_handoffs_tenant_isolation ON login_handoffs;
+CREATE POLICY login_handoffs_tenant_isolation ON login_handoffs
+	USING (tenant_id = coalesce(nullif((SELECT landlord_scope()), -1), tenant_id))
+	WITH CHECK (tenant_id = coalesce(nullif((SELECT landlord_scope()), -1), tenant_id));
+
+ALTER TABLE user_sessions ENABLE ROW LEVEL SECURITY;
+ALTER TABLE user_sessions FORCE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS user_sessions_tenant_isolation ON user_sessions;
+CREATE POLICY user_sessions_tenant_isolation ON user_sessions
+	USING (tenant_id = coalesce(nullif((SELECT landlord_scope()), -1), tenant_id))
+	WITH CHECK (tenant_id = coalesce(nullif((SELECT landlord_scope()), -1), tenant_id));
+
+ALTER TABLE tenant_usage ENABLE ROW LEVEL SECURITY;
+ALTER TABLE tenant_usage FORCE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS tenant_usage_tenant_isolation ON tenant_usage;
+CREATE POLICY tenant_usage_tenant_isolation ON tenant_usage
+	USING (tenant_id = coalesce(nullif((SELECT landlord_scope()), -1), tenant_id))
+	WITH CHECK (tenant_id = coalesce(nullif((SELECT landlord_scope()), -1), tenant_id));

@@ -1,0 +1,5 @@
+-- migration 5: tenant context signed with a key request traffic cannot read
+-- PostgreSQL only: the tenant-context key, landlord_enter and
+-- landlord_scope, and every tenant table's policy on the verified scope (see
+-- models/rls.go). The schema's name, filled in by the runner, is pinned in
+-- every SECURITY DEFINER function. Nothing to do on SQLite, which has no row-level security.
