@@ -117,9 +117,18 @@ func TestEveryConsoleActionSaysWhatItDid(t *testing.T) {
 			t.Errorf("after ending the impersonation: %d %s", res.StatusCode, loc)
 		}
 
+		// The master ends a running one from the dashboard: the dashboard says so.
+		walked["POST /impersonations/:id/end"] = true
+		c.impersonate("acme", c.userNamed("acme", "alice"))
+		root := browsers["root"]
+		row := root.mustSeeDashboard("localhost").Find(`[data-testid="running-impersonation"]`)
+		res = root.post("localhost", row.Find("form").AttrOr("action", ""), url.Values{"_csrf": {root.csrfOf("localhost")}})
+		if got := flashes(t, root.get("localhost", res.Header.Get("Location"))); res.StatusCode != http.StatusSeeOther || !strings.Contains(got, "The impersonation has ended.") {
+			t.Errorf("ending an impersonation from the dashboard: %d %q", res.StatusCode, got)
+		}
+
 		// The checkpoint check shows its result at once, with its summary.
 		walked["POST /audit/verify"] = true
-		root := browsers["root"]
 		res = root.uploadCheckpoints("localhost", root.csrfOf("localhost"), c.checkpointLine("master"))
 		if got := flashes(t, res); res.StatusCode != http.StatusOK || !strings.Contains(got, "1 of 1 checkpoints reached") {
 			t.Errorf("checking a checkpoint: %d %q", res.StatusCode, got)

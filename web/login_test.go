@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"slices"
@@ -372,8 +373,11 @@ func TestDisabledTenantsHostSaysSoOnlyAfterTheRightPassword(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, e := range events {
-			if e.Action == models.ActionLoginFailed {
-				reasons = append(reasons, e.Details)
+			var d struct {
+				Reason string `json:"reason"`
+			}
+			if e.Action == models.ActionLoginFailed && json.Unmarshal([]byte(e.Details), &d) == nil {
+				reasons = append(reasons, d.Reason)
 			}
 		}
 		slices.Sort(reasons)
