@@ -53,56 +53,39 @@ func Dashboard(store *models.Store) echo.HandlerFunc {
 }
 
 // dashboardSummary adds what an admin opens the dashboard for, as far as the
-// visitor's rights go: the counts against their limits (one statement), the
-// latest audit events (one) and the running impersonations (one; in the
-// master, of every tenant).
+// visitor's rights go: the counts against their limits, the latest audit
+// events and the running impersonations (in the master, of every tenant).
 func dashboardSummary(ctx context.Context, store *models.Store, v *Visitor, d *views.Dashboard) error {
 	u, t := v.User, v.Tenant
 	master := t.IsMaster && u.Impersonation == nil
-	showUsers := u.Level(models.FeatureUsers) >= models.LevelRead
-	showResources := u.Level(models.FeatureResources) >= models.LevelRead
-	showTenants := master && u.Level(models.FeatureTenants) >= models.LevelRead
-	if showUsers || showResources || showTenants {
-		n, err := store.TenantCountsOf(ctx)
-		if err != nil {
-			return err
-		}
-		if showTenants {
-			d.Counts = append(d.Counts, views.DashboardCount{Key: "tenants", Label: "Tenants", N: n.Tenants, Href: "/tenants"})
-		}
-		if showUsers {
-			d.Counts = append(d.Counts, views.DashboardCount{Key: "users", Label: "Users", N: n.Users, Max: n.MaxUsers, Href: "/users"})
-		}
-		if showResources {
-			d.Counts = append(d.Counts, views.DashboardCount{Key: "resources", Label: "Resources", N: n.Resources, Max: n.MaxResources})
-		}
+	sum, err := store.Dashboard(ctx, t)
+	if err != nil {
+		return err
 	}
-	if u.Level(models.FeatureAudit) >= models.LevelRead {
-		events, err := store.LatestAuditEvents(ctx, 5)
-		if err != nil {
-			return err
-		}
-		d.ShowEvents = true
-		for i := range events {
-			d.Events = append(d.Events, auditRow(&events[i]))
-		}
+	n := sum.Counts
+	if master && u.Level(models.FeatureTenants) >= models.LevelRead {
+		d.Counts = append(d.Counts, views.DashboardCount{Key: "tenants", Label: "Tenants", N: n.Tenants, Href: "/tenants"})
 	}
-	if master && u.Level(models.FeatureImpersonation) >= models.LevelRead || !t.IsMaster && u.Level(models.FeatureAudit) >= models.LevelRead {
-		running, err := store.RunningImpersonations(ctx, 20)
-		if err != nil {
-			return err
+	if u.Level(models.FeatureUsers) >= models.LevelRead {
+		d.Counts = append(d.Counts, views.DashboardCount{Key: "users", Label: "Users", N: n.Users, Max: n.MaxUsers, Href: "/users"})
+	}
+	if u.Level(models.FeatureResources) >= models.LevelRead {
+		d.Counts = append(d.Counts, views.DashboardCount{Key: "resources", Label: "Resources", N: n.Resources, Max: n.MaxResources})
+	}
+	d.ShowEvents = sum.ShowEvents
+	for i := range sum.Events {
+		d.Events = append(d.Events, auditRow(&sum.Events[i]))
+	}
+	d.ShowRunning, d.CanEnd = sum.ShowRunning, master && u.Level(models.FeatureImpersonation) >= models.LevelFull
+	for _, r := range sum.Running {
+		row := views.RunningImpersonationRow{ID: r.ID, Tenant: r.Subdomain, Impersonator: r.ImpersonatorName, Target: r.UserName,
+			Reason: r.Reason, Since: r.StartedAt.UTC().Format("15:04"), Until: r.ExpiresAt.UTC().Format("15:04")}
+		if master {
+			row.UserHref = "/tenants/" + r.Subdomain + "/users/" + strconv.FormatUint(r.UserID, 10)
+		} else {
+			row.UserHref = "/users/" + strconv.FormatUint(r.UserID, 10)
 		}
-		d.ShowRunning, d.CanEnd = true, master && u.Level(models.FeatureImpersonation) >= models.LevelFull
-		for _, r := range running {
-			row := views.RunningImpersonationRow{ID: r.ID, Tenant: r.Subdomain, Impersonator: r.ImpersonatorName, Target: r.UserName,
-				Reason: r.Reason, Since: r.StartedAt.UTC().Format("15:04"), Until: r.ExpiresAt.UTC().Format("15:04")}
-			if master {
-				row.UserHref = "/tenants/" + r.Subdomain + "/users/" + strconv.FormatUint(r.UserID, 10)
-			} else {
-				row.UserHref = "/users/" + strconv.FormatUint(r.UserID, 10)
-			}
-			d.Running = append(d.Running, row)
-		}
+		d.Running = append(d.Running, row)
 	}
 	return nil
 }

@@ -50,7 +50,8 @@ func (s *Store) OpenSession(ctx context.Context, u *User, ttl time.Duration) (st
 
 // sessionCheckSQL checks a signed-in request in one statement: the host's
 // tenant is enabled, the session is open and unexpired, its user is enabled
-// with the same session version, the user's role and the tenant role's cap. It is the whole
+// with the same session version, the user's role and the tenant role's cap,
+// and the tenant's latest audit event (Tenant.AuditHead). It is the whole
 // per-request cost of being signed in, so revocation (logout, disabling a user
 // or a tenant, a password reset) takes effect on the very next request, on
 // every server process. {{sub}}, {{hash}} and {{now}} are its parameters,
@@ -73,7 +74,7 @@ LEFT JOIN {{lateral}}(
 // The parts of sessionCheckSQL every session's check has.
 const (
 	sessionColumns = `
-SELECT t.id, t.subdomain, t.name, t.is_master, t.tenant_role_id, t.version,
+SELECT t.id, t.subdomain, t.name, t.is_master, t.tenant_role_id, t.version, coalesce(ac.head_id, 0),
 	u.id, u.username, u.email, u.first_name, u.last_name, u.role_id,
 	u.identity_source, u.session_version, u.last_login_at, u.version,
 	r.name, r.permissions, tr.permissions`
@@ -83,7 +84,8 @@ JOIN {{schema}}user_sessions s ON s.tenant_id = t.id
 JOIN {{schema}}users u ON u.tenant_id = s.tenant_id AND u.id = s.user_id
 	AND u.enabled AND u.session_version = s.session_version
 LEFT JOIN {{schema}}roles r ON r.tenant_id = u.tenant_id AND r.id = u.role_id
-LEFT JOIN {{schema}}tenant_roles tr ON tr.id = t.tenant_role_id`
+LEFT JOIN {{schema}}tenant_roles tr ON tr.id = t.tenant_role_id
+LEFT JOIN {{schema}}audit_chains ac ON ac.tenant_id = t.id`
 	sessionWhere = `
 WHERE t.subdomain = {{sub}} AND t.enabled AND s.token_hash = {{hash}} AND s.expires_at > {{now}}`
 )
@@ -130,7 +132,7 @@ func sessionCheckFunction(schema string, ownerBoundByRLS bool) string {
 	return `
 DROP FUNCTION IF EXISTS landlord_session_check(text, text, timestamptz);
 CREATE FUNCTION landlord_session_check(p_subdomain text, p_token_hash text, p_now timestamptz)
-RETURNS TABLE (t_id bigint, t_subdomain text, t_name text, t_is_master boolean, t_tenant_role_id bigint, t_version integer,
+RETURNS TABLE (t_id bigint, t_subdomain text, t_name text, t_is_master boolean, t_tenant_role_id bigint, t_version integer, t_audit_head bigint,
 	u_id bigint, u_username text, u_email text, u_first_name text, u_last_name text, u_role_id bigint,
 	u_identity_source text, u_session_version integer, u_last_login_at timestamptz, u_version integer,
 	r_name text, r_permissions text, tr_permissions text,
@@ -185,7 +187,7 @@ func (s *Store) SessionUserWith(ctx context.Context, subdomain, id string, read 
 		impStart *time.Time
 		impUntil *time.Time
 	)
-	dest := []any{&t.ID, &t.Subdomain, &t.Name, &t.IsMaster, &t.TenantRoleID, &t.Version,
+	dest := []any{&t.ID, &t.Subdomain, &t.Name, &t.IsMaster, &t.TenantRoleID, &t.Version, &t.AuditHead,
 		&u.ID, &u.Username, &u.Email, &u.FirstName, &u.LastName, &u.RoleID,
 		&u.IdentitySource, &u.SessionVersion, &u.LastLoginAt, &u.Version,
 		&roleName, &perms, &cap,

@@ -28,6 +28,8 @@ type Store struct {
 	clock atomic.Pointer[func() time.Time]
 	// failuresSweep is when this process last deleted old login failure counts (Unix ns).
 	failuresSweep atomic.Int64
+	// dashboards keeps each tenant's last dashboard summary (see Dashboard).
+	dashboards summaryCache
 }
 
 // Options say which database to open. An empty PostgresURL means the embedded

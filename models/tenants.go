@@ -34,6 +34,10 @@ type Tenant struct {
 	Version        int
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
+	// AuditHead is the id of the tenant's latest audit event as the
+	// request's session check read it (0: not read): every change in a
+	// tenant writes one, so it stamps what was read of the tenant.
+	AuditHead uint64 `gorm:"-"`
 }
 
 // reservedSubdomains cannot be tenant keys: they name the console's own hosts.
