@@ -80,7 +80,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if err != nil {
 		return err
 	}
-	store, err := models.Open(models.Options{PostgresURL: cfg.DatabaseURL, SQLitePath: cfg.SQLitePath(), AppRole: cfg.AppRole, AuditKey: auditKey})
+	store, err := models.Open(models.Options{PostgresURL: cfg.DatabaseURL, SQLitePath: cfg.SQLitePath(), AppRole: cfg.AppRole, MaxConns: cfg.DBMaxConns, AuditKey: auditKey})
 	if err != nil {
 		return err
 	}

@@ -47,6 +47,9 @@ type Config struct {
 	// AuditKey (LANDLORD_AUDIT_KEY, >= MinSecretLength bytes) keys each
 	// tenant's audit chain and signs its checkpoints; unset: see AuditChainKey.
 	AuditKey []byte
+	// DBMaxConns (LANDLORD_DB_MAX_CONNS) is how many connections request
+	// traffic keeps to PostgreSQL at most; 0 (unset) means max(4, CPUs).
+	DBMaxConns int
 }
 
 // DefaultImpersonationLimit is how long an impersonation lasts unless
@@ -109,6 +112,18 @@ func Load(getenv func(string) string) (Config, error) {
 		bad("LANDLORD_APP_ROLE", c.AppRole, "unset, since LANDLORD_DATABASE_URL is (the embedded SQLite database has no roles)")
 	case c.AppRole == "" && c.AppDatabaseURL != "":
 		c.AppRole = "landlord_app"
+	}
+
+	if raw := get("LANDLORD_DB_MAX_CONNS", ""); raw != "" {
+		n, err := strconv.Atoi(raw)
+		switch {
+		case err != nil || n < 1 || n > 1000 || strings.ContainsAny(raw, "+-"):
+			bad("LANDLORD_DB_MAX_CONNS", raw, "a whole number from 1 to 1000")
+		case c.DatabaseURL == "":
+			bad("LANDLORD_DB_MAX_CONNS", raw, "unset, since LANDLORD_DATABASE_URL is (the embedded SQLite database takes one connection)")
+		default:
+			c.DBMaxConns = n
+		}
 	}
 
 	// The secret is taken as given (no trimming) and never echoed in errors.

@@ -64,6 +64,8 @@ func TestLoadAcceptsGoodValues(t *testing.T) {
 		{"log level WARN", map[string]string{"LANDLORD_LOG_LEVEL": "WARN"}, func(c Config) bool { return c.LogLevel == slog.LevelWarn }},
 		{"log level error", map[string]string{"LANDLORD_LOG_LEVEL": "error"}, func(c Config) bool { return c.LogLevel == slog.LevelError }},
 		{"impersonation of 5 minutes", map[string]string{"LANDLORD_IMPERSONATION_MINUTES": "5"}, func(c Config) bool { return c.ImpersonationLimit == 5*time.Minute }},
+		{"12 database connections", map[string]string{"LANDLORD_DATABASE_URL": "postgres://db/landlord", "LANDLORD_DB_MAX_CONNS": "12"}, func(c Config) bool { return c.DBMaxConns == 12 }},
+		{"database connections unset", map[string]string{"LANDLORD_DATABASE_URL": "postgres://db/landlord"}, func(c Config) bool { return c.DBMaxConns == 0 }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -165,6 +167,11 @@ func TestLoadRejectsEachBadValueNamingItsVariable(t *testing.T) {
 	}{
 		{"LANDLORD_ADDR", ":80x", `LANDLORD_ADDR ":80x"` + addr},
 		{"LANDLORD_IMPERSONATION_MINUTES", "0", `LANDLORD_IMPERSONATION_MINUTES "0": expected a whole number of minutes from 1 to 1440`},
+		{"LANDLORD_DB_MAX_CONNS", "0", `LANDLORD_DB_MAX_CONNS "0": expected a whole number from 1 to 1000`},
+		{"LANDLORD_DB_MAX_CONNS", "+4", `LANDLORD_DB_MAX_CONNS "+4": expected a whole number from 1 to 1000`},
+		{"LANDLORD_DB_MAX_CONNS", "1001", `LANDLORD_DB_MAX_CONNS "1001": expected a whole number from 1 to 1000`},
+		{"LANDLORD_DB_MAX_CONNS", "many", `LANDLORD_DB_MAX_CONNS "many": expected a whole number from 1 to 1000`},
+		{"LANDLORD_DB_MAX_CONNS", "4", `LANDLORD_DB_MAX_CONNS "4": expected unset, since LANDLORD_DATABASE_URL is (the embedded SQLite database takes one connection)`},
 		{"LANDLORD_IMPERSONATION_MINUTES", "+5", `LANDLORD_IMPERSONATION_MINUTES "+5": expected a whole number of minutes from 1 to 1440`},
 		{"LANDLORD_IMPERSONATION_MINUTES", "half an hour", `LANDLORD_IMPERSONATION_MINUTES "half an hour": expected a whole number of minutes from 1 to 1440`},
 		{"LANDLORD_ADDR", "8080", `LANDLORD_ADDR "8080"` + addr},

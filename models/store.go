@@ -5,6 +5,7 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -40,6 +41,9 @@ type Options struct {
 	// AppRole names the request role on PostgreSQL (LANDLORD_APP_ROLE); ""
 	// names it from the database and schema (tenancy.RoleName).
 	AppRole string
+	// MaxConns is the most connections request traffic keeps on PostgreSQL
+	// (LANDLORD_DB_MAX_CONNS); 0: tenancy.DefaultMaxConns.
+	MaxConns int
 	// AuditKey keys every tenant's audit chain: at least MinAuditKeyLength
 	// bytes, kept outside the database.
 	AuditKey []byte
@@ -67,7 +71,7 @@ func Open(opts Options) (*Store, error) {
 // database, Landlord's tenant tables and the id range check.
 func TenancyOptions(opts Options) tenancy.Options {
 	return tenancy.Options{PostgresURL: opts.PostgresURL, SQLitePath: opts.SQLitePath,
-		Tables: tenantModels, Register: registerIDRange, AppRole: opts.AppRole}
+		Tables: tenantModels, Register: registerIDRange, AppRole: opts.AppRole, MaxConns: opts.MaxConns}
 }
 
 // New is the store on db, opened with TenancyOptions, its audit chains keyed
@@ -107,6 +111,9 @@ func (s *Store) Close() error { return s.db.Close() }
 
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error { return s.db.Ping(ctx) }
+
+// PoolStats are the figures of request traffic's database pool.
+func (s *Store) PoolStats() sql.DBStats { return s.db.PoolStats() }
 
 // Dialect names the database in use: "postgres" or "sqlite".
 func (s *Store) Dialect() string { return s.db.Dialect() }

@@ -21,6 +21,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync/atomic"
 	"time"
 
@@ -42,7 +43,20 @@ type Options struct {
 	// AppRole names the request role on PostgreSQL (LANDLORD_APP_ROLE); ""
 	// names it from the database and schema (RoleName).
 	AppRole string
+	// MaxConns is the most connections the request role's pool keeps; 0:
+	// DefaultMaxConns.
+	MaxConns int
 }
+
+// PoolStats are the request traffic pool's figures: its size, the
+// connections in use and the waits for one.
+func (d *DB) PoolStats() sql.DBStats { return d.sqlDB.Stats() }
+
+// DefaultMaxConns is the request role's pool size unless set: max(4, CPUs),
+// as pgx's own pool. The database usually shares the server's cores or few
+// more; connections beyond them do not run sooner, they wait in the kernel's
+// run queue, where a request's tail latency goes (docs/benchmarks.md).
+func DefaultMaxConns() int { return max(4, runtime.NumCPU()) }
 
 // DB is one installation's database: the request traffic's pool and the owner's.
 type DB struct {
@@ -53,6 +67,7 @@ type DB struct {
 	pgURL    string
 	tables   []any
 	register func(db *gorm.DB) error
+	maxConns int
 	rlsKey   []byte // see enter.go
 	// appRole is this installation's request role (see role.go), and the
 	// entry that switches to it, in both forms (see enterSQL).
@@ -97,7 +112,10 @@ func Open(opts Options) (*DB, error) {
 		return nil, err
 	}
 	d := &DB{db: db, owner: db, sqlDB: sqlDB, postgres: opts.PostgresURL != "", pgURL: opts.PostgresURL,
-		tables: opts.Tables, register: opts.Register}
+		tables: opts.Tables, register: opts.Register, maxConns: opts.MaxConns}
+	if d.maxConns <= 0 {
+		d.maxConns = DefaultMaxConns()
+	}
 	if d.postgres {
 		sqlDB.SetMaxOpenConns(20)
 		sqlDB.SetMaxIdleConns(20)
@@ -296,8 +314,8 @@ func (d *DB) UseRequestRole(ctx context.Context, appURL, password string) error 
 	if err != nil {
 		return err
 	}
-	sqlDB.SetMaxOpenConns(20)
-	sqlDB.SetMaxIdleConns(20)
+	sqlDB.SetMaxOpenConns(d.maxConns)
+	sqlDB.SetMaxIdleConns(d.maxConns)
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	var who struct {
 		Name   string
