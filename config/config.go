@@ -48,7 +48,7 @@ type Config struct {
 	// tenant's audit chain and signs its checkpoints; unset: see AuditChainKey.
 	AuditKey []byte
 	// DBMaxConns (LANDLORD_DB_MAX_CONNS) is how many connections request
-	// traffic keeps to PostgreSQL at most; 0 (unset) means max(4, CPUs).
+	// traffic keeps to PostgreSQL at most; 0 (unset) means four per CPU.
 	DBMaxConns int
 }
 

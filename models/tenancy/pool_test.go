@@ -10,7 +10,7 @@ import (
 )
 
 // Request traffic keeps at most LANDLORD_DB_MAX_CONNS connections, and
-// unset, max(4, CPUs): a request beyond them waits for one in the server
+// unset, four per CPU: a request beyond them waits for one in the server
 // rather than in the database machine's run queue.
 func TestTheRequestRolesPoolHoldsTheConnectionsItWasGiven(t *testing.T) {
 	for _, tc := range []struct {
