@@ -48,9 +48,9 @@ func TestAFreshMigrationGivesTheRecordedSchema(t *testing.T) {
 }
 
 // A database that the Go-built migrations (before they became SQL files)
-// brought up to version 16, with a tenant and its admin, is up to date for
-// today's migrations: nothing runs again, the schema is the recorded one, and
-// its admin still signs in. testdata/before-sql-files.<dialect>.sql is that
+// brought up to version 16, with a tenant and its admin, needs none of the
+// steps it ran: only later ones run (17 on), the schema is the recorded one,
+// and its admin still signs in. testdata/before-sql-files.<dialect>.sql is that
 // database, dumped; see testdata/README.md.
 func TestADatabaseMigratedBeforeTheSQLFilesHasNothingToDo(t *testing.T) {
 	storetest.ForEachDialect(t, func(t *testing.T, d string) {
@@ -85,8 +85,13 @@ func TestADatabaseMigratedBeforeTheSQLFilesHasNothingToDo(t *testing.T) {
 		t.Cleanup(func() { s.Close() })
 		ctx := context.Background()
 		applied, err := s.Migrate(ctx)
-		if err != nil || len(applied) != 0 {
-			t.Fatalf("migrating the earlier database applied %v (%v), want nothing", applied, err)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range applied {
+			if v <= 16 {
+				t.Fatalf("migrating the earlier database applied %v, want only steps after 16", applied)
+			}
 		}
 		want, err := os.ReadFile(filepath.Join("testdata", "schema."+d+".txt"))
 		if err != nil {

@@ -53,7 +53,8 @@ type Options struct {
 const MinAuditKeyLength = 32
 
 // tenantModels are the tenant-owned tables the scoping callbacks guard.
-var tenantModels = []any{&User{}, &Role{}, &AuditEvent{}, &LoginHandoff{}, &UserSession{}, &TenantUsage{}, &Resource{}, &AuditChain{}, &Impersonation{}, &TenantSettings{}, &RefusedSession{}}
+var tenantModels = []any{&User{}, &Role{}, &AuditEvent{}, &LoginHandoff{}, &UserSession{}, &TenantUsage{}, &Resource{}, &AuditChain{}, &Impersonation{}, &TenantSettings{}, &RefusedSession{},
+	&ResourceGroup{}, &RoleGroupLevel{}, &UsageSnapshot{}}
 
 // Open connects to the database and installs tenant scoping. It does not migrate.
 func Open(opts Options) (*Store, error) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"strings"
-	"time"
 
 	"gorm.io/gorm"
 )
@@ -14,19 +13,6 @@ type TenantUsage struct {
 	TenantID  uint64 `gorm:"primaryKey"`
 	Users     int64
 	Resources int64
-}
-
-// Resource is something a tenant owns and manages: a cloud, a network, a
-// project, a device. The console counts them against the tenant's limit.
-type Resource struct {
-	ID         uint64 `gorm:"primaryKey"`
-	TenantID   uint64
-	Kind       string
-	Name       string
-	Attributes string
-	Version    int
-	CreatedAt  time.Time
-	UpdatedAt  time.Time
 }
 
 // TableName is the counters' table.

@@ -97,18 +97,31 @@ func Open(t testing.TB, dialect string) *models.Store {
 	default:
 		t.Fatalf("unknown dialect %q", dialect)
 	}
+	return openAt(t, opts)
+}
+
+// Reconnect opens s's database again as Open does, with fresh connections:
+// for a test that changed the schema under s, whose connections keep the
+// statements they prepared on the tables as they were.
+func Reconnect(t testing.TB, s *models.Store) *models.Store {
+	t.Helper()
+	return openAt(t, load(t, s).opts)
+}
+
+func openAt(t testing.TB, opts models.Options) *models.Store {
+	t.Helper()
 	core, err := tenancy.Open(models.TenancyOptions(opts))
 	if err != nil {
-		t.Fatalf("open %s: %v", dialect, err)
+		t.Fatalf("open: %v", err)
 	}
 	s, err := models.New(core, opts.AuditKey)
 	if err != nil {
-		t.Fatalf("open %s: %v", dialect, err)
+		t.Fatalf("open: %v", err)
 	}
 	opened.Store(s, openedStore{opts, core})
 	t.Cleanup(func() { opened.Delete(s); s.Close() })
 	if _, err := s.Migrate(context.Background()); err != nil {
-		t.Fatalf("migrate %s: %v", dialect, err)
+		t.Fatalf("migrate: %v", err)
 	}
 	// Request traffic as in production: on PostgreSQL a login role that
 	// row-level security binds.
