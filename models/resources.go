@@ -1,6 +1,14 @@
 package models
 
-import "time"
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
 
 // Resource is something a tenant owns and manages: a cloud, a network, a
 // project, a device, of one of the master's kinds. The console counts a
@@ -104,4 +112,76 @@ type UsageSnapshot struct {
 	// ByKind is the JSON object of the tenant's own resources by kind.
 	ByKind  string
 	TakenAt time.Time
+}
+
+// KindAttributes is k's attributes, in their order.
+func (k *ResourceKind) KindAttributes() ([]KindAttribute, error) {
+	var attrs []KindAttribute
+	if k.Attributes == "" {
+		return attrs, nil
+	}
+	if err := json.Unmarshal([]byte(k.Attributes), &attrs); err != nil {
+		return nil, fmt.Errorf("kind %s: attributes: %w", k.Key, err)
+	}
+	return attrs, nil
+}
+
+// maxAttributeValue bounds one attribute's value, in bytes.
+const maxAttributeValue = 1000
+
+// CheckValues checks a resource's attribute values against the kind's
+// attributes and returns them as they are stored: every attribute of the
+// kind present (an optional one left empty is ""), numbers in their plain
+// decimal form, yes/no as "yes" or "no", nothing the kind does not have.
+// The messages are by field "attr.<name>".
+func CheckValues(attrs []KindAttribute, in map[string]string) (map[string]string, map[string]string) {
+	out := make(map[string]string, len(attrs))
+	f := fieldErrors{}
+	for _, a := range attrs {
+		field := "attr." + a.Name
+		v := strings.TrimSpace(in[a.Name])
+		if v == "" {
+			if a.Required {
+				f.add(field, "Enter "+a.label()+".")
+			}
+			out[a.Name] = ""
+			continue
+		}
+		f.text(field, v, "", maxAttributeValue)
+		switch a.Type {
+		case AttributeNumber:
+			n, err := strconv.ParseFloat(v, 64)
+			if err != nil || math.IsInf(n, 0) || math.IsNaN(n) {
+				f.add(field, "Enter a number, like 42 or 2.5.")
+				break
+			}
+			v = strconv.FormatFloat(n, 'f', -1, 64)
+		case AttributeYesNo:
+			switch strings.ToLower(v) {
+			case "yes", "true", "on", "1":
+				v = "yes"
+			case "no", "false", "off", "0":
+				v = "no"
+			default:
+				f.add(field, "Choose yes or no.")
+			}
+		case AttributeChoice:
+			if !slices.Contains(a.Choices, v) {
+				f.add(field, "Choose one of "+strings.Join(a.Choices, ", ")+".")
+			}
+		}
+		out[a.Name] = v
+	}
+	if len(f) > 0 {
+		return nil, f
+	}
+	return out, nil
+}
+
+// label is how a message names the attribute.
+func (a KindAttribute) label() string {
+	if a.Label != "" {
+		return a.Label
+	}
+	return a.Name
 }
