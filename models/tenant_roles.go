@@ -19,9 +19,12 @@ type TenantRole struct {
 	Permissions Permissions `gorm:"type:text"`
 	// NameSkeleton is Name's confusable skeleton (nameSkeleton), set on create.
 	NameSkeleton string `json:"-"`
-	Version      int
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// AllMasterResources gives the tenant role's tenants every public
+	// master resource, those made later too (SetTenantRoleResources).
+	AllMasterResources bool
+	Version            int
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
 }
 
 // TenantRoleRow is one line of the tenant roles page.
