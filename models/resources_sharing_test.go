@@ -3,6 +3,7 @@ package models_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -435,6 +436,108 @@ func TestTheMasterSeesASubtenantsResourcesOnlyAsCountsByKind(t *testing.T) {
 		}
 		if _, err := w.s.ResourceCountsByKind(w.master, "nosuch"); !errors.Is(err, models.ErrNotFound) {
 			t.Errorf("an unknown tenant: %v", err)
+		}
+	})
+}
+
+// Row-level security is PostgreSQL's: the request role's own SQL, entered
+// into a subtenant, reads its rows and exactly the master's shared with it,
+// and writes none of the master's.
+func TestPostgresRowLevelSecurityReadsExactlyWhatIsSharedAndWritesOwnRowsOnly(t *testing.T) {
+	t.Run("postgres", func(t *testing.T) {
+		w := newSharingWorld(t, "postgres")
+		w.mustVisibility(t, "m-public-a", models.VisibilityPublic)
+		w.mustVisibility(t, "m-public-b", models.VisibilityPublic)
+		w.mustVisibility(t, "m-assigned", models.VisibilityAssigned, "beta")
+		if _, err := w.s.SetTenantRoleResources(w.master, w.standard, false, []uint64{w.res["m-public-a"]}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.s.SetTenantRoleResources(w.master, w.limited, true, nil); err != nil {
+			t.Fatal(err)
+		}
+		names := func(tenant uint64, ctx context.Context) []string {
+			t.Helper()
+			var out []string
+			err := w.s.InTenantForTest(ctx, tenant, func(tx *gorm.DB) error {
+				rows, err := tx.Statement.ConnPool.QueryContext(ctx, "SELECT name FROM resources ORDER BY name")
+				if err != nil {
+					return err
+				}
+				defer rows.Close()
+				for rows.Next() {
+					var n string
+					if err := rows.Scan(&n); err != nil {
+						return err
+					}
+					out = append(out, n)
+				}
+				return rows.Err()
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return out
+		}
+		wantNames(t, "acme as the request role", names(w.f.Acme.ID, w.acme), "acme-net", "acme-dev1", "acme-dev2", "m-public-a")
+		wantNames(t, "beta as the request role", names(w.f.Beta.ID, w.beta), "beta-net", "m-public-a", "m-assigned")
+		wantNames(t, "gamma as the request role", names(w.gamma.ID, w.gammaCtx), "m-public-a", "m-public-b")
+		all := names(w.m.ID, w.master)
+		wantNames(t, "the master reads its own only", all, "m-private", "m-public-a", "m-public-b", "m-assigned")
+
+		// beta's writes on a master row it reads change nothing, and it
+		// cannot make a row of the master's.
+		for _, sql := range []string{"UPDATE resources SET name = 'pwned' WHERE id = $1", "DELETE FROM resources WHERE id = $1",
+			"UPDATE resources SET tenant_id = tenant_id WHERE id = $1"} {
+			err := w.s.InTenantForTest(w.beta, w.f.Beta.ID, func(tx *gorm.DB) error {
+				res, err := tx.Statement.ConnPool.ExecContext(w.beta, sql, w.res["m-assigned"])
+				if err != nil {
+					return err
+				}
+				if n, _ := res.RowsAffected(); n != 0 {
+					t.Errorf("%s as beta: %d rows", sql, n)
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		err := w.s.InTenantForTest(w.beta, w.f.Beta.ID, func(tx *gorm.DB) error {
+			_, err := tx.Statement.ConnPool.ExecContext(w.beta, `INSERT INTO resources (tenant_id, kind, name, attributes, visibility, version, created_at, updated_at)
+				VALUES ($1, 'network', 'planted', '{}', 'public', 1, now(), now())`, w.m.ID)
+			return err
+		})
+		if err == nil || !strings.Contains(err.Error(), "row-level security") {
+			t.Errorf("beta inserts a master row: %v", err)
+		}
+		// beta moving its own row to the master is refused too.
+		err = w.s.InTenantForTest(w.beta, w.f.Beta.ID, func(tx *gorm.DB) error {
+			_, err := tx.Statement.ConnPool.ExecContext(w.beta, "UPDATE resources SET tenant_id = $1 WHERE id = $2", w.m.ID, w.res["beta-net"])
+			return err
+		})
+		if err == nil || !strings.Contains(err.Error(), "row-level security") {
+			t.Errorf("beta moves its row to the master: %v", err)
+		}
+		wantNames(t, "the master's rows after beta's writes", names(w.m.ID, w.master), "m-private", "m-public-a", "m-public-b", "m-assigned")
+
+		// Without a verified scope, forged settings read nothing.
+		err = w.s.TxForTest(context.Background(), func(tx *gorm.DB) error {
+			for _, sql := range []string{"SELECT set_config('landlord.scope', $1, true)", "SELECT set_config('landlord.tenant_id', $1, true)"} {
+				if _, err := tx.Statement.ConnPool.ExecContext(context.Background(), sql, fmt.Sprint(w.f.Beta.ID)); err != nil {
+					return err
+				}
+			}
+			var n int
+			if err := tx.Statement.ConnPool.QueryRowContext(context.Background(), "SELECT count(*) FROM resources").Scan(&n); err != nil {
+				return err
+			}
+			if n != 0 {
+				t.Errorf("forged beta scope reads %d resources", n)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
 		}
 	})
 }
