@@ -84,6 +84,9 @@ func TenantRoleEditForm(store *models.Store) echo.HandlerFunc {
 		}
 		f := tenantRoleForm(tr)
 		f.Matrix = matrixOf(tr.Permissions, nil, nil, true)
+		if err := withMasterResources(c, store, id, &f, true); err != nil {
+			return err
+		}
 		return Render(c, http.StatusOK, views.RoleFormPage(below(PageFor(VisitorFrom(ctx), "Edit "+tr.Name), "Edit "+tr.Name, tenantRolesCrumb), f))
 	}
 }
@@ -110,6 +113,9 @@ func TenantRoleUpdate(store *models.Store, sessions Sessions) echo.HandlerFunc {
 		perms, errs := parsePermissions(form)
 		f := tenantRoleForm(tr)
 		f.Name, f.Description, f.Version = form.Get("name"), form.Get("description"), version
+		if err := withMasterResources(c, store, id, &f, false); err != nil {
+			return err
+		}
 		page := func(fields map[string]string) templ.Component {
 			f.Errors, f.Matrix = fields, matrixOf(perms, fields, nil, true)
 			return views.RoleFormPage(below(PageFor(v, "Edit "+tr.Name), "Edit "+tr.Name, tenantRolesCrumb), f)

@@ -41,6 +41,15 @@ func renderTenantDetail(c echo.Context, store *models.Store, status int, problem
 		Enabled: d.Enabled, IsMaster: d.IsMaster, Users: d.Users, Resources: d.Resources, MaxUsers: d.MaxUsers, MaxResources: d.MaxResources,
 		CanChange: v.User != nil && v.User.Level(models.FeatureTenants) >= models.LevelFull, Error: problem,
 	}
+	if !d.IsMaster {
+		counts, err := store.ResourceCountsByKind(ctx, d.Subdomain)
+		if err != nil {
+			return err
+		}
+		for _, k := range counts {
+			view.KindCounts = append(view.KindCounts, views.KindCountView{Label: k.Label, Count: k.Count})
+		}
+	}
 	for i := range d.FirstUsers {
 		view.FirstUsers = append(view.FirstUsers, userRow(&d.FirstUsers[i]))
 	}

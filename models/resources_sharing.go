@@ -808,3 +808,30 @@ WHERE r.tenant_id = ? GROUP BY r.kind ORDER BY r.kind`, t.ID).Scan(&out).Error
 	})
 	return out, err
 }
+
+// SubtenantChoices is a page of subtenants by subdomain (q's search on
+// subdomain and name), for assigning a master resource: subdomain and name
+// only. Master users with resources: read.
+func (s *Store) SubtenantChoices(ctx context.Context, q ListQuery) (*Page[Tenant], error) {
+	cols := sortColumns{columns: map[string]string{"subdomain": "subdomain"}, def: "subdomain"}
+	q = q.normalize(cols)
+	if err := requireMaster(ctx, FeatureResources, LevelRead); err != nil {
+		return nil, err
+	}
+	page := &Page[Tenant]{Query: q}
+	err := s.db.Tx(AcrossTenants(ctx, "subtenants to assign a resource to"), func(tx *gorm.DB) error {
+		base := tx.Model(&Tenant{}).Where("NOT is_master")
+		if q.Search != "" {
+			p := likePattern(q.Search)
+			base = base.Where(`(subdomain LIKE ? ESCAPE '\' OR lower(name) LIKE ? ESCAPE '\')`, p, p)
+		}
+		if err := base.Session(&gorm.Session{}).Count(&page.Total).Error; err != nil {
+			return err
+		}
+		return base.Select("id", "subdomain", "name").Order(q.orderBy(cols, "id")).Limit(q.PerPage).Offset(q.offset()).Find(&page.Rows).Error
+	})
+	if err != nil {
+		return nil, err
+	}
+	return page, nil
+}

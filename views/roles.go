@@ -57,6 +57,8 @@ type RolePreview struct {
 // when ID is 0. Errors has a message per field ("" key: the whole form;
 // "perm_<feature>" a matrix row's).
 type RoleForm struct {
+	// MasterResources is a tenant role's "Master resources" section (nil elsewhere).
+	MasterResources   *TenantRoleResources
 	TenantRole        bool
 	ID                uint64
 	Stored            string // the name as saved, for the heading of an edit

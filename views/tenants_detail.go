@@ -17,6 +17,8 @@ func meterHigh(max int) string {
 
 // TenantDetail is the master's page of one tenant.
 type TenantDetail struct {
+	// KindCounts are a subtenant's resources by kind: all the master sees of them.
+	KindCounts                   []KindCountView
 	Subdomain, Name, Description string
 	Host                         string
 	TenantRole                   string
