@@ -65,6 +65,8 @@ func (c *console) ownPath(path, sub string) string {
 		id = c.roleNamed(sub, models.AdminRoleName)
 	case "/tenant-roles/":
 		id = c.tenantRoleNamed("Standard")
+	case "/resources/":
+		id = c.resourceNamed(sub, "shared-net")
 	case "/impersonations/":
 		id = 1 // only ever posted to, and refused before it is looked up
 	default:
@@ -229,7 +231,7 @@ func TestNavigationShowsOnlyLinksThePersonMayOpen(t *testing.T) {
 			host string
 			want string
 		}{
-			{"master admin", master, "localhost", "/ /tenants /tenant-roles /users /roles /audit /support-access /settings"},
+			{"master admin", master, "localhost", "/ /tenants /tenant-roles /users /roles /sharing /audit /support-access /settings"},
 			{"tenant admin", admin, "acme.localhost", "/ /users /roles /audit /support-access /settings"},
 			{"user reader", reader, "acme.localhost", "/ /users /settings"},
 		} {

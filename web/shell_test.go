@@ -134,6 +134,7 @@ func TestEveryPageIsReachableFromTheNavigation(t *testing.T) {
 		routes, declared := c.server.RegisteredRoutes()
 		// Someone the admin may edit and delete, with a role that is not theirs.
 		c.limitedUser("acme", "reader", models.Permissions{models.FeatureUsers: models.LevelRead})
+		c.resourceNamed("master", "shared-net") // a sharing page to reach
 		master := c.browser()
 		master.signedIn("localhost", "root@example.com")
 		admin := c.browser()
