@@ -84,3 +84,18 @@ type KindCountView struct {
 	Label string
 	Count int64
 }
+
+// pickerHint says what the tenant picker lists.
+func pickerHint(s ResourceSharing) string {
+	match := Count(s.PickerTotal, "subtenant matches", "subtenants match")
+	if s.Search != "" {
+		match += " “" + s.Search + "”"
+	}
+	return "For “Assigned”. " + match + "; the first " + Number(len(s.Picker)) + " are listed. Chosen ones not listed stay chosen (" + Number(len(s.Chosen)) + ")."
+}
+
+// resourceHint says what a tenant role's resource list lists.
+func resourceHint(r TenantRoleResources) string {
+	return Count(r.Total, "public resource matches", "public resources match") + "; the first " + Number(len(r.Choices)) +
+		" are listed. Chosen ones not listed stay chosen (" + Number(len(r.Chosen)) + ")."
+}
