@@ -47,6 +47,7 @@ func TestEveryConsoleActionSaysWhatItDid(t *testing.T) {
 			t.Fatal(err)
 		}
 		bronze := itoa(tr.ID)
+		shared := itoa(c.resourceNamed("master", "shared-net"))
 		if _, err := c.store.CreateTenant(c.inTenant("master"), models.NewTenant{Subdomain: "gamma", Name: "Gamma"}); err != nil {
 			t.Fatal(err)
 		}
@@ -62,6 +63,8 @@ func TestEveryConsoleActionSaysWhatItDid(t *testing.T) {
 			{"POST /roles/:id/delete", "acme", "acme.localhost", "/roles/" + spare + "/delete", "/roles/" + spare + "/delete", nil, "deleted"},
 			{"POST /tenant-roles/new", "root", "localhost", "/tenant-roles/new", "/tenant-roles/new", url.Values{"name": {"Silver"}, "perm_users": {"read"}}, "created"},
 			{"POST /tenant-roles/:id/edit", "root", "localhost", "/tenant-roles/" + bronze + "/edit", "/tenant-roles/" + bronze + "/edit", url.Values{"description": {"Bronze, described."}}, "saved"},
+			{"POST /tenant-roles/:id/resources", "root", "localhost", "/tenant-roles/" + bronze + "/edit", "/tenant-roles/" + bronze + "/resources", url.Values{"scope": {"all"}}, "Master resources saved"},
+			{"POST /resources/:id/sharing", "root", "localhost", "/resources/" + shared + "/sharing", "/resources/" + shared + "/sharing", url.Values{"visibility": {"public"}}, "Sharing saved"},
 			{"POST /tenant-roles/:id/delete", "root", "localhost", "/tenant-roles/" + bronze + "/delete", "/tenant-roles/" + bronze + "/delete", nil, "deleted"},
 			{"POST /settings", "acme", "acme.localhost", "/settings", "/settings", nil, "saved"},
 			{"POST /users/:id/edit", "acme", "acme.localhost", "/users/" + carol + "/edit", "/users/" + carol + "/edit", url.Values{"first_name": {"Carol"}}, "saved"},
