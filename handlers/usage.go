@@ -32,6 +32,9 @@ func usagePeriod(c echo.Context, today time.Time) (p models.UsagePeriod, day, mo
 	}
 	p, ok = models.ParseUsagePeriod(field.Value)
 	if !ok {
+		// A date or month input cannot hold what was typed: a text field
+		// gives it back to be corrected.
+		field.Type = "text"
 		field.Error = "Enter a day as YYYY-MM-DD or a month as YYYY-MM, for example " + today.Format(time.DateOnly) + " or " + today.Format("2006-01") + "."
 	}
 	return p, day, month, ok
