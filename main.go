@@ -51,7 +51,7 @@ commands:
   audit checkpoint [--tenant S]                 print each tenant's signed chain head as a JSON line
   usage snapshot [--day YYYY-MM-DD]              record every tenant's users and resources for the day
                                                 (UTC, default today), once; prints how many were recorded
-  dev seed --tenants N --users M [--password P] [--force]
+  dev seed --tenants N --users M [--resources R] [--password P] [--force]
                                                 fill an empty install with N numbered tenants (t00001…)
                                                 and M users spread over them, for demos and benchmarks
 `
@@ -412,7 +412,7 @@ func tenantsCommand(ctx context.Context, store *models.Store, args []string, std
 	return fmt.Errorf("unknown tenants command %q", args[0])
 }
 
-const devUsage = "usage: landlord dev seed --tenants N --users M [--password P] [--force]"
+const devUsage = "usage: landlord dev seed --tenants N --users M [--resources R] [--password P] [--force]"
 
 // devCommand is what developers and benchmarks need and a production install
 // does not: demo data.
@@ -424,6 +424,7 @@ func devCommand(ctx context.Context, store *models.Store, args []string, stdout 
 	fs.SetOutput(io.Discard)
 	tenants := fs.Int("tenants", 0, "tenants to make")
 	users := fs.Int("users", 0, "users to spread over them")
+	resources := fs.Int("resources", 0, "resources to spread over them (the first such seed also shares the master's)")
 	password := fs.String("password", "", "every seeded user's password (default: a random one, printed)")
 	force := fs.Bool("force", false, "seed even though the database holds subtenants")
 	if err := fs.Parse(args[1:]); err != nil {
@@ -432,12 +433,12 @@ func devCommand(ctx context.Context, store *models.Store, args []string, stdout 
 	if fs.NArg() > 0 {
 		return fmt.Errorf("dev seed: unexpected %q\n%s", fs.Arg(0), devUsage)
 	}
-	res, err := store.Seed(ctx, models.SeedOptions{Tenants: *tenants, Users: *users, Password: *password, Force: *force})
+	res, err := store.Seed(ctx, models.SeedOptions{Tenants: *tenants, Users: *users, Resources: *resources, Password: *password, Force: *force})
 	if err != nil {
 		return fmt.Errorf("dev seed: %w", err)
 	}
-	fmt.Fprintf(stdout, "seeded %d tenants (%s to %s), %d users, %d template copies in %s\n",
-		res.Tenants, res.First, res.Last, res.Users, res.Templates, res.Took.Round(time.Millisecond))
+	fmt.Fprintf(stdout, "seeded %d tenants (%s to %s), %d users, %d resources, %d template copies in %s\n",
+		res.Tenants, res.First, res.Last, res.Users, res.Resources, res.Templates, res.Took.Round(time.Millisecond))
 	if res.Users > 0 {
 		fmt.Fprintf(stdout, "every seeded user's password: %s\nfor example %s on %s's host\n", res.Password, res.ExampleUser, res.First)
 	}
