@@ -17,14 +17,14 @@ type TenantRole struct {
 	Name        string
 	Description string
 	Permissions Permissions `gorm:"type:text"`
+	// AllMasterResources grants the tenants holding it every public master
+	// resource, later ones included.
+	AllMasterResources bool
 	// NameSkeleton is Name's confusable skeleton (nameSkeleton), set on create.
 	NameSkeleton string `json:"-"`
-	// AllMasterResources gives the tenant role's tenants every public
-	// master resource, those made later too (SetTenantRoleResources).
-	AllMasterResources bool
-	Version            int
-	CreatedAt          time.Time
-	UpdatedAt          time.Time
+	Version      int
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }
 
 // TenantRoleRow is one line of the tenant roles page.

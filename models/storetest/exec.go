@@ -19,8 +19,8 @@ func Exec(t testing.TB, s *models.Store, query string, args ...any) int64 {
 	return res.RowsAffected
 }
 
-// Scan runs one query on s's database behind the store's back, as Exec
-// does, into dest: for a test to read what the store's doors keep from it.
+// Scan reads query's rows into dest (a pointer to a slice) behind the
+// store's back, as Exec writes.
 func Scan(t testing.TB, s *models.Store, dest any, query string, args ...any) {
 	t.Helper()
 	if err := direct(t, s).Raw(query, args...).Scan(dest).Error; err != nil {
