@@ -4,13 +4,13 @@ import "strings"
 
 // ResourceRow is one line of the resource list and of its export.
 type ResourceRow struct {
-	ID          uint64 `json:"id"`
-	Kind        string `json:"kind"`
-	KindLabel   string `json:"kind_label"`
-	Name        string `json:"name"`
-	Description string `json:"description"`
-	Group       string `json:"group"`
-	Updated     string `json:"updated"`
+	ID          uint64            `json:"id"`
+	Kind        string            `json:"kind"`
+	KindLabel   string            `json:"kind_label"`
+	Name        string            `json:"name"`
+	Description string            `json:"description"`
+	Group       string            `json:"group"`
+	Updated     string            `json:"updated"`
 	Attributes  map[string]string `json:"attributes"`
 }
 

@@ -65,6 +65,10 @@ func (c *console) ownPath(path, sub string) string {
 		id = c.roleNamed(sub, models.AdminRoleName)
 	case "/tenant-roles/":
 		id = c.tenantRoleNamed("Standard")
+	case "/resources/":
+		id = c.resourceIn(sub, "walked").ID
+	case "/resource-groups/":
+		id = c.groupIn(sub, "Walked").ID
 	case "/impersonations/":
 		id = 1 // only ever posted to, and refused before it is looked up
 	default:
@@ -229,8 +233,8 @@ func TestNavigationShowsOnlyLinksThePersonMayOpen(t *testing.T) {
 			host string
 			want string
 		}{
-			{"master admin", master, "localhost", "/ /tenants /tenant-roles /users /roles /audit /support-access /settings"},
-			{"tenant admin", admin, "acme.localhost", "/ /users /roles /audit /support-access /settings"},
+			{"master admin", master, "localhost", "/ /tenants /tenant-roles /users /roles /resources /resource-groups /audit /support-access /settings"},
+			{"tenant admin", admin, "acme.localhost", "/ /users /roles /resources /resource-groups /audit /support-access /settings"},
 			{"user reader", reader, "acme.localhost", "/ /users /settings"},
 		} {
 			if got := links(tc.b, tc.host); got != tc.want {

@@ -31,7 +31,7 @@ func TestNavigationIsGroupedByAreaAndFoldsIntoADisclosureMenu(t *testing.T) {
 		d := master.mustSeeDashboard("localhost")
 		var groups []string
 		d.Find(`[data-testid="nav"] [data-testid="nav-group"]`).Each(func(_ int, s *goquery.Selection) { groups = append(groups, s.Text()) })
-		if got := strings.Join(groups, ", "); got != "Tenants, Users and roles, Audit" {
+		if got := strings.Join(groups, ", "); got != "Tenants, Users and roles, Resources, Audit" {
 			t.Errorf("the navigation's areas: %q", got)
 		}
 		// Each area's links sit under its heading: Tenant roles beside Tenants.
