@@ -222,7 +222,7 @@ func TestAGroupTheRoleHidesIsAbsentEverywhere(t *testing.T) {
 		if d.Find(`[data-testid="resource-row"]`).Length() != 1 || text(d, `[data-testid="pager-range"]`) != "1–1 of 1" {
 			t.Errorf("list: %q", text(d, `[data-testid="resource-table"]`))
 		}
-		if d.Find(`#filter-group option[value="` + id(secret.ID) + `"]`).Length() != 0 {
+		if d.Find(`#filter-group option[value="`+id(secret.ID)+`"]`).Length() != 0 {
 			t.Error("the hidden group is offered as a filter")
 		}
 		d, _ = b.open("acme.localhost", "/resource-groups")
