@@ -271,6 +271,9 @@ type GroupLevelRule struct {
 // UserGroupLevels is, for each of the context tenant's groups, the level
 // user u (role loaded, rightsOf applied: Cap, Capped) gets on it, and why.
 func (s *Store) UserGroupLevels(ctx context.Context, u *User) ([]GroupLevelRule, error) {
+	if err := requireLevel(ctx, FeatureUsers, LevelRead); err != nil {
+		return nil, err
+	}
 	var out []GroupLevelRule
 	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
 		var groups []ResourceGroup

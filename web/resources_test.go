@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -273,7 +272,6 @@ func TestAWeakerUserCannotRaiseAGroupLevelOnTheRolePage(t *testing.T) {
 		beta := c.browser()
 		beta.signedIn("beta.localhost", "admin@beta.example")
 		status(t, "beta", beta.get("beta.localhost", "/roles/"+id(target)+"/groups"), http.StatusNotFound)
-		_ = context.Background()
 	})
 }
 
@@ -311,6 +309,32 @@ func TestGroupPagesCreateEditAndDeleteWithTheResourcesFate(t *testing.T) {
 		d, _ = b.open("acme.localhost", "/resource-groups")
 		if d.Find(`[data-testid="group-row"]`).Length() != 1 || text(d, `[data-name="Keep"] [data-testid="group-count"]`) != "3" {
 			t.Error("the resources did not move")
+		}
+	})
+}
+
+func TestEffectivePermissionsShowEachGroupsLevelAndItsRule(t *testing.T) {
+	forEachDB(t, func(t *testing.T, c *console) {
+		capPerms := models.FullPermissions()
+		capPerms[models.FeatureResources] = models.LevelRead
+		c.capTenant("acme", "Narrow", capPerms)
+		a, b := c.groupIn("acme", "A"), c.groupIn("acme", "B")
+		c.groupIn("acme", "C")
+		c.limitedUser("acme", "member", models.Permissions{models.FeatureResources: models.LevelRead})
+		role := c.roleNamed("acme", "Role of member")
+		none, full := models.LevelNone, models.LevelFull
+		if err := c.store.SetRoleGroupLevels(c.inTenant("acme"), role, map[uint64]*models.Level{a.ID: &none, b.ID: &full}); err != nil {
+			t.Fatal(err)
+		}
+		admin := c.browser()
+		admin.signedIn("acme.localhost", "admin@acme.example")
+		page, _ := admin.open("acme.localhost", "/users/"+id(c.userNamed("acme", "member"))+"/permissions")
+		for group, want := range map[string]string{"A": "none group override", "B": "read tenant role cap", "C": "read role default"} {
+			row := page.Find(`[data-testid="group-level-row"][data-group="` + group + `"]`)
+			level, _ := row.Find(`[data-testid="group-level"]`).Attr("data-level")
+			if got := level + " " + strings.TrimSpace(row.Find(`[data-testid="group-rule"]`).Text()); got != want {
+				t.Errorf("group %s: %q, want %q", group, got, want)
+			}
 		}
 	})
 }
