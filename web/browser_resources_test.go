@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+
+	"landlord/models"
 )
 
 // A person makes, reads, edits and deletes a resource and a group, through
@@ -17,6 +19,8 @@ func TestBrowserManagesResourcesAndGroups(t *testing.T) {
 	lab := c.groupIn("acme", "Lab")
 	c.groupIn("acme", "Edge")
 	c.resourceIn("acme", "uplink")
+	c.limitedUser("acme", "viewer", models.Permissions{models.FeatureResources: models.LevelRead})
+	viewer := c.roleNamed("acme", "Role of viewer")
 	at := func(path string) string { return c.page("acme.localhost", path) }
 	run(t, ctx, c.signInSteps("acme.localhost", "admin@acme.example")...)
 
@@ -60,6 +64,8 @@ func TestBrowserManagesResourcesAndGroups(t *testing.T) {
 		shot(t, ctx, "resources-group-new"+suffix)
 		run(t, ctx, chromedp.Navigate(at(fmt.Sprintf("/resource-groups/%d/delete", lab.ID))), chromedp.WaitVisible(byTestID("group-delete-page")))
 		shot(t, ctx, "resources-group-delete"+suffix)
+		run(t, ctx, chromedp.Navigate(at(fmt.Sprintf("/roles/%d/groups", viewer))), chromedp.WaitVisible(byTestID("role-groups-form")))
+		shot(t, ctx, "resources-role-groups"+suffix)
 		if w := value(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > int(width) {
 			t.Errorf("at %d px the page is %d px wide", width, w)
 		}
