@@ -233,7 +233,7 @@ func TestNavigationShowsOnlyLinksThePersonMayOpen(t *testing.T) {
 			host string
 			want string
 		}{
-			{"master admin", master, "localhost", "/ /tenants /tenant-roles /users /roles /resources /resource-groups /audit /support-access /settings"},
+			{"master admin", master, "localhost", "/ /tenants /usage /tenant-roles /users /roles /resources /resource-groups /audit /support-access /settings"},
 			{"tenant admin", admin, "acme.localhost", "/ /users /roles /resources /resource-groups /audit /support-access /settings"},
 			{"user reader", reader, "acme.localhost", "/ /users /settings"},
 		} {
