@@ -336,3 +336,38 @@ func TestAWeakerUserCannotRaiseAGroupsLevel(t *testing.T) {
 		}
 	})
 }
+
+func TestTheTenantRoleCapsAGroupsOverride(t *testing.T) {
+	storetest.ForEachDialect(t, func(t *testing.T, d string) {
+		w := newResourceWorld(t, d)
+		capPerms := models.FullPermissions()
+		capPerms[models.FeatureResources] = models.LevelRead
+		tr, err := w.s.CreateTenantRole(storetest.System(context.Background()), models.NewRole{Name: "Narrow", Permissions: capPerms})
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, err := w.s.CreateResourceGroup(w.acme, models.GroupInput{Name: "Lab"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := w.s.CreateResource(w.acme, network("core", g.ID))
+		if err != nil {
+			t.Fatal(err)
+		}
+		storetest.Exec(t, w.s, "UPDATE tenants SET tenant_role_id = ? WHERE id = ?", tr.ID, w.f.Acme.ID)
+		perms := models.Permissions{models.FeatureResources: models.LevelRead}
+		role := w.role(t, w.acme, "Reader", perms)
+		full := models.LevelFull
+		if err := w.s.SetRoleGroupLevels(w.acme, role, map[uint64]*models.Level{g.ID: &full}); err != nil {
+			t.Fatal(err)
+		}
+		// The role gives full on Lab; the tenant role allows read: read it is.
+		ctx := groupActor(w, role, perms)
+		if _, lvl, err := w.s.ResourceByID(ctx, r.ID); err != nil || lvl != models.LevelRead {
+			t.Fatalf("level %s, %v", lvl, err)
+		}
+		if _, err := w.s.UpdateResource(ctx, r.ID, r.Version, network("core-2", g.ID)); !errors.Is(err, models.ErrForbidden) {
+			t.Fatalf("edit above the cap: %v", err)
+		}
+	})
+}
