@@ -338,3 +338,22 @@ func TestEffectivePermissionsShowEachGroupsLevelAndItsRule(t *testing.T) {
 		}
 	})
 }
+
+func TestTheResourceLimitIsAMessageOnTheForm(t *testing.T) {
+	forEachDB(t, func(t *testing.T, c *console) {
+		c.resourceIn("acme", "first")
+		storetest.Exec(t, c.store, "UPDATE tenants SET max_resources = 1 WHERE subdomain = 'acme'")
+		b := c.browser()
+		b.signedIn("acme.localhost", "admin@acme.example")
+		_, tok := b.open("acme.localhost", "/resources/new?kind=network")
+		res := b.post("acme.localhost", "/resources/new", url.Values{"_csrf": {tok}, "kind": {"network"}, "name": {"second"}, "attr.cidr": {"10.0.0.0/8"}})
+		status(t, "at the limit", res, http.StatusUnprocessableEntity)
+		d := doc(t, res)
+		if !strings.Contains(text(d, `[data-testid="form-error"]`), "limit of 1 resources") {
+			t.Errorf("message: %q", text(d, `[data-testid="form-error"]`))
+		}
+		if v, _ := d.Find(`[data-testid="field-name"]`).Attr("value"); v != "second" {
+			t.Errorf("the name typed is lost: %q", v)
+		}
+	})
+}
