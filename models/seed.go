@@ -30,6 +30,7 @@ type SeedOptions struct {
 type SeedResult struct {
 	Tenants, Users int64
 	Templates      int64 // linked template copies made
+	Kinds          int64 // resource kinds made, when there were none
 	First, Last    string
 	Password       string
 	// ExampleUser is a seeded user of the First tenant, to sign in with.
@@ -155,9 +156,12 @@ JOIN roles r ON r.tenant_id = t.id AND r.name = ? AND NOT r.multitenant AND r.te
 		if err := fillNameSkeletons(tx); err != nil {
 			return err
 		}
+		if res.Kinds, err = s.seedResourceKinds(tx); err != nil {
+			return err
+		}
 		res.First, res.Last = "t"+zeroPad(after+1, sq.width), "t"+zeroPad(after+o.Tenants, sq.width)
 		details := jsonDetails(map[string]any{"tenants": res.Tenants, "users": res.Users, "template_copies": res.Templates,
-			"first": res.First, "last": res.Last})
+			"resource_kinds": res.Kinds, "first": res.First, "last": res.Last})
 		return s.record(tx, master.ID, Event{Action: ActionSeed, TargetType: "tenant", TargetID: res.First + ".." + res.Last,
 			Outcome: OutcomeSuccess, Details: details})
 	})
