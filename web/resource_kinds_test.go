@@ -131,6 +131,15 @@ func TestKindFormsCarryTheCSRFTokenAndRefuseAPostWithout(t *testing.T) {
 				t.Errorf("%s: the form has no CSRF token", p)
 			}
 		}
+		// A key no kind has is not found, on every route that names one.
+		for _, p := range []string{"/resource-kinds/nope/edit", "/resource-kinds/nope/delete", "/resource-kinds/NETWORK/edit"} {
+			if res := root.get("localhost", p); res.StatusCode != http.StatusNotFound {
+				t.Errorf("GET %s: %d, want 404", p, res.StatusCode)
+			}
+			if res := root.post("localhost", p, url.Values{"_csrf": {root.csrfOf("localhost")}, "version": {"1"}}); res.StatusCode != http.StatusNotFound {
+				t.Errorf("POST %s: %d, want 404", p, res.StatusCode)
+			}
+		}
 		for p, form := range kindPosts("") {
 			form.Del("_csrf")
 			if res := root.post("localhost", p, form); res.StatusCode != http.StatusForbidden {
