@@ -49,7 +49,9 @@ commands:
                                                 check each tenant's chain of audit events and, with
                                                 FILE, that it still reaches every head FILE names
   audit checkpoint [--tenant S]                 print each tenant's signed chain head as a JSON line
-  dev seed --tenants N --users M [--password P] [--force]
+  usage snapshot [--day YYYY-MM-DD]              record every tenant's users and resources for the day
+                                                (UTC, default today), once; prints how many were recorded
+  dev seed --tenants N --users M [--resources R] [--password P] [--force]
                                                 fill an empty install with N numbered tenants (t00001…)
                                                 and M users spread over them, for demos and benchmarks
 `
@@ -67,7 +69,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	logger := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
 
 	switch args[0] {
-	case "serve", "migrate", "set-admin-password", "tenants", "audit", "dev":
+	case "serve", "migrate", "set-admin-password", "tenants", "audit", "usage", "dev":
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -119,6 +121,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return auditCommand(ctx, store, args[1:], stdout)
 	case "dev":
 		return devCommand(ctx, store, args[1:], stdout)
+	case "usage":
+		return usageCommand(ctx, store, args[1:], stdout)
 	default:
 		return tenantsCommand(ctx, store, args[1:], stdout)
 	}
@@ -337,6 +341,7 @@ func serve(ctx context.Context, cfg config.Config, store *models.Store, logger *
 		ln.Close()
 		return err
 	}
+	go recordUsageDaily(ctx, store, logger)
 	return srv.Serve(ctx, ln)
 }
 
@@ -407,7 +412,7 @@ func tenantsCommand(ctx context.Context, store *models.Store, args []string, std
 	return fmt.Errorf("unknown tenants command %q", args[0])
 }
 
-const devUsage = "usage: landlord dev seed --tenants N --users M [--password P] [--force]"
+const devUsage = "usage: landlord dev seed --tenants N --users M [--resources R] [--password P] [--force]"
 
 // devCommand is what developers and benchmarks need and a production install
 // does not: demo data.
@@ -419,6 +424,7 @@ func devCommand(ctx context.Context, store *models.Store, args []string, stdout 
 	fs.SetOutput(io.Discard)
 	tenants := fs.Int("tenants", 0, "tenants to make")
 	users := fs.Int("users", 0, "users to spread over them")
+	resources := fs.Int("resources", 0, "resources to spread over them (the first such seed also shares the master's)")
 	password := fs.String("password", "", "every seeded user's password (default: a random one, printed)")
 	force := fs.Bool("force", false, "seed even though the database holds subtenants")
 	if err := fs.Parse(args[1:]); err != nil {
@@ -427,14 +433,73 @@ func devCommand(ctx context.Context, store *models.Store, args []string, stdout 
 	if fs.NArg() > 0 {
 		return fmt.Errorf("dev seed: unexpected %q\n%s", fs.Arg(0), devUsage)
 	}
-	res, err := store.Seed(ctx, models.SeedOptions{Tenants: *tenants, Users: *users, Password: *password, Force: *force})
+	res, err := store.Seed(ctx, models.SeedOptions{Tenants: *tenants, Users: *users, Resources: *resources, Password: *password, Force: *force})
 	if err != nil {
 		return fmt.Errorf("dev seed: %w", err)
 	}
-	fmt.Fprintf(stdout, "seeded %d tenants (%s to %s), %d users, %d template copies in %s\n",
-		res.Tenants, res.First, res.Last, res.Users, res.Templates, res.Took.Round(time.Millisecond))
+	fmt.Fprintf(stdout, "seeded %d tenants (%s to %s), %d users, %d resources, %d template copies in %s\n",
+		res.Tenants, res.First, res.Last, res.Users, res.Resources, res.Templates, res.Took.Round(time.Millisecond))
 	if res.Users > 0 {
 		fmt.Fprintf(stdout, "every seeded user's password: %s\nfor example %s on %s's host\n", res.Password, res.ExampleUser, res.First)
 	}
 	return nil
+}
+
+const usageUsage = "usage: landlord usage snapshot [--day YYYY-MM-DD]"
+
+// usageCommand records every tenant's usage of a day, as the server does
+// daily, for a cron job: a day already recorded is not recorded again.
+func usageCommand(ctx context.Context, store *models.Store, args []string, stdout io.Writer) error {
+	if len(args) == 0 || args[0] != "snapshot" {
+		return errors.New(usageUsage)
+	}
+	fs := flag.NewFlagSet("usage snapshot", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	dayFlag := fs.String("day", "", "the UTC day to record (default today)")
+	if err := fs.Parse(args[1:]); err != nil || fs.NArg() > 0 {
+		return fmt.Errorf("usage snapshot: %v; %s", err, usageUsage)
+	}
+	day := time.Now().UTC()
+	if *dayFlag != "" {
+		d, err := time.Parse(time.DateOnly, *dayFlag)
+		if err != nil {
+			return fmt.Errorf("usage snapshot: --day %q: give a day as YYYY-MM-DD", *dayFlag)
+		}
+		day = d
+	}
+	res, err := store.SnapshotUsage(ctx, day)
+	if err != nil {
+		return err
+	}
+	if res.Busy {
+		fmt.Fprintf(stdout, "usage of %s: another process is recording it; recorded 0 tenants\n", res.Day.Format(time.DateOnly))
+		return nil
+	}
+	fmt.Fprintf(stdout, "usage of %s: recorded %d tenants\n", res.Day.Format(time.DateOnly), res.Recorded)
+	return nil
+}
+
+// recordUsageDaily records every tenant's usage at start and after each UTC
+// midnight until ctx ends. Tenants already recorded that day are skipped,
+// and on PostgreSQL one server process of several records it.
+func recordUsageDaily(ctx context.Context, store *models.Store, logger *slog.Logger) {
+	ctx = models.WithActor(ctx, models.SystemActor("daily usage"))
+	for {
+		res, err := store.SnapshotUsage(ctx, time.Now())
+		switch {
+		case ctx.Err() != nil:
+			return
+		case err != nil:
+			logger.Error("usage snapshot", "err", err)
+		case res.Recorded > 0:
+			logger.Info("usage snapshot", "day", res.Day.Format(time.DateOnly), "tenants", res.Recorded)
+		}
+		// A minute past midnight, so a clock a little behind still sees the new day.
+		next := models.UTCDay(time.Now()).AddDate(0, 0, 1).Add(time.Minute)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(time.Until(next)):
+		}
+	}
 }

@@ -22,7 +22,7 @@ func Tenants(store *models.Store) echo.HandlerFunc {
 		rows := make([]views.TenantRow, len(p.Rows))
 		for i, t := range p.Rows {
 			rows[i] = views.TenantRow{
-				Subdomain: t.Subdomain, Name: t.Name, TenantRole: t.TenantRole, Users: t.Users, Resources: t.Resources, Enabled: t.Enabled, IsMaster: t.IsMaster,
+				Subdomain: t.Subdomain, Name: t.Name, TenantRole: t.TenantRole, Users: t.Users, Resources: t.Resources, MaxUsers: t.MaxUsers, MaxResources: t.MaxResources, Enabled: t.Enabled, IsMaster: t.IsMaster,
 				Created: t.CreatedAt.UTC().Format(time.DateOnly),
 			}
 		}

@@ -20,8 +20,8 @@ var networkKind = models.KindInput{Key: "network", Label: "Network", Attributes:
 	{Name: "vlan", Label: "VLAN", Type: models.AttributeNumber},
 }}
 
-// addResource inserts a resource of kind into tenant behind the store's back.
-func addResource(t *testing.T, s *models.Store, tenant uint64, kind, name, attributes string) {
+// addKindResource inserts a resource of kind into tenant behind the store's back.
+func addKindResource(t *testing.T, s *models.Store, tenant uint64, kind, name, attributes string) {
 	t.Helper()
 	now := time.Now().UTC()
 	storetest.Exec(t, s, "INSERT INTO resources (tenant_id, kind, name, attributes, version, created_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?)",
@@ -112,8 +112,8 @@ func TestAKindInUseIsNotDeletedAndKeepsItsKey(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		addResource(t, w.s, w.f.Acme.ID, "network", "office", `{"cidr":"10.0.0.0/8","vlan":""}`)
-		addResource(t, w.s, w.f.Beta.ID, "network", "lab", `{"cidr":"10.1.0.0/16","vlan":"7"}`)
+		addKindResource(t, w.s, w.f.Acme.ID, "network", "office", `{"cidr":"10.0.0.0/8","vlan":""}`)
+		addKindResource(t, w.s, w.f.Beta.ID, "network", "lab", `{"cidr":"10.1.0.0/16","vlan":"7"}`)
 		// Counted in every tenant, though the master has none of its own.
 		if n, err := w.s.ResourceKindUse(w.master, "network"); err != nil || n != 2 {
 			t.Fatalf("in use by %d (%v), want 2", n, err)
@@ -163,9 +163,9 @@ func TestARequiredAttributeNeedsADefaultThatEveryTenantsResourcesGet(t *testing.
 		if _, err := w.s.CreateResourceKind(w.master, models.KindInput{Key: "device", Label: "Device"}); err != nil {
 			t.Fatal(err)
 		}
-		addResource(t, w.s, w.f.Acme.ID, "network", "office", `{"cidr":"10.0.0.0/8","vlan":""}`)
-		addResource(t, w.s, w.f.Beta.ID, "network", "lab", `{"cidr":"10.1.0.0/16","vlan":"7"}`)
-		addResource(t, w.s, w.f.Beta.ID, "device", "router", `{}`)
+		addKindResource(t, w.s, w.f.Acme.ID, "network", "office", `{"cidr":"10.0.0.0/8","vlan":""}`)
+		addKindResource(t, w.s, w.f.Beta.ID, "network", "lab", `{"cidr":"10.1.0.0/16","vlan":"7"}`)
+		addKindResource(t, w.s, w.f.Beta.ID, "device", "router", `{}`)
 
 		// A new required attribute, and vlan made required, without defaults.
 		in := networkKind

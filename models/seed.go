@@ -18,6 +18,9 @@ const ActionSeed = "dev.seed"
 type SeedOptions struct {
 	Tenants int
 	Users   int // spread evenly over the new tenants
+	// Resources are spread evenly over the new tenants; the first seed
+	// with any also gives the master its shared ones (seedResources).
+	Resources int
 	// Password is every seeded user's password; empty makes a random one,
 	// returned in SeedResult.
 	Password string
@@ -29,6 +32,7 @@ type SeedOptions struct {
 // SeedResult says what a seed made.
 type SeedResult struct {
 	Tenants, Users int64
+	Resources      int64 // the new tenants' own
 	Templates      int64 // linked template copies made
 	Kinds          int64 // resource kinds made, when there were none
 	First, Last    string
@@ -43,8 +47,9 @@ var ErrNotEmpty = errors.New("the database already holds tenants besides the mas
 
 // Limits of one seed, so a typo cannot fill the disk.
 const (
-	MaxSeedTenants = 1_000_000
-	MaxSeedUsers   = 10_000_000
+	MaxSeedTenants   = 1_000_000
+	MaxSeedUsers     = 10_000_000
+	MaxSeedResources = 10_000_000
 )
 
 // Seed fills the database with numbered tenants ("Tenant 00042", t00042),
@@ -64,6 +69,9 @@ func (s *Store) Seed(ctx context.Context, o SeedOptions) (*SeedResult, error) {
 	}
 	if o.Users < 0 || o.Users > MaxSeedUsers {
 		f.add("users", fmt.Sprintf("Give between 0 and %d users.", MaxSeedUsers))
+	}
+	if o.Resources < 0 || o.Resources > MaxSeedResources {
+		f.add("resources", fmt.Sprintf("Give between 0 and %d resources.", MaxSeedResources))
 	}
 	if o.Password == "" {
 		o.Password = rand.Text()[:16]
@@ -152,15 +160,21 @@ JOIN roles r ON r.tenant_id = t.id AND r.name = ? AND NOT r.multitenant AND r.te
 			}
 			res.ExampleUser = "user" + zeroPad(1, uq.width)
 		}
+		// The demonstration kinds first: seeded resources then find theirs.
+		if res.Kinds, err = s.seedResourceKinds(tx); err != nil {
+			return err
+		}
+		if o.Resources > 0 {
+			if res.Resources, err = s.seedResources(tx, master.ID, after, o.Tenants, o.Resources, now); err != nil {
+				return err
+			}
+		}
 		// The skeletons of the names just inserted, which SQL cannot compute.
 		if err := fillNameSkeletons(tx); err != nil {
 			return err
 		}
-		if res.Kinds, err = s.seedResourceKinds(tx); err != nil {
-			return err
-		}
 		res.First, res.Last = "t"+zeroPad(after+1, sq.width), "t"+zeroPad(after+o.Tenants, sq.width)
-		details := jsonDetails(map[string]any{"tenants": res.Tenants, "users": res.Users, "template_copies": res.Templates,
+		details := jsonDetails(map[string]any{"tenants": res.Tenants, "users": res.Users, "resources": res.Resources, "template_copies": res.Templates,
 			"resource_kinds": res.Kinds, "first": res.First, "last": res.Last})
 		return s.record(tx, master.ID, Event{Action: ActionSeed, TargetType: "tenant", TargetID: res.First + ".." + res.Last,
 			Outcome: OutcomeSuccess, Details: details})

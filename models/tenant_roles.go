@@ -17,6 +17,9 @@ type TenantRole struct {
 	Name        string
 	Description string
 	Permissions Permissions `gorm:"type:text"`
+	// AllMasterResources grants the tenants holding it every public master
+	// resource, later ones included.
+	AllMasterResources bool
 	// NameSkeleton is Name's confusable skeleton (nameSkeleton), set on create.
 	NameSkeleton string `json:"-"`
 	Version      int

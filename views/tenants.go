@@ -6,6 +6,8 @@ type TenantRow struct {
 	Resources         int64
 	Subdomain, Name   string
 	Users             int64
+	MaxUsers          int // 0: no limit
+	MaxResources      int
 	Enabled, IsMaster bool
 	Created           string
 }

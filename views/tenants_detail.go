@@ -2,12 +2,12 @@ package views
 
 import "strconv"
 
-// usageText is "37 / 50", or "37 (no limit)" when the limit is 0.
+// usageText is "37 of 50", or "37 (no limit)" when the limit is 0.
 func usageText(used int64, max int) string {
 	if max <= 0 {
 		return Number(used) + " (no limit)"
 	}
-	return Number(used) + " / " + Number(max)
+	return Number(used) + " of " + Number(max)
 }
 
 // meterHigh is where a usage meter turns to a warning: 90% of the limit.

@@ -37,7 +37,7 @@ func TestTenantPagesAreCSPSafeAndLabelEveryField(t *testing.T) {
 	detail := render(t, TenantDetailPage(p, TenantDetail{Subdomain: "acme", Name: "Acme", Users: 37, MaxUsers: 50, Resources: 3, CanChange: true, Enabled: true}))
 	assertCSPSafe(t, detail)
 	if m := detail.Find(`[data-testid="meter-users"]`); m.AttrOr("max", "") != "50" || m.AttrOr("value", "") != "37" ||
-		strings.TrimSpace(detail.Find(`[data-testid="usage-users-text"]`).Text()) != "37 / 50" {
+		strings.TrimSpace(detail.Find(`[data-testid="usage-users-text"]`).Text()) != "37 of 50" {
 		t.Error("the users meter")
 	}
 	if detail.Find(`[data-testid="meter-resources"]`).Length() != 0 || detail.Find(`[data-testid="usage-resources-text"]`).Text() != "3 (no limit)" {

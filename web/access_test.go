@@ -232,7 +232,7 @@ func TestNavigationShowsOnlyLinksThePersonMayOpen(t *testing.T) {
 			host string
 			want string
 		}{
-			{"master admin", master, "localhost", "/ /tenants /tenant-roles /users /roles /resource-kinds /audit /support-access /settings"},
+			{"master admin", master, "localhost", "/ /tenants /usage /tenant-roles /users /roles /resource-kinds /audit /support-access /settings"},
 			{"tenant admin", admin, "acme.localhost", "/ /users /roles /audit /support-access /settings"},
 			{"user reader", reader, "acme.localhost", "/ /users /settings"},
 		} {

@@ -138,7 +138,7 @@ func TestBrowserCreatesATenantThroughTheWizardThenDeletesIt(t *testing.T) {
 	if msg := textOf(t, ctx, "flash"); !strings.Contains(msg, "gamma created, with ops as its admin") {
 		t.Fatalf("flash: %q", msg)
 	}
-	if got := textOf(t, ctx, "usage-users-text"); got != "1 / 5" {
+	if got := textOf(t, ctx, "usage-users-text"); got != "1 of 5" {
 		t.Fatalf("users meter text: %q", got)
 	}
 	meter := value(t, ctx, chromedp.Evaluate[[]float64](`(m => [m.value, m.max])(document.querySelector('[data-testid="meter-users"]'))`))

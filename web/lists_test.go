@@ -102,7 +102,7 @@ func TestTenantListShowsStoredUserCounts(t *testing.T) {
 			t.Fatalf("%d tenant rows, want 3", rows.Length())
 		}
 		sub, _ := rows.First().Attr("data-subdomain")
-		if n := strings.TrimSpace(rows.First().Find(`[data-testid="tenant-users"]`).Text()); sub != "beta" || n != "4" {
+		if n := strings.TrimSpace(rows.First().Find(`[data-testid="tenant-users"]`).Text()); sub != "beta" || n != "4 (no limit)" {
 			t.Fatalf("most users: %s with %s, want beta with 4", sub, n)
 		}
 		if got := doc(t, b.get("localhost", "/tenants?q=ACM")).Find(`[data-testid="tenant-row"]`).Length(); got != 1 {

@@ -92,6 +92,8 @@ func (s *Server) pageRoutes() []route {
 		{get, "/tenants/new", masterNeeds(models.FeatureTenants, models.LevelFull), handlers.TenantNew(s.store, s.wizard), "", nil},
 		{post, "/tenants/new", masterNeeds(models.FeatureTenants, models.LevelFull), handlers.TenantCreate(s.store, s.sessions, s.wizard), "", nil},
 		{get, "/tenants/:subdomain", masterNeeds(models.FeatureTenants, models.LevelRead), handlers.TenantDetail(s.store), "", nil},
+		{get, "/usage", masterNeeds(models.FeatureTenants, models.LevelRead), handlers.Usage(s.store), "Tenants/Usage", nil},
+		{get, "/usage.csv", masterNeeds(models.FeatureTenants, models.LevelRead), handlers.UsageCSV(s.store), "", nil},
 		{get, "/tenants/:subdomain/edit", masterNeeds(models.FeatureTenants, models.LevelFull), handlers.TenantEditForm(s.store), "", nil},
 		{post, "/tenants/:subdomain/edit", masterNeeds(models.FeatureTenants, models.LevelFull), handlers.TenantUpdate(s.store, s.sessions), "", nil},
 		{get, "/tenants/:subdomain/disable", masterNeeds(models.FeatureTenants, models.LevelFull), handlers.TenantDisableForm(s.store), "", nil},

@@ -35,7 +35,7 @@ func TestNavigationIsGroupedByAreaAndFoldsIntoADisclosureMenu(t *testing.T) {
 			t.Errorf("the navigation's areas: %q", got)
 		}
 		// Each area's links sit under its heading: Tenant roles beside Tenants.
-		if got := navHrefs(d, `[data-testid="nav"] ul:has(a[href="/tenants"]) a`); got != "/tenants /tenant-roles" {
+		if got := navHrefs(d, `[data-testid="nav"] ul:has(a[href="/tenants"]) a`); got != "/tenants /usage /tenant-roles" {
 			t.Errorf("the Tenants area holds %q", got)
 		}
 		// The narrow screen's menu is a disclosure (it opens without
@@ -142,7 +142,7 @@ func TestEveryPageIsReachableFromTheNavigation(t *testing.T) {
 		admin := c.browser()
 		admin.signedIn("acme.localhost", "admin@acme.example")
 		// Pages that are not pages of their own: fragments, downloads, sign-in steps.
-		notPages := map[string]bool{"/support-access/panel": true, "/login/handoff": true, "/login": true, "/users/export": true, "/audit/export": true}
+		notPages := map[string]bool{"/support-access/panel": true, "/login/handoff": true, "/login": true, "/users/export": true, "/audit/export": true, "/usage.csv": true}
 		for _, who := range []struct {
 			b      *browser
 			host   string

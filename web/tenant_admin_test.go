@@ -510,7 +510,7 @@ func TestTheTenantPageShowsDetailsUsageAgainstLimitsAndFirstUsers(t *testing.T) 
 		}
 		d := doc(t, b.get("localhost", "/tenants/acme"))
 		meter := d.Find(`[data-testid="meter-users"]`)
-		if meter.AttrOr("max", "") != "50" || meter.AttrOr("value", "") != "13" || d.Find(`[data-testid="usage-users-text"]`).Text() != "13 / 50" {
+		if meter.AttrOr("max", "") != "50" || meter.AttrOr("value", "") != "13" || d.Find(`[data-testid="usage-users-text"]`).Text() != "13 of 50" {
 			t.Fatalf("users meter: max %q value %q text %q", meter.AttrOr("max", ""), meter.AttrOr("value", ""), d.Find(`[data-testid="usage-users-text"]`).Text())
 		}
 		if d.Find(`[data-testid="meter-resources"]`).Length() != 0 || d.Find(`[data-testid="usage-resources-text"]`).Text() != "0 (no limit)" {

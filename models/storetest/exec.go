@@ -18,3 +18,12 @@ func Exec(t testing.TB, s *models.Store, query string, args ...any) int64 {
 	}
 	return res.RowsAffected
 }
+
+// Scan reads query's rows into dest (a pointer to a slice) behind the
+// store's back, as Exec writes.
+func Scan(t testing.TB, s *models.Store, dest any, query string, args ...any) {
+	t.Helper()
+	if err := direct(t, s).Raw(query, args...).Scan(dest).Error; err != nil {
+		t.Fatalf("storetest.Scan %q: %v", query, err)
+	}
+}

@@ -331,3 +331,10 @@ func RoleOf(t testing.TB, dsn string) string {
 	}
 	return tenancy.RoleName(strings.TrimPrefix(u.Path, "/"), schema)
 }
+
+// URL is the database URL s was opened with ("" on SQLite): for a test that
+// holds its own connection beside the store's, as another process would.
+func URL(t testing.TB, s *models.Store) string {
+	t.Helper()
+	return load(t, s).opts.PostgresURL
+}

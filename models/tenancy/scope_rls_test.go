@@ -2,9 +2,13 @@ package tenancy_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
+
+	"landlord/models/storetest"
 )
 
 // Row-level security is PostgreSQL's; SQLite has no counterpart to test.
@@ -199,6 +203,35 @@ func TestPostgresRowLevelSecurityConfinesTheAppRole(t *testing.T) {
 				t.Errorf("entering %d (across %v) with a wrong proof: %v", c.tenant, c.across, err)
 			}
 		}
+		// A tenant reads its own usage snapshots but writes none: only the
+		// system's snapshot, across tenants, records them.
+		storetest.Exec(t, w.s, "INSERT INTO usage_snapshots (tenant_id, day, users, resources, taken_at) VALUES (?, '2026-01-01', 1, 0, now())", w.a.ID)
+		if n := count(w.a.ID, "usage_snapshots"); n != 1 {
+			t.Errorf("a tenant reads %d of its usage snapshots, want 1", n)
+		}
+		for _, sql := range []string{
+			"INSERT INTO usage_snapshots (tenant_id, day, users, resources, taken_at) VALUES ($1, '2026-01-02', 0, 0, now())",
+			"UPDATE usage_snapshots SET users = 99 WHERE tenant_id = $1",
+			"DELETE FROM usage_snapshots WHERE tenant_id = $1",
+		} {
+			err := asApp(w.a.ID, func(q func(string, ...any) (int64, error)) error {
+				n, err := q(sql, int64(w.a.ID))
+				if err == nil && n > 0 {
+					return fmt.Errorf("%d rows changed", n)
+				}
+				if err == nil && strings.HasPrefix(sql, "INSERT") {
+					return errors.New("inserted")
+				}
+				return nil
+			})
+			if err != nil && !strings.Contains(err.Error(), "row-level security") {
+				t.Errorf("%s in the tenant's own scope: %v", sql, err)
+			}
+		}
+		if n := count(w.a.ID, "usage_snapshots"); n != 1 {
+			t.Errorf("after the tenant's writes it reads %d usage snapshots, want 1", n)
+		}
+
 		// The key, the signing function and the migrations are out of reach.
 		for _, sql := range []string{
 			// Nothing of its own can shadow what the SECURITY DEFINER functions call.

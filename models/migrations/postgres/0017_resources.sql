@@ -102,6 +102,9 @@ CREATE POLICY role_group_levels_tenant_isolation ON role_group_levels
 
 ALTER TABLE usage_snapshots ENABLE ROW LEVEL SECURITY;
 ALTER TABLE usage_snapshots FORCE ROW LEVEL SECURITY;
-CREATE POLICY usage_snapshots_tenant_isolation ON usage_snapshots
-	USING (tenant_id = coalesce(nullif((SELECT landlord_scope()), -1), tenant_id))
-	WITH CHECK (tenant_id = coalesce(nullif((SELECT landlord_scope()), -1), tenant_id));
+-- Each tenant reads its own; only the system's daily snapshot, across
+-- tenants, writes them.
+CREATE POLICY usage_snapshots_read ON usage_snapshots FOR SELECT
+	USING (tenant_id = coalesce(nullif((SELECT landlord_scope()), -1), tenant_id));
+CREATE POLICY usage_snapshots_write ON usage_snapshots FOR ALL
+	USING ((SELECT landlord_scope()) = -1) WITH CHECK ((SELECT landlord_scope()) = -1);
