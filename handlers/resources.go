@@ -82,7 +82,7 @@ func Resources(store *models.Store) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		kinds, err := store.KindChoices(ctx)
+		kinds, err := store.ResourceKinds(ctx)
 		if err != nil {
 			return err
 		}
@@ -162,14 +162,14 @@ func resourceForm(c echo.Context, store *models.Store, f views.ResourceForm, val
 	}
 	f.Groups = groupOptions(groups, group, views.SelectOption{Value: "", Label: "No group"})
 	if f.Kind == "" {
-		kinds, err := store.KindChoices(ctx)
+		kinds, err := store.ResourceKinds(ctx)
 		if err != nil {
 			return f, err
 		}
 		f.Kinds = kindOptions(kinds, "", "Choose a kind")
 		return f, nil
 	}
-	k, err := store.KindByKey(ctx, f.Kind)
+	k, err := store.ResourceKindByKey(ctx, f.Kind)
 	if err != nil {
 		return f, err
 	}
@@ -203,7 +203,7 @@ func ResourceNewForm(store *models.Store) echo.HandlerFunc {
 		f := views.ResourceForm{Kind: strings.TrimSpace(c.QueryParam("kind"))}
 		status := http.StatusOK
 		if f.Kind != "" {
-			if _, err := store.KindByKey(ctx, f.Kind); err != nil {
+			if _, err := store.ResourceKindByKey(ctx, f.Kind); err != nil {
 				f.Kind, f.Errors, status = "", map[string]string{"kind": "Choose one of the kinds."}, http.StatusUnprocessableEntity
 			}
 		}
@@ -263,7 +263,7 @@ func ResourceShow(store *models.Store) echo.HandlerFunc {
 			return err
 		}
 		d := views.ResourceDetail{Row: rows, CanEdit: lvl >= models.LevelFull}
-		if k, err := store.KindByKey(ctx, r.Kind); err == nil {
+		if k, err := store.ResourceKindByKey(ctx, r.Kind); err == nil {
 			if d.Labels, err = attrFields(k, rows.Attributes, nil); err != nil {
 				return err
 			}
@@ -276,7 +276,7 @@ func ResourceShow(store *models.Store) echo.HandlerFunc {
 func labelledRow(c echo.Context, store *models.Store, r *models.Resource) (views.ResourceRow, error) {
 	row := models.ResourceRow{Resource: *r, KindLabel: r.Kind}
 	ctx := c.Request().Context()
-	if k, err := store.KindByKey(ctx, r.Kind); err == nil {
+	if k, err := store.ResourceKindByKey(ctx, r.Kind); err == nil {
 		row.KindLabel = k.Label
 	}
 	if r.GroupID != nil {

@@ -37,7 +37,8 @@ func ResourceLimitMessage(t *Tenant) string {
 	return fmt.Sprintf("%s's limit of %d resources is reached: delete a resource first, or ask for a higher limit.", t.Subdomain, t.MaxResources)
 }
 
-// kindByKey reads one of the master's kinds, which every tenant may read.
+// kindByKey reads, in a resource's transaction, one of the master's kinds, which
+// every tenant may read.
 func kindByKey(tx *gorm.DB, key string) (*ResourceKind, error) {
 	var k ResourceKind
 	err := tx.Where("key = ?", key).Take(&k).Error
@@ -45,24 +46,6 @@ func kindByKey(tx *gorm.DB, key string) (*ResourceKind, error) {
 		return nil, ErrNotFound
 	}
 	return &k, err
-}
-
-// KindChoices lists the master's kinds by label, for a resource's form.
-func (s *Store) KindChoices(ctx context.Context) ([]ResourceKind, error) {
-	var ks []ResourceKind
-	err := s.db.Tx(ctx, func(tx *gorm.DB) error { return tx.Order("lower(label), key").Find(&ks).Error })
-	return ks, err
-}
-
-// KindByKey is the master's kind with this key (ErrNotFound if none).
-func (s *Store) KindByKey(ctx context.Context, key string) (*ResourceKind, error) {
-	var k *ResourceKind
-	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
-		var err error
-		k, err = kindByKey(tx, key)
-		return err
-	})
-	return k, err
 }
 
 // lockResources takes the context tenant's usage row for update (on SQLite
