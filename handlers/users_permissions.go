@@ -30,6 +30,13 @@ func UserPermissions(store *models.Store) echo.HandlerFunc {
 			page.CapName = tr.Name
 		}
 		page.Rows = rightRows(rights)
+		groups, err := store.UserGroupLevels(ctx, u)
+		if err != nil {
+			return err
+		}
+		for _, g := range groups {
+			page.Groups = append(page.Groups, views.GroupLevelRow{Group: g.Group.Name, Level: g.Level.String(), Rule: g.Rule})
+		}
 		return Render(c, http.StatusOK, views.UserPermissionsPage(below(PageFor(VisitorFrom(ctx), "Permissions of "+u.DisplayName()), "Permissions",
 			crumb("Users", "/users"), crumb(u.Username, userPath(u.ID))), page))
 	}

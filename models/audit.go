@@ -50,7 +50,7 @@ var AuditActions = []string{ActionLogin, ActionLoginFailed, ActionLogout, Action
 	ActionTenantDisable, ActionTenantDelete, ActionUserCreate, ActionUserUpdate, ActionUserEnable, ActionUserDisable, ActionUserDelete,
 	ActionUserPasswordReset, ActionRoleCreate, ActionRoleUpdate, ActionRoleDelete, ActionTemplatePropagate, ActionTemplateRelease, ActionTenantRoleCreate, ActionTenantRoleUpdate,
 	ActionTenantRoleDelete, ActionAuditArchive, ActionChainKeyed, ActionImpersonationStart, ActionImpersonationEnd, ActionImpersonationRefused,
-	ActionSettingsUpdate, ActionSessionRefused}
+	ActionSettingsUpdate, ActionSessionRefused, ActionResourceKindCreate, ActionResourceKindUpdate, ActionResourceKindDelete}
 
 // Outcomes of an audited action.
 const (

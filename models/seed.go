@@ -34,6 +34,7 @@ type SeedResult struct {
 	Tenants, Users int64
 	Resources      int64 // the new tenants' own
 	Templates      int64 // linked template copies made
+	Kinds          int64 // resource kinds made, when there were none
 	First, Last    string
 	Password       string
 	// ExampleUser is a seeded user of the First tenant, to sign in with.
@@ -159,6 +160,10 @@ JOIN roles r ON r.tenant_id = t.id AND r.name = ? AND NOT r.multitenant AND r.te
 			}
 			res.ExampleUser = "user" + zeroPad(1, uq.width)
 		}
+		// The demonstration kinds first: seeded resources then find theirs.
+		if res.Kinds, err = s.seedResourceKinds(tx); err != nil {
+			return err
+		}
 		if o.Resources > 0 {
 			if res.Resources, err = s.seedResources(tx, master.ID, after, o.Tenants, o.Resources, now); err != nil {
 				return err
@@ -170,7 +175,7 @@ JOIN roles r ON r.tenant_id = t.id AND r.name = ? AND NOT r.multitenant AND r.te
 		}
 		res.First, res.Last = "t"+zeroPad(after+1, sq.width), "t"+zeroPad(after+o.Tenants, sq.width)
 		details := jsonDetails(map[string]any{"tenants": res.Tenants, "users": res.Users, "resources": res.Resources, "template_copies": res.Templates,
-			"first": res.First, "last": res.Last})
+			"resource_kinds": res.Kinds, "first": res.First, "last": res.Last})
 		return s.record(tx, master.ID, Event{Action: ActionSeed, TargetType: "tenant", TargetID: res.First + ".." + res.Last,
 			Outcome: OutcomeSuccess, Details: details})
 	})

@@ -14,12 +14,18 @@ type ListState struct {
 	PerPage      int
 	Total        int64
 	Shown        int
+	// Filters are a list's own query parameters (kind, group…), kept by
+	// every link that changes search, sort or page.
+	Filters url.Values
 }
 
 // Links of a list page keep its search and sort; each changes one thing.
 
 func (l ListState) url(search, sort string, desc bool, page int) string {
 	q := url.Values{}
+	for k, v := range l.Filters {
+		q[k] = v
+	}
 	if search != "" {
 		q.Set("q", search)
 	}
@@ -40,7 +46,7 @@ func (l ListState) url(search, sort string, desc bool, page int) string {
 
 // At is another address (an export, say) with the list's search and sort.
 func (l ListState) At(path string) string {
-	return ListState{Path: path}.url(l.Search, l.Sort, l.Desc, 1)
+	return ListState{Path: path, Filters: l.Filters}.url(l.Search, l.Sort, l.Desc, 1)
 }
 
 // PageURL is the list at page n, same search and sort.

@@ -17,6 +17,13 @@ type UserPermissions struct {
 	Capped                bool
 	CapName               string // "" when the subtenant has no tenant role
 	Rows                  []RightRow
+	Groups                []GroupLevelRow
+}
+
+// GroupLevelRow is the user's resources level on one group and the rule
+// that set it: "role default", "group override" or "tenant role cap".
+type GroupLevelRow struct {
+	Group, Level, Rule string
 }
 
 // limitText is the line saying which of role and cap limits a feature.

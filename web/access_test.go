@@ -42,6 +42,9 @@ func (c *console) limitedUser(sub, username string, perms models.Permissions) {
 // the route's part before ":id" names, so its owner's visit finds it.
 func (c *console) ownPath(path, sub string) string {
 	c.t.Helper()
+	if strings.Contains(path, ":key") {
+		return strings.ReplaceAll(path, ":key", c.kindKey())
+	}
 	prefix, rest, ok := strings.Cut(path, ":id")
 	if !ok {
 		return path
@@ -66,7 +69,9 @@ func (c *console) ownPath(path, sub string) string {
 	case "/tenant-roles/":
 		id = c.tenantRoleNamed("Standard")
 	case "/resources/":
-		id = c.resourceNamed(sub, "shared-net")
+		id = c.resourceIn(sub, "walked").ID
+	case "/resource-groups/":
+		id = c.groupIn(sub, "Walked").ID
 	case "/impersonations/":
 		id = 1 // only ever posted to, and refused before it is looked up
 	default:
@@ -231,8 +236,8 @@ func TestNavigationShowsOnlyLinksThePersonMayOpen(t *testing.T) {
 			host string
 			want string
 		}{
-			{"master admin", master, "localhost", "/ /tenants /usage /tenant-roles /users /roles /sharing /audit /support-access /settings"},
-			{"tenant admin", admin, "acme.localhost", "/ /users /roles /audit /support-access /settings"},
+			{"master admin", master, "localhost", "/ /tenants /usage /tenant-roles /users /roles /resources /resource-groups /resource-kinds /sharing /audit /support-access /settings"},
+			{"tenant admin", admin, "acme.localhost", "/ /users /roles /resources /resource-groups /audit /support-access /settings"},
 			{"user reader", reader, "acme.localhost", "/ /users /settings"},
 		} {
 			if got := links(tc.b, tc.host); got != tc.want {

@@ -51,6 +51,7 @@ func TestEveryConsoleActionSaysWhatItDid(t *testing.T) {
 		if _, err := c.store.CreateTenant(c.inTenant("master"), models.NewTenant{Subdomain: "gamma", Name: "Gamma"}); err != nil {
 			t.Fatal(err)
 		}
+		kind := c.kindKey()
 		pw := url.Values{"password": {"a fresh long passphrase"}, "password_confirm": {"a fresh long passphrase"}}
 
 		actions := []action{
@@ -66,6 +67,9 @@ func TestEveryConsoleActionSaysWhatItDid(t *testing.T) {
 			{"POST /tenant-roles/:id/resources", "root", "localhost", "/tenant-roles/" + bronze + "/edit", "/tenant-roles/" + bronze + "/resources", url.Values{"scope": {"all"}}, "Master resources saved"},
 			{"POST /resources/:id/sharing", "root", "localhost", "/resources/" + shared + "/sharing", "/resources/" + shared + "/sharing", url.Values{"visibility": {"public"}}, "Sharing saved"},
 			{"POST /tenant-roles/:id/delete", "root", "localhost", "/tenant-roles/" + bronze + "/delete", "/tenant-roles/" + bronze + "/delete", nil, "deleted"},
+			{"POST /resource-kinds/new", "root", "localhost", "/resource-kinds/new", "/resource-kinds/new", url.Values{"key": {"cloud"}, "label": {"Cloud"}}, "created"},
+			{"POST /resource-kinds/:key/edit", "root", "localhost", "/resource-kinds/" + kind + "/edit", "/resource-kinds/" + kind + "/edit", url.Values{"label": {"Networks"}}, "saved"},
+			{"POST /resource-kinds/:key/delete", "root", "localhost", "/resource-kinds/cloud/delete", "/resource-kinds/cloud/delete", nil, "deleted"},
 			{"POST /settings", "acme", "acme.localhost", "/settings", "/settings", nil, "saved"},
 			{"POST /users/:id/edit", "acme", "acme.localhost", "/users/" + carol + "/edit", "/users/" + carol + "/edit", url.Values{"first_name": {"Carol"}}, "saved"},
 			{"POST /users/:id/disable", "acme", "acme.localhost", "/users/" + carol, "/users/" + carol + "/disable", nil, "disabled"},

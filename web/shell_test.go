@@ -98,6 +98,8 @@ func TestPagesBelowAListShowTheWayBack(t *testing.T) {
 			{master, "localhost", "/tenants/acme/users/" + acmeAdmin + "/password", "Tenants>/tenants Acme Corp>/tenants/acme Users>/tenants/acme/users admin@acme.example>/tenants/acme/users/" + acmeAdmin + " Set password>"},
 			{master, "localhost", "/tenant-roles/new", "Tenant roles>/tenant-roles New tenant role>"},
 			{master, "localhost", "/tenant-roles/" + tenantRole + "/edit", "Tenant roles>/tenant-roles Edit Standard>"},
+			{master, "localhost", "/resource-kinds/new", "Resource kinds>/resource-kinds New kind>"},
+			{master, "localhost", "/resource-kinds/" + c.kindKey() + "/delete", "Resource kinds>/resource-kinds Delete network>"},
 			{admin, "acme.localhost", "/users/" + acmeAdmin, "Users>/users admin@acme.example>"},
 			{admin, "acme.localhost", "/users/" + acmeAdmin + "/edit", "Users>/users admin@acme.example>/users/" + acmeAdmin + " Edit>"},
 			{admin, "acme.localhost", "/users/" + acmeAdmin + "/permissions", "Users>/users admin@acme.example>/users/" + acmeAdmin + " Permissions>"},
@@ -135,6 +137,7 @@ func TestEveryPageIsReachableFromTheNavigation(t *testing.T) {
 		// Someone the admin may edit and delete, with a role that is not theirs.
 		c.limitedUser("acme", "reader", models.Permissions{models.FeatureUsers: models.LevelRead})
 		c.resourceNamed("master", "shared-net") // a sharing page to reach
+		c.kindKey() // a kind to edit and delete
 		master := c.browser()
 		master.signedIn("localhost", "root@example.com")
 		admin := c.browser()
