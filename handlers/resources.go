@@ -263,6 +263,9 @@ func ResourceShow(store *models.Store) echo.HandlerFunc {
 			return err
 		}
 		d := views.ResourceDetail{Row: rows, CanEdit: lvl >= models.LevelFull}
+		if v := VisitorFrom(ctx); v.Tenant != nil && v.Tenant.IsMaster && v.User != nil && v.User.Level(models.FeatureResources) >= models.LevelRead {
+			d.CanShare = true // on the master's host a resource is the master's own
+		}
 		if k, err := store.ResourceKindByKey(ctx, r.Kind); err == nil {
 			if d.Labels, err = attrFields(k, rows.Attributes, nil); err != nil {
 				return err

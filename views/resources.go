@@ -68,6 +68,8 @@ type ResourceDetail struct {
 	Row     ResourceRow
 	Labels  []AttrField // the attributes, labelled, with their values
 	CanEdit bool
+	// CanShare links the master's own resource to its sharing page.
+	CanShare bool
 }
 
 // ResourceDelete confirms deleting a resource.

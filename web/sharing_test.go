@@ -216,3 +216,21 @@ func TestTheMasterPreviewsThenSavesASharingAndATenantRolesMasterResources(t *tes
 		}
 	})
 }
+
+func TestTheMastersResourcePageLinksToItsSharingAndASubtenantsDoesNot(t *testing.T) {
+	forEachDB(t, func(t *testing.T, c *console) {
+		m := c.resourceNamed("master", "shared-net")
+		a := c.resourceNamed("acme", "acme-net")
+		root := c.browser()
+		root.signedIn("localhost", "root@example.com")
+		d := doc(t, root.get("localhost", fmt.Sprintf("/resources/%d", m)))
+		if href := d.Find(`[data-testid="resource-sharing-link"]`).AttrOr("href", ""); href != fmt.Sprintf("/resources/%d/sharing", m) {
+			t.Errorf("the master's resource page links to %q", href)
+		}
+		acme := c.browser()
+		acme.signedIn("acme.localhost", "admin@acme.example")
+		if n := doc(t, acme.get("acme.localhost", fmt.Sprintf("/resources/%d", a))).Find(`[data-testid="resource-sharing-link"]`).Length(); n != 0 {
+			t.Errorf("acme's resource page links to sharing %d times", n)
+		}
+	})
+}

@@ -138,6 +138,8 @@ func TestEveryPageIsReachableFromTheNavigation(t *testing.T) {
 		c.limitedUser("acme", "reader", models.Permissions{models.FeatureUsers: models.LevelRead})
 		c.resourceNamed("master", "shared-net") // a sharing page to reach
 		c.kindKey() // a kind to edit and delete
+		c.resourceIn("acme", "walked") // a resource and a group of acme's to open, edit and delete
+		c.groupIn("acme", "Walked")
 		master := c.browser()
 		master.signedIn("localhost", "root@example.com")
 		admin := c.browser()
