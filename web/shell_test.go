@@ -137,8 +137,8 @@ func TestEveryPageIsReachableFromTheNavigation(t *testing.T) {
 		// Someone the admin may edit and delete, with a role that is not theirs.
 		c.limitedUser("acme", "reader", models.Permissions{models.FeatureUsers: models.LevelRead})
 		c.resourceNamed("master", "shared-net") // a sharing page to reach
-		c.kindKey() // a kind to edit and delete
-		c.resourceIn("acme", "walked") // a resource and a group of acme's to open, edit and delete
+		c.kindKey()                             // a kind to edit and delete
+		c.resourceIn("acme", "walked")          // a resource and a group of acme's to open, edit and delete
 		c.groupIn("acme", "Walked")
 		master := c.browser()
 		master.signedIn("localhost", "root@example.com")
