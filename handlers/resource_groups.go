@@ -124,7 +124,7 @@ func groupDelete(c echo.Context, store *models.Store, g *models.GroupRow, fate, 
 			others = append(others, o)
 		}
 	}
-	d := views.GroupDelete{ID: g.ID, Name: g.Name, Resources: g.Resources, Fate: fate, Errors: errs, To: groupOptions(others, to)}
+	d := views.GroupDelete{ID: g.ID, Name: g.Name, Resources: g.Resources, Fate: fate, Errors: errs, To: groupOptions(groupsOf(others), to)}
 	return views.GroupDeletePage(below(PageFor(VisitorFrom(ctx), "Delete "+g.Name), "Delete "+g.Name, resourcesCrumb, groupsCrumb), d), nil
 }
 

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -44,7 +45,7 @@ func resourceQuery(c echo.Context) (models.ResourceQuery, url.Values) {
 
 func resourceRow(r *models.ResourceRow) views.ResourceRow {
 	row := views.ResourceRow{ID: r.ID, Kind: r.Kind, KindLabel: r.KindLabel, Name: r.Name, Description: r.Description,
-		Group: r.GroupName, Updated: r.UpdatedAt.UTC().Format("2006-01-02 15:04"), Attributes: map[string]string{}}
+		Group: r.GroupName, Updated: r.UpdatedAt.UTC().Format("2006-01-02 15:04"), SharedBy: r.SharedBy, Attributes: map[string]string{}}
 	_ = json.Unmarshal([]byte(r.Attributes), &row.Attributes)
 	return row
 }
@@ -60,7 +61,7 @@ func kindOptions(kinds []models.ResourceKind, chosen, first string) []views.Sele
 }
 
 // groupOptions is a group select over the groups the visitor sees.
-func groupOptions(groups []models.GroupRow, chosen string, head ...views.SelectOption) []views.SelectOption {
+func groupOptions(groups []models.ResourceGroup, chosen string, head ...views.SelectOption) []views.SelectOption {
 	out := head
 	for i := range out {
 		out[i].Selected = out[i].Value == chosen
@@ -72,7 +73,16 @@ func groupOptions(groups []models.GroupRow, chosen string, head ...views.SelectO
 	return out
 }
 
-// Resources lists the host tenant's resources the visitor may read.
+func groupsOf(rows []models.GroupRow) []models.ResourceGroup {
+	out := make([]models.ResourceGroup, len(rows))
+	for i, g := range rows {
+		out[i] = g.ResourceGroup
+	}
+	return out
+}
+
+// Resources lists the host tenant's resources the visitor may read, and
+// beside them the master's shared with the tenant, read-only.
 func Resources(store *models.Store) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ctx := c.Request().Context()
@@ -82,19 +92,11 @@ func Resources(store *models.Store) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		kinds, err := store.ResourceKinds(ctx)
-		if err != nil {
-			return err
-		}
-		groups, err := store.ResourceGroups(ctx)
-		if err != nil {
-			return err
-		}
-		list := listState(c, p)
+		list := listState(c, p.Page)
 		list.Filters = filters
 		l := views.ResourceList{List: list,
-			Kinds:     kindOptions(kinds, q.Kind, "Every kind"),
-			Groups:    groupOptions(groups, filters.Get("group"), views.SelectOption{Value: "", Label: "Every group"}, views.SelectOption{Value: "none", Label: "No group"}),
+			Kinds:     kindOptions(p.Kinds, q.Kind, "Every kind"),
+			Groups:    groupOptions(p.Groups, filters.Get("group"), views.SelectOption{Value: "", Label: "Every group"}, views.SelectOption{Value: "none", Label: "No group"}),
 			CanCreate: v.User.Level(models.FeatureResources) >= models.LevelFull,
 			CanExport: v.User.Level(models.FeatureExport) >= models.LevelRead,
 		}
@@ -122,11 +124,11 @@ func ResourcesExport(store *models.Store) echo.HandlerFunc {
 				return store.EachResource(ctx, q, func(r *models.ResourceRow) error { return emit(resourceRow(r)) })
 			})
 		}
-		header := []string{"id", "kind", "name", "description", "group", "updated", "attributes"}
+		header := []string{"id", "kind", "name", "description", "group", "updated", "attributes", "shared_by"}
 		return streamCSV(c, name+".csv", header, func(emit func([]string) error) error {
 			return store.EachResource(ctx, q, func(r *models.ResourceRow) error {
 				row := resourceRow(r)
-				return emit([]string{strconv.FormatUint(row.ID, 10), row.Kind, row.Name, row.Description, row.Group, row.Updated, r.Attributes})
+				return emit([]string{strconv.FormatUint(row.ID, 10), row.Kind, row.Name, row.Description, row.Group, row.Updated, r.Attributes, row.SharedBy})
 			})
 		})
 	}
@@ -160,7 +162,7 @@ func resourceForm(c echo.Context, store *models.Store, f views.ResourceForm, val
 	if err != nil {
 		return f, err
 	}
-	f.Groups = groupOptions(groups, group, views.SelectOption{Value: "", Label: "No group"})
+	f.Groups = groupOptions(groupsOf(groups), group, views.SelectOption{Value: "", Label: "No group"})
 	if f.Kind == "" {
 		kinds, err := store.ResourceKinds(ctx)
 		if err != nil {
@@ -255,6 +257,9 @@ func ResourceShow(store *models.Store) echo.HandlerFunc {
 			return err
 		}
 		r, lvl, err := store.ResourceByID(ctx, id)
+		if errors.Is(err, models.ErrNotFound) {
+			return sharedResourceShow(c, store, id)
+		}
 		if err != nil {
 			return err
 		}
@@ -273,6 +278,25 @@ func ResourceShow(store *models.Store) echo.HandlerFunc {
 		}
 		return Render(c, http.StatusOK, views.ResourcePage(below(PageFor(VisitorFrom(ctx), r.Name), r.Name, resourcesCrumb), d))
 	}
+}
+
+// sharedResourceShow shows a master resource shared with the host tenant,
+// read-only; any other id is not found.
+func sharedResourceShow(c echo.Context, store *models.Store, id uint64) error {
+	ctx := c.Request().Context()
+	r, err := store.SharedResourceByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	row := models.ResourceRow{Resource: r.Resource, KindLabel: r.Kind, SharedBy: r.SharedBy}
+	d := views.ResourceDetail{Row: resourceRow(&row)}
+	if k, err := store.ResourceKindByKey(ctx, r.Kind); err == nil {
+		d.Row.KindLabel = k.Label
+		if d.Labels, err = attrFields(k, d.Row.Attributes, nil); err != nil {
+			return err
+		}
+	}
+	return Render(c, http.StatusOK, views.ResourcePage(below(PageFor(VisitorFrom(ctx), r.Name), r.Name, resourcesCrumb), d))
 }
 
 // labelledRow is r as the list shows it, with its kind's label and group's name.

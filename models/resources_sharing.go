@@ -50,6 +50,16 @@ OR (resources.visibility = 'public' AND EXISTS (SELECT 1 FROM tenants t JOIN ten
 	WHERE t.id = ? AND NOT t.is_master AND (tr.all_master_resources
 		OR EXISTS (SELECT 1 FROM tenant_role_resources g WHERE g.tenant_role_id = tr.id AND g.resource_id = resources.id)))))`
 
+// sharedWithTenant is the one way a subtenant reads master rows: the
+// condition on resources that makes one a master resource shared with
+// tenant (none for the master itself), with its arguments. SharedResources,
+// SharedResourceByID and the resource list (resourceListSQL) all read
+// through it.
+func sharedWithTenant(tenant uint64) (string, []any) {
+	return `resources.tenant_id = (SELECT m.id FROM tenants m WHERE m.is_master) AND resources.tenant_id <> ? AND ` + sharedWith,
+		[]any{tenant, tenant, tenant}
+}
+
 // sharedReader is ctx's tenant, which must be a subtenant whose actor may
 // read resources, and the master.
 func (s *Store) sharedReader(ctx context.Context) (tenant uint64, master *Tenant, err error) {
@@ -82,7 +92,8 @@ func (s *Store) SharedResources(ctx context.Context, q ListQuery) (*Page[SharedR
 	}
 	var rows []Resource
 	err = s.db.Tx(AcrossTenants(ctx, "the master resources shared with the tenant"), func(tx *gorm.DB) error {
-		base := tx.Model(&Resource{}).Where("resources.tenant_id = ?", master.ID).Where(sharedWith, tenant, tenant)
+		cond, args := sharedWithTenant(tenant)
+		base := tx.Model(&Resource{}).Where(cond, args...)
 		if q.Search != "" {
 			p := likePattern(q.Search)
 			base = base.Where(`(lower(resources.name) LIKE ? ESCAPE '\' OR lower(resources.description) LIKE ? ESCAPE '\')`, p, p)
@@ -114,7 +125,8 @@ func (s *Store) SharedResourceByID(ctx context.Context, id uint64) (*SharedResou
 	}
 	var r Resource
 	err = s.db.Tx(AcrossTenants(ctx, "a master resource shared with the tenant"), func(tx *gorm.DB) error {
-		return tx.Where("resources.id = ? AND resources.tenant_id = ?", id, master.ID).Where(sharedWith, tenant, tenant).Take(&r).Error
+		cond, args := sharedWithTenant(tenant)
+		return tx.Where("resources.id = ?", id).Where(cond, args...).Take(&r).Error
 	})
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, ErrNotFound

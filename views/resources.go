@@ -12,6 +12,9 @@ type ResourceRow struct {
 	Group       string            `json:"group"`
 	Updated     string            `json:"updated"`
 	Attributes  map[string]string `json:"attributes"`
+	// SharedBy is the master's subdomain on a master resource shared with
+	// the tenant, read-only there; "" on the tenant's own.
+	SharedBy string `json:"shared_by,omitempty"`
 }
 
 // SelectOption is one entry of a select: its value, its label, whether chosen.
