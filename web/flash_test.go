@@ -52,6 +52,15 @@ func TestEveryConsoleActionSaysWhatItDid(t *testing.T) {
 			t.Fatal(err)
 		}
 		kind := c.kindKey()
+		core, oldCore := itoa(c.resourceNamed("acme", "core")), itoa(c.resourceNamed("acme", "old-core"))
+		groupIn := func(name string) string {
+			g, err := c.store.CreateResourceGroup(c.inTenant("acme"), models.GroupInput{Name: name})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return itoa(g.ID)
+		}
+		lab, oldLab := groupIn("Lab"), groupIn("Old lab")
 		pw := url.Values{"password": {"a fresh long passphrase"}, "password_confirm": {"a fresh long passphrase"}}
 
 		actions := []action{
@@ -61,6 +70,13 @@ func TestEveryConsoleActionSaysWhatItDid(t *testing.T) {
 			{"POST /tenants/:subdomain/delete", "root", "localhost", "/tenants/gamma/delete", "/tenants/gamma/delete", url.Values{"confirm": {"gamma"}}, "deleted"},
 			{"POST /roles/new", "acme", "acme.localhost", "/roles/new", "/roles/new", url.Values{"name": {"Helpdesk"}, "perm_users": {"read"}}, "created"},
 			{"POST /roles/:id/edit", "acme", "acme.localhost", "/roles/" + spare + "/edit", "/roles/" + spare + "/edit", url.Values{"description": {"Spare, described."}}, "saved"},
+			{"POST /roles/:id/groups", "acme", "acme.localhost", "/roles/" + spare + "/groups", "/roles/" + spare + "/groups", url.Values{"group." + lab: {"read"}}, "Group access"},
+			{"POST /resources/new", "acme", "acme.localhost", "/resources/new?kind=" + kind, "/resources/new", url.Values{"name": {"edge"}, "attr.cidr": {"10.1.0.0/16"}, "group": {lab}}, "created"},
+			{"POST /resources/:id/edit", "acme", "acme.localhost", "/resources/" + core + "/edit", "/resources/" + core + "/edit", url.Values{"description": {"The core network."}, "attr.cidr": {"10.0.0.0/8"}}, "saved"},
+			{"POST /resources/:id/delete", "acme", "acme.localhost", "/resources/" + oldCore + "/delete", "/resources/" + oldCore + "/delete", nil, "deleted"},
+			{"POST /resource-groups/new", "acme", "acme.localhost", "/resource-groups/new", "/resource-groups/new", url.Values{"name": {"Edge"}}, "created"},
+			{"POST /resource-groups/:id/edit", "acme", "acme.localhost", "/resource-groups/" + lab + "/edit", "/resource-groups/" + lab + "/edit", url.Values{"description": {"The lab."}}, "saved"},
+			{"POST /resource-groups/:id/delete", "acme", "acme.localhost", "/resource-groups/" + oldLab + "/delete", "/resource-groups/" + oldLab + "/delete", url.Values{"fate": {"ungroup"}}, "deleted"},
 			{"POST /roles/:id/delete", "acme", "acme.localhost", "/roles/" + spare + "/delete", "/roles/" + spare + "/delete", nil, "deleted"},
 			{"POST /tenant-roles/new", "root", "localhost", "/tenant-roles/new", "/tenant-roles/new", url.Values{"name": {"Silver"}, "perm_users": {"read"}}, "created"},
 			{"POST /tenant-roles/:id/edit", "root", "localhost", "/tenant-roles/" + bronze + "/edit", "/tenant-roles/" + bronze + "/edit", url.Values{"description": {"Bronze, described."}}, "saved"},
