@@ -19,6 +19,15 @@ func TestBrowserManagesResourcesAndGroups(t *testing.T) {
 	lab := c.groupIn("acme", "Lab")
 	c.groupIn("acme", "Edge")
 	c.resourceIn("acme", "uplink")
+	// A master network the master shares with acme's tenant role: listed
+	// beside acme's own, read-only.
+	wan := c.resourceNamed("master", "campus-wan")
+	if _, err := c.store.SetResourceVisibility(c.inTenant("master"), wan, models.VisibilityPublic, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.store.SetTenantRoleResources(c.inTenant("master"), c.tenantRoleNamed("Standard"), false, []uint64{wan}); err != nil {
+		t.Fatal(err)
+	}
 	c.limitedUser("acme", "viewer", models.Permissions{models.FeatureResources: models.LevelRead})
 	viewer := c.roleNamed("acme", "Role of viewer")
 	at := func(path string) string { return c.page("acme.localhost", path) }
@@ -41,10 +50,19 @@ func TestBrowserManagesResourcesAndGroups(t *testing.T) {
 		suffix := fmt.Sprintf("-%d", width)
 		run(t, ctx, chromedp.EmulateViewport(width, 900))
 		run(t, ctx, chromedp.Navigate(at("/resources")), chromedp.WaitVisible(byTestID("resource-table")))
-		if n := countOf(t, ctx, `[data-testid="resource-row"]`); n != 2 {
+		if n := countOf(t, ctx, `[data-testid="resource-row"]`); n != 3 {
 			t.Fatalf("at %d px the list shows %d resources", width, n)
 		}
+		if n := countOf(t, ctx, `[data-testid="resource-row"][data-shared="master"] [data-testid="shared-badge"]`); n != 1 {
+			t.Fatalf("at %d px the list marks %d resources as the master's", width, n)
+		}
 		shot(t, ctx, "resources-list"+suffix)
+		shot(t, ctx, "resources-shared-list"+suffix)
+		run(t, ctx, chromedp.Click(`[data-testid="resource-row"][data-shared="master"] [data-testid="resource-link"]`), chromedp.WaitVisible(byTestID("resource-shared")))
+		if n := countOf(t, ctx, `[data-testid="resource-edit"], [data-testid="resource-delete"]`); n != 0 {
+			t.Fatalf("at %d px the shared resource offers %d changes", width, n)
+		}
+		shot(t, ctx, "resources-shared-show"+suffix)
 		run(t, ctx, chromedp.Navigate(at("/resources/new")), chromedp.WaitVisible(byTestID("kind-form")))
 		shot(t, ctx, "resources-new-kind"+suffix)
 		run(t, ctx, chromedp.Navigate(at("/resources/new?kind=network")), chromedp.WaitVisible(byTestID("resource-form")))
