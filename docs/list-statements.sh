@@ -29,5 +29,6 @@ count() { # label host jar path
 count "signed-in dashboard" t00042.localhost $d/tenant /
 count "a tenant's user list" t00042.localhost $d/tenant /users
 count "a tenant's user list, searched" t00042.localhost $d/tenant "/users?q=user"
+count "a tenant's resource list, own and shared" t00042.localhost $d/tenant /resources
 count "tenant list, page 100" localhost $d/master "/tenants?page=100"
 count "tenant list, searched" localhost $d/master "/tenants?q=42"

@@ -17,7 +17,8 @@ import (
 // a public one is seen by the tenants whose tenant role grants it, or grants
 // all master resources (later ones too); an assigned one by the tenants it
 // is assigned to. Subtenants cannot share; they read what is shared with
-// them through SharedResources alone, read-only, and every other statement
+// them, read-only, through sharedWithTenant alone (SharedResources,
+// SharedResourceByID and the resource list), and every other statement
 // stays on their own rows (the scoping callbacks, and on PostgreSQL
 // row-level security, migration 18). Every change is the master's, made
 // across tenants, told in the master's log and in each tenant that gains or
@@ -79,7 +80,7 @@ func (s *Store) sharedReader(ctx context.Context) (tenant uint64, master *Tenant
 // SharedResources lists the master resources shared with ctx's tenant, by
 // name: public ones its tenant role grants, all public ones when its tenant
 // role has all master resources, and those assigned to it. The master has
-// none shared with it. It is the one read of master rows a subtenant makes.
+// none shared with it.
 func (s *Store) SharedResources(ctx context.Context, q ListQuery) (*Page[SharedResource], error) {
 	q = q.normalize(sortColumns{columns: map[string]string{"name": "lower(resources.name)", "kind": "resources.kind"}, def: "name"})
 	page := &Page[SharedResource]{Query: q}
