@@ -44,10 +44,17 @@ func resourceQuery(c echo.Context) (models.ResourceQuery, url.Values) {
 }
 
 func resourceRow(r *models.ResourceRow) views.ResourceRow {
-	row := views.ResourceRow{ID: r.ID, Kind: r.Kind, KindLabel: r.KindLabel, Name: r.Name, Description: r.Description,
-		Group: r.GroupName, Updated: r.UpdatedAt.UTC().Format("2006-01-02 15:04"), SharedBy: r.SharedBy, Attributes: map[string]string{}}
+	row := listedResource(r)
+	row.Attributes = map[string]string{}
 	_ = json.Unmarshal([]byte(r.Attributes), &row.Attributes)
 	return row
+}
+
+// listedResource is resourceRow without the attributes, which the list
+// does not show: decoding them was a tenth of the list's server time.
+func listedResource(r *models.ResourceRow) views.ResourceRow {
+	return views.ResourceRow{ID: r.ID, Kind: r.Kind, KindLabel: r.KindLabel, Name: r.Name, Description: r.Description,
+		Group: r.GroupName, Updated: r.UpdatedAt.UTC().Format("2006-01-02 15:04"), SharedBy: r.SharedBy}
 }
 
 // kindOptions is the kind select, with chosen selected; first is its empty
@@ -101,7 +108,7 @@ func Resources(store *models.Store) echo.HandlerFunc {
 			CanExport: v.User.Level(models.FeatureExport) >= models.LevelRead,
 		}
 		for i := range p.Rows {
-			l.Rows = append(l.Rows, resourceRow(&p.Rows[i]))
+			l.Rows = append(l.Rows, listedResource(&p.Rows[i]))
 		}
 		return Render(c, listStatus(list), views.ResourcesPage(PageFor(v, "Resources"), l))
 	}

@@ -43,13 +43,17 @@ type SharedResource struct {
 }
 
 // sharedWith is the condition on resources (the master's rows) that makes
-// one shared with the tenant given twice as parameters. It is the same
-// rule as the row-level security's read policy.
-const sharedWith = `((resources.visibility = 'assigned' AND EXISTS (SELECT 1 FROM resource_assignments a
-	WHERE a.tenant_id = ? AND a.resource_id = resources.id))
-OR (resources.visibility = 'public' AND EXISTS (SELECT 1 FROM tenants t JOIN tenant_roles tr ON tr.id = t.tenant_role_id
-	WHERE t.id = ? AND NOT t.is_master AND (tr.all_master_resources
-		OR EXISTS (SELECT 1 FROM tenant_role_resources g WHERE g.tenant_role_id = tr.id AND g.resource_id = resources.id)))))`
+// one shared with the tenant given three times as parameters. It is the
+// same rule as the row-level security's read policy, and written the same
+// way: each list of ids is read once per statement (a hashed subplan), not
+// once per master row.
+const sharedWith = `((resources.visibility = 'assigned' AND resources.id IN (SELECT a.resource_id FROM resource_assignments a
+	WHERE a.tenant_id = ?))
+OR (resources.visibility = 'public' AND (
+	resources.id IN (SELECT g.resource_id FROM tenants t JOIN tenant_role_resources g ON g.tenant_role_id = t.tenant_role_id
+		WHERE t.id = ? AND NOT t.is_master)
+	OR EXISTS (SELECT 1 FROM tenants t JOIN tenant_roles tr ON tr.id = t.tenant_role_id
+		WHERE t.id = ? AND NOT t.is_master AND tr.all_master_resources))))`
 
 // sharedWithTenant is the one way a subtenant reads master rows: the
 // condition on resources that makes one a master resource shared with
@@ -58,7 +62,7 @@ OR (resources.visibility = 'public' AND EXISTS (SELECT 1 FROM tenants t JOIN ten
 // through it.
 func sharedWithTenant(tenant uint64) (string, []any) {
 	return `resources.tenant_id = (SELECT m.id FROM tenants m WHERE m.is_master) AND resources.tenant_id <> ? AND ` + sharedWith,
-		[]any{tenant, tenant, tenant}
+		[]any{tenant, tenant, tenant, tenant}
 }
 
 // sharedReader is ctx's tenant, which must be a subtenant whose actor may

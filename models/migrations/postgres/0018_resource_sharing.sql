@@ -10,11 +10,13 @@ DROP POLICY resources_tenant_isolation ON resources;
 CREATE POLICY resources_read ON resources FOR SELECT USING (
 	tenant_id = coalesce(nullif((SELECT landlord_scope()), -1), tenant_id)
 	OR (visibility <> 'private' AND tenant_id = (SELECT m.id FROM tenants m WHERE m.is_master) AND (
-		(visibility = 'assigned' AND EXISTS (SELECT 1 FROM resource_assignments a
-			WHERE a.tenant_id = (SELECT landlord_scope()) AND a.resource_id = resources.id))
-		OR (visibility = 'public' AND EXISTS (SELECT 1 FROM tenants t JOIN tenant_roles tr ON tr.id = t.tenant_role_id
-			WHERE t.id = (SELECT landlord_scope()) AND NOT t.is_master AND (tr.all_master_resources
-				OR EXISTS (SELECT 1 FROM tenant_role_resources g WHERE g.tenant_role_id = tr.id AND g.resource_id = resources.id)))))));
+		(visibility = 'assigned' AND id IN (SELECT a.resource_id FROM resource_assignments a
+			WHERE a.tenant_id = (SELECT landlord_scope())))
+		OR (visibility = 'public' AND (
+			id IN (SELECT g.resource_id FROM tenants t JOIN tenant_role_resources g ON g.tenant_role_id = t.tenant_role_id
+				WHERE t.id = (SELECT landlord_scope()) AND NOT t.is_master)
+			OR EXISTS (SELECT 1 FROM tenants t JOIN tenant_roles tr ON tr.id = t.tenant_role_id
+				WHERE t.id = (SELECT landlord_scope()) AND NOT t.is_master AND tr.all_master_resources))))));
 CREATE POLICY resources_insert ON resources FOR INSERT
 	WITH CHECK (tenant_id = coalesce(nullif((SELECT landlord_scope()), -1), tenant_id));
 CREATE POLICY resources_update ON resources FOR UPDATE
