@@ -55,59 +55,6 @@ func Roles(store *models.Store) echo.HandlerFunc {
 	}
 }
 
-// RoleNewForm shows an empty role form; in the master it offers to make the
-// role a multi-tenant template.
-func RoleNewForm(store *models.Store) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		ctx := c.Request().Context()
-		v := VisitorFrom(ctx)
-		cap, err := tenantCap(ctx, store, v)
-		if err != nil {
-			return err
-		}
-		f := views.RoleForm{CanTemplate: v.Tenant.IsMaster, Matrix: matrixOf(models.Permissions{}, nil, cap, v.Tenant.IsMaster)}
-		return Render(c, http.StatusOK, views.RoleFormPage(below(PageFor(v, "New role"), "New role", rolesCrumb), f))
-	}
-}
-
-// RoleCreate adds a user role to the host's tenant; a template is copied
-// into every subtenant.
-func RoleCreate(store *models.Store, sessions Sessions) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		ctx := c.Request().Context()
-		v := VisitorFrom(ctx)
-		cap, err := tenantCap(ctx, store, v)
-		if err != nil {
-			return err
-		}
-		form := c.Request().PostForm
-		perms, errs := parsePermissions(form)
-		f := views.RoleForm{Name: form.Get("name"), Description: form.Get("description"), Multitenant: form.Get("multitenant") != "", CanTemplate: v.Tenant.IsMaster}
-		page := func(fields map[string]string) templ.Component {
-			f.Errors, f.Matrix = fields, matrixOf(perms, fields, cap, v.Tenant.IsMaster)
-			return views.RoleFormPage(below(PageFor(v, "New role"), "New role", rolesCrumb), f)
-		}
-		if len(errs) > 0 {
-			return Render(c, http.StatusUnprocessableEntity, page(errs))
-		}
-		op := func() (string, error) {
-			r, err := store.CreateRole(ctx, models.NewRole{Name: f.Name, Description: f.Description, Permissions: perms, Multitenant: f.Multitenant})
-			if err != nil {
-				return "", err
-			}
-			if !r.Multitenant {
-				return fmt.Sprintf("Role “%s” created.", r.Name), nil
-			}
-			im, err := store.PreviewRole(ctx, r.ID, r.Permissions)
-			if err != nil {
-				return "", err
-			}
-			return fmt.Sprintf("Template “%s” created and copied, linked, into %s.", r.Name, views.Count(im.LinkedCopies, "subtenant", "subtenants")), nil
-		}
-		return submitReport(c, sessions, op, page, "/roles")
-	}
-}
-
 // roleForm is the edit form of a stored role.
 func roleForm(r *models.RoleRow) views.RoleForm {
 	return views.RoleForm{ID: r.ID, Stored: r.Name, Name: r.Name, Description: r.Description, Version: r.Version, Origin: r.Origin(), Template: r.Template}

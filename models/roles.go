@@ -40,6 +40,9 @@ type NewRole struct {
 	Description string
 	Permissions Permissions
 	Multitenant bool
+	// GroupLevels is the level the role gives on some of the tenant's
+	// resource groups, overriding its own resources level there.
+	GroupLevels map[uint64]Level
 }
 
 // validate checks a role's or tenant role's name (the Nickname profile, no
@@ -213,7 +216,12 @@ func (s *Store) CreateRole(ctx context.Context, n NewRole) (*Role, error) {
 			}
 			return err
 		}
-		details := changeDetails(append(permissionChanges(Permissions{}, r.Permissions), change{"name", "", r.Name})...)
+		changes := append(permissionChanges(Permissions{}, r.Permissions), change{"name", "", r.Name})
+		groups, err := s.newRoleGroupLevels(tx, r, n.GroupLevels)
+		if err != nil {
+			return err
+		}
+		details := changeDetails(append(changes, groups...)...)
 		if r.Multitenant {
 			var copies int64
 			err := s.db.Across(tx, "copy a new template into every subtenant", func(tx *gorm.DB) error {
@@ -238,7 +246,7 @@ WHERE NOT t.is_master AND NOT EXISTS (SELECT 1 FROM roles o WHERE o.tenant_id = 
 		return s.record(tx, r.TenantID, Event{Action: ActionRoleCreate, TargetType: "role", TargetID: r.Name, Outcome: OutcomeSuccess, Details: details})
 	})
 	if err != nil {
-		return nil, err
+		return nil, s.recordDeniedHere(ctx, err, Event{Action: ActionRoleCreate, TargetType: "role", TargetID: n.Name})
 	}
 	return r, nil
 }

@@ -13,6 +13,9 @@ type MatrixRow struct {
 	Level   string
 	Cap     string
 	Error   string
+	// Most is the highest level the visitor may give ("": no limit shown);
+	// the levels above it are shown but cannot be chosen.
+	Most string
 }
 
 // Matrix is the permission matrix of a role form. CapName names the tenant
