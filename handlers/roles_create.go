@@ -51,19 +51,18 @@ func newRoleWizard(ctx context.Context, store *models.Store, wiz *Wizard) (*role
 		return nil, err
 	}
 	w := &roleWizard{store: store, wiz: wiz, visitor: v, session: v.CSRFToken, cap: cap, capped: cap != nil, groups: groups}
-	details := roleDetailsFields
-	if !v.Tenant.IsMaster {
-		details = []string{"name", "description"}
-	}
+	// Every feature and the template box are read wherever they are not
+	// offered, for the model to refuse: posted anyway, they are no less
+	// refused for being off the page.
 	var levels, groupFields []string
-	for _, f := range w.offered() {
+	for _, f := range models.Features {
 		levels = append(levels, PermissionField(f))
 	}
 	for _, g := range groups {
 		groupFields = append(groupFields, models.GroupLevelField(g.Group.ID))
 	}
 	w.steps = []WizardStep{
-		{Name: "details", Title: "Details", Fields: details, Check: func(values url.Values) map[string]string {
+		{Name: "details", Title: "Details", Fields: roleDetailsFields, Check: func(values url.Values) map[string]string {
 			return w.fields(store.CheckRoleDetails(ctx, w.roleFrom(values)))
 		}},
 		{Name: "levels", Title: "Feature levels", Fields: levels, Check: func(values url.Values) map[string]string {
@@ -97,11 +96,10 @@ func (w *roleWizard) offered() []models.Feature {
 	return out
 }
 
-// roleFrom reads what was typed into a new role; bad holds the messages of
-// values that are no level.
+// roleFrom reads what was typed into a new role (values that are no level
+// are none: the steps' checks refused them).
 func (w *roleWizard) roleFrom(values url.Values) models.NewRole {
-	n := models.NewRole{Name: values.Get("name"), Description: values.Get("description"),
-		Multitenant: w.visitor.Tenant.IsMaster && values.Get("multitenant") != ""}
+	n := models.NewRole{Name: values.Get("name"), Description: values.Get("description"), Multitenant: values.Get("multitenant") != ""}
 	n.Permissions, _ = parseMatrix(values)
 	n.GroupLevels, _ = w.groupLevels(values)
 	return n

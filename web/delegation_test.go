@@ -207,7 +207,7 @@ func TestARoleAdminCannotRaiseTheRoleTheyHoldNorARoleAboveThemselves(t *testing.
 		// A new role at users: full: the same.
 		form.Set("name", "Climber")
 		form.Del("version")
-		if res := b.post("acme.localhost", "/roles/new", form); res.StatusCode != http.StatusUnprocessableEntity {
+		if res := b.createRole("acme.localhost", form); res.StatusCode != http.StatusUnprocessableEntity {
 			t.Fatalf("a new role above them: %d", res.StatusCode)
 		}
 	})
