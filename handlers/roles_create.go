@@ -74,12 +74,8 @@ func newRoleWizard(ctx context.Context, store *models.Store, wiz *Wizard) (*role
 			}
 			return w.checkGroups(ctx, values)
 		}},
-		{Name: "review", Title: "Review", Check: func(values url.Values) map[string]string {
-			if errs := w.checkLevels(ctx, values); errs != nil {
-				return errs
-			}
-			return w.checkGroups(ctx, values)
-		}},
+		// The review's check is the creation's own, in the model.
+		{Name: "review", Title: "Review"},
 	}
 	return w, nil
 }
@@ -130,7 +126,7 @@ func (w *roleWizard) checkLevels(ctx context.Context, values url.Values) map[str
 	if len(bad) > 0 {
 		return bad
 	}
-	return w.fields(w.store.CheckRoleLevels(ctx, perms))
+	return w.fields(w.store.CheckRoleLevels(ctx, strings.TrimSpace(values.Get("name")), perms))
 }
 
 func (w *roleWizard) checkGroups(ctx context.Context, values url.Values) map[string]string {
@@ -138,7 +134,7 @@ func (w *roleWizard) checkGroups(ctx context.Context, values url.Values) map[str
 	if len(bad) > 0 {
 		return bad
 	}
-	return w.fields(w.store.CheckRoleGroupLevels(ctx, levels))
+	return w.fields(w.store.CheckRoleGroupLevels(ctx, strings.TrimSpace(values.Get("name")), levels))
 }
 
 // fields is the messages of a check's error; any other error is kept for

@@ -40,10 +40,11 @@ func (s *Store) CheckRoleDetails(ctx context.Context, n NewRole) error {
 	})
 }
 
-// CheckRoleLevels checks that the context's actor may give a new role the
-// levels perms: none above their own, and in a subtenant none of the
-// master-only features.
-func (s *Store) CheckRoleLevels(ctx context.Context, perms Permissions) error {
+// CheckRoleLevels checks that the context's actor may give a new role
+// (named name) the levels perms: none above their own, and in a subtenant
+// none of the master-only features. A climb refused is recorded, as
+// CreateRole records it.
+func (s *Store) CheckRoleLevels(ctx context.Context, name string, perms Permissions) error {
 	if err := requireLevel(ctx, FeatureRoles, LevelFull); err != nil {
 		return err
 	}
@@ -52,7 +53,8 @@ func (s *Store) CheckRoleLevels(ctx context.Context, perms Permissions) error {
 			return err
 		}
 	}
-	return checkLevels(ctx, Permissions{}, perms)
+	err := checkLevels(ctx, Permissions{}, perms)
+	return s.recordDeniedHere(ctx, err, Event{Action: ActionRoleCreate, TargetType: "role", TargetID: name})
 }
 
 // RoleGroupChoice is one of the context tenant's resource groups as a new
@@ -88,16 +90,17 @@ func (s *Store) NewRoleGroups(ctx context.Context) ([]RoleGroupChoice, error) {
 }
 
 // CheckRoleGroupLevels checks that the context's actor may give a new role
-// the group levels levels: each group is the tenant's, and no level is above
+// (named name) the group levels levels: each group is the tenant's, and no level is above
 // what the actor holds on that group.
-func (s *Store) CheckRoleGroupLevels(ctx context.Context, levels map[uint64]Level) error {
+func (s *Store) CheckRoleGroupLevels(ctx context.Context, name string, levels map[uint64]Level) error {
 	if err := requireLevel(ctx, FeatureRoles, LevelFull); err != nil {
 		return err
 	}
-	return s.db.Tx(ctx, func(tx *gorm.DB) error {
+	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
 		_, err := s.checkGroupLevels(tx, levels)
 		return err
 	})
+	return s.recordDeniedHere(ctx, err, Event{Action: ActionRoleCreate, TargetType: "role", TargetID: name})
 }
 
 // checkGroupLevels refuses group levels on groups that are not the context

@@ -16,6 +16,7 @@ type roleStep struct {
 	step   string // data-step: details, levels, groups, review
 	doc    *goquery.Document
 	res    *http.Response
+	loc    string // the address the page was got at, after a redirect
 }
 
 func (p roleStep) hidden(name string) string {
@@ -23,7 +24,7 @@ func (p roleStep) hidden(name string) string {
 }
 
 func (p roleStep) fieldError(field string) string {
-	return strings.TrimSpace(p.doc.Find("#error-" + field).Text())
+	return strings.TrimSpace(p.doc.Find(`[id="error-` + field + `"]`).Text())
 }
 
 func (b *browser) readRoleStep(res *http.Response) roleStep {
@@ -79,7 +80,9 @@ func (b *browser) followRoleWizard(host string, res *http.Response) roleStep {
 		}
 		return b.readRoleStep(res)
 	}
-	return b.readRoleStep(b.get(host, loc))
+	p := b.readRoleStep(b.get(host, loc))
+	p.loc = loc
+	return p
 }
 
 // startRoleWizard opens /roles/new on host.
