@@ -69,7 +69,7 @@ func TestEveryConsoleActionSaysWhatItDid(t *testing.T) {
 			{"POST /tenants/:subdomain/disable", "root", "localhost", "/tenants/gamma/disable", "/tenants/gamma/disable", nil, "disabled"},
 			{"POST /tenants/:subdomain/enable", "root", "localhost", "/tenants/gamma", "/tenants/gamma/enable", nil, "enabled"},
 			{"POST /tenants/:subdomain/delete", "root", "localhost", "/tenants/gamma/delete", "/tenants/gamma/delete", url.Values{"confirm": {"gamma"}}, "deleted"},
-					{"POST /roles/:id/edit", "acme", "acme.localhost", "/roles/" + spare + "/edit", "/roles/" + spare + "/edit", url.Values{"description": {"Spare, described."}}, "saved"},
+			{"POST /roles/:id/edit", "acme", "acme.localhost", "/roles/" + spare + "/edit", "/roles/" + spare + "/edit", url.Values{"description": {"Spare, described."}}, "saved"},
 			{"POST /roles/:id/groups", "acme", "acme.localhost", "/roles/" + spare + "/groups", "/roles/" + spare + "/groups", url.Values{"group." + lab: {"read"}}, "Group access"},
 			{"POST /resources/new", "acme", "acme.localhost", "/resources/new?kind=" + kind, "/resources/new", url.Values{"name": {"edge"}, "attr.cidr": {"10.1.0.0/16"}, "group": {lab}}, "created"},
 			{"POST /resources/:id/edit", "acme", "acme.localhost", "/resources/" + core + "/edit", "/resources/" + core + "/edit", url.Values{"description": {"The core network."}, "attr.cidr": {"10.0.0.0/8"}}, "saved"},
