@@ -45,14 +45,17 @@ func TestBrowserEditsARolesMatrixAndSeesATemplateLinkedInASubtenant(t *testing.T
 	// The master admin makes a template through the form, clicking the matrix.
 	run(t, ctx, c.signInSteps("localhost", "root@example.com")...)
 	run(t, ctx, chromedp.Click(chromedp.CSS(`[data-testid="nav"] a[href="/roles"]`)), chromedp.WaitVisible(byTestID("role-table")),
-		chromedp.Click(byTestID("role-new")), chromedp.WaitVisible(byTestID("permission-matrix")),
+		chromedp.Click(byTestID("role-new")), onRoleStep("details"),
 		chromedp.SendKeys(byTestID("field-name"), "Operator"),
 		chromedp.SendKeys(byTestID("field-description"), "Day-to-day operations."),
+		chromedp.Click(byTestID("field-multitenant")),
+		chromedp.Click(byTestID("wizard-next")), onRoleStep("levels"),
 		chromedp.Click(byTestID("perm-users-read")),
 		chromedp.Click(byTestID("perm-resources-full")),
 		chromedp.Click(byTestID("perm-audit-read")),
-		chromedp.Click(byTestID("field-multitenant")),
-		chromedp.Click(byTestID("save")),
+		chromedp.Click(byTestID("wizard-next")), onRoleStep("groups"),
+		chromedp.Click(byTestID("wizard-next")), onRoleStep("review"),
+		chromedp.Click(byTestID("wizard-create")),
 		chromedp.WaitVisible(byTestID("flash")))
 	if msg := value(t, ctx, chromedp.Text(byTestID("flash"))); !strings.Contains(msg, "copied, linked, into 2 subtenants") {
 		t.Fatalf("after creating the template: %q", msg)
