@@ -46,9 +46,12 @@ func TestBrowserImpersonatesFromTheUsersPageAndTheTenantSeesIt(t *testing.T) {
 	// A change made as alice.
 	run(t, ctx,
 		chromedp.Navigate(c.page("acme.localhost", "/roles/new")),
-		chromedp.WaitVisible(byTestID("role-form")),
+		onRoleStep("details"),
 		chromedp.SendKeys(byTestID("field-name"), "Operators"),
-		chromedp.Click(byTestID("save")),
+		chromedp.Click(byTestID("wizard-next")), onRoleStep("levels"),
+		chromedp.Click(byTestID("wizard-next")), onRoleStep("groups"),
+		chromedp.Click(byTestID("wizard-next")), onRoleStep("review"),
+		chromedp.Click(byTestID("wizard-create")),
 		chromedp.WaitVisible(byTestID("roles")),
 	)
 	run(t, ctx,
