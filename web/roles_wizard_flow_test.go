@@ -262,6 +262,9 @@ func TestTheRoleWizardRefusesAWeakerUserAtEachStepAndAtTheEnd(t *testing.T) {
 			if q.status != http.StatusUnprocessableEntity || q.step != "levels" || !strings.Contains(q.fieldError("perm_users"), "at most read") {
 				t.Fatalf("users: full posted at step %s: %d %q %q", step, q.status, q.step, q.fieldError("perm_users"))
 			}
+			if !strings.Contains(q.loc, "_step=1&") {
+				t.Fatalf("users: full posted at step %s passed its step: %s", step, q.loc)
+			}
 		}
 		p = w.roleWizardPost("acme.localhost", p, "next", url.Values{"perm_users": {"read"}, "perm_resources": {"read"}})
 		if p.step != "groups" {
@@ -278,10 +281,17 @@ func TestTheRoleWizardRefusesAWeakerUserAtEachStepAndAtTheEnd(t *testing.T) {
 		if p.step != "review" {
 			t.Fatalf("to the review: %q", p.step)
 		}
-		// Their role is lowered to users: none meanwhile: the end refuses users: read.
+		// Their role is lowered to users: none meanwhile: the review's page, loaded
+		// again, shows the levels with the message; the end refuses users: read.
 		storetest.Exec(t, c.store, `UPDATE roles SET permissions = '{"roles":"full","resources":"read"}' WHERE name = 'Role of weak'`)
 		before = c.snapshot("acme")
+		if again := w.readRoleStep(w.get("acme.localhost", p.loc)); again.step != "levels" || !strings.Contains(again.fieldError("perm_users"), "at most none") {
+			t.Fatalf("the review loaded after the lowering: %q %q", again.step, again.fieldError("perm_users"))
+		}
 		end := w.roleWizardPost("acme.localhost", p, "finish", nil)
+		if end.doc == nil {
+			t.Fatalf("finish after the lowering created the role: %d", end.status)
+		}
 		if end.status != http.StatusUnprocessableEntity || end.step != "levels" || !strings.Contains(end.fieldError("perm_users"), "at most none") {
 			t.Fatalf("finish after the lowering: %d %q %q", end.status, end.step, end.fieldError("perm_users"))
 		}
