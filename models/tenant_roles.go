@@ -265,7 +265,10 @@ func (s *Store) CheckTenantRoleCaps(ctx context.Context, perms Permissions) erro
 	if _, err := s.masterActing(ctx, FeatureRoles, LevelFull); err != nil {
 		return err
 	}
-	return checkLevels(ctx, Permissions{}, perms)
+	if err := checkLevels(ctx, Permissions{}, perms); err != nil {
+		return s.recordDeniedHere(ctx, err, Event{Action: ActionTenantRoleCreate, TargetType: "tenant_role"})
+	}
+	return nil
 }
 
 // MayGrantMasterResources says whether ctx's actor may choose what a tenant

@@ -382,3 +382,25 @@ func (c *console) tenantRoleExists(name string) bool {
 	storetest.Scan(c.t, c.store, &n, "SELECT count(*) FROM tenant_roles WHERE name = ?", name)
 	return n > 0
 }
+
+// A level that is none of none, read and full is a message by its row, with
+// every other value kept; nothing is created.
+func TestTheTenantRoleWizardSaysABadLevelByItsRow(t *testing.T) {
+	forEachDB(t, func(t *testing.T, c *console) {
+		b := c.browser()
+		b.signedIn("localhost", "root@example.com")
+		p := b.trPost(b.startTRWizard(), "next", url.Values{"name": {"Kept"}})
+		before := c.tenantRolesNow()
+		got := b.trPost(p, "next", url.Values{"perm_users": {"root"}, "perm_audit": {"read"}})
+		row := got.doc.Find(`fieldset[data-testid="perm-users"]`)
+		if got.step != "caps" || got.status != http.StatusUnprocessableEntity || text(got.doc, `fieldset[data-testid="perm-users"] [data-testid="field-error"]`) != "Choose no access, read or full." {
+			t.Fatalf("a bad level: %q %d", got.step, got.status)
+		}
+		if row.AttrOr("aria-invalid", "") != "true" || row.Find(`input[checked]`).Length() != 0 || got.doc.Find(`#perm-audit-read[checked]`).Length() != 1 {
+			t.Error("the row is not marked, or the other values were not kept")
+		}
+		if c.tenantRolesNow() != before {
+			t.Error("something was created")
+		}
+	})
+}
