@@ -231,7 +231,7 @@ func TenantRoleWizardPage(p Page, w TenantRoleWizard) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			case "caps":
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 18, "<p>Per feature, the most any user of a subtenant holding this tenant role may be given. Each cap is at most what you hold.</p><p class=\"muted\" data-testid=\"caps-held\">You hold: ")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 18, "<p>Per feature, the most any user of a subtenant holding this tenant role may be given. Each cap is at most what you hold.</p><div class=\"muted\" data-testid=\"caps-held\">You hold: ")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -239,7 +239,7 @@ func TenantRoleWizardPage(p Page, w TenantRoleWizard) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 19, "</p>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 19, "</div>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
