@@ -397,9 +397,17 @@ SELECT ?, id FROM resources WHERE tenant_id = ? AND visibility = ? AND `+cond, t
 		if names == nil {
 			names = []string{}
 		}
+		granted := len(ids)
+		if all {
+			seen, err := s.tenantRoleSees(tx, master.ID, true, nil)
+			if err != nil {
+				return err
+			}
+			granted = len(seen)
+		}
 		// No tenant holds it yet: only the master's log tells it.
 		details := jsonDetails(map[string]any{"all_master_resources": map[string]bool{"before": false, "after": all},
-			"gained": names, "lost": []string{}, "resources_gained": len(ids), "resources_lost": 0})
+			"gained": names, "lost": []string{}, "resources_gained": granted, "resources_lost": 0})
 		return s.record(tx, master.ID, Event{Action: ActionTenantRoleResources, TargetType: "tenant_role", TargetID: tr.Name, Outcome: OutcomeSuccess, Details: details})
 	})
 	if err != nil {

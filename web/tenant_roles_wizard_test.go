@@ -306,7 +306,23 @@ func TestTheTenantRoleWizardRefusesCapsAboveWhatTheActorHolds(t *testing.T) {
 		if _, err := c.store.CreateTenantRoleWithResources(models.WithActor(context.Background(), c.actorOn(capper, "localhost")), models.NewRole{Name: "Direct", Permissions: models.Permissions{models.FeatureUsers: models.LevelFull}}, false, nil); err == nil {
 			t.Error("the model created a tenant role above its actor")
 		}
-		if c.tenantRoleExists("Climb") || c.tenantRoleExists("Direct") {
+		// Without tenants: full and resources: full, no master resource is
+		// offered, and one posted anyway is refused, at the step and at the end.
+		pub := c.resourceNamed("master", "pub-net")
+		c.makePublic(pub)
+		step3 := capper.trPost(capper.trPost(capper.startTRWizard(), "next", url.Values{"name": {"Granter"}}), "next", nil)
+		if step3.step != "resources" || step3.doc.Find(`[data-testid="resources-not-yours"]`).Length() != 1 || step3.doc.Find(`[data-testid="resource-choice"]`).Length() != 0 {
+			t.Fatalf("the resources step of a master without tenants: full: %q", step3.step)
+		}
+		for _, forged := range []url.Values{{"resource": {itoa(pub)}}, {"scope": {"all"}}} {
+			if got := capper.trPost(step3, "next", forged); got.step != "resources" || !strings.Contains(got.fieldError("resources"), "tenants: full") {
+				t.Errorf("granting %v without tenants: full: %q %q", forged, got.step, got.fieldError("resources"))
+			}
+		}
+		if _, err := c.store.CreateTenantRoleWithResources(models.WithActor(context.Background(), c.actorOn(capper, "localhost")), models.NewRole{Name: "Granter"}, true, nil); err == nil {
+			t.Error("the model let a master without tenants: full grant all master resources")
+		}
+		if c.tenantRoleExists("Climb") || c.tenantRoleExists("Direct") || c.tenantRoleExists("Granter") {
 			t.Error("a tenant role above its creator was made")
 		}
 		_ = before
