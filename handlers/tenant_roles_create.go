@@ -137,7 +137,13 @@ func (w *tenantRoleWizard) view(ctx context.Context, page WizardPage, errs map[s
 	switch v.StepName {
 	case "caps":
 		v.Matrix = matrixOf(perms, mergeErrs(bad, errs), nil, false)
-		v.Held = grantsOf(VisitorFrom(ctx).User.Permissions(), nil, false)
+		held := models.Permissions{}
+		for _, f := range models.Features {
+			if !f.MasterOnly() {
+				held[f] = VisitorFrom(ctx).User.Permissions().Level(f)
+			}
+		}
+		v.Held = grantsOf(held, nil, false) // of the features offered
 	case "resources":
 		r := &views.TenantRoleWizardResources{All: st.all, CanGrant: models.MayGrantMasterResources(ctx)}
 		if r.CanGrant {
