@@ -31,41 +31,6 @@ func TenantRoles(store *models.Store) echo.HandlerFunc {
 	}
 }
 
-// TenantRoleNewForm shows an empty tenant role form.
-func TenantRoleNewForm() echo.HandlerFunc {
-	return func(c echo.Context) error {
-		v := VisitorFrom(c.Request().Context())
-		f := views.RoleForm{TenantRole: true, Matrix: matrixOf(models.Permissions{}, nil, nil, true)}
-		return Render(c, http.StatusOK, views.RoleFormPage(below(PageFor(v, "New tenant role"), "New tenant role", tenantRolesCrumb), f))
-	}
-}
-
-// TenantRoleCreate adds a tenant role.
-func TenantRoleCreate(store *models.Store, sessions Sessions) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		ctx := c.Request().Context()
-		v := VisitorFrom(ctx)
-		form := c.Request().PostForm
-		perms, errs := parsePermissions(form)
-		f := views.RoleForm{TenantRole: true, Name: form.Get("name"), Description: form.Get("description")}
-		page := func(fields map[string]string) templ.Component {
-			f.Errors, f.Matrix = fields, matrixOf(perms, fields, nil, true)
-			return views.RoleFormPage(below(PageFor(v, "New tenant role"), "New tenant role", tenantRolesCrumb), f)
-		}
-		if len(errs) > 0 {
-			return Render(c, http.StatusUnprocessableEntity, page(errs))
-		}
-		op := func() (string, error) {
-			tr, err := store.CreateTenantRole(ctx, models.NewRole{Name: f.Name, Description: f.Description, Permissions: perms})
-			if err != nil {
-				return "", err
-			}
-			return fmt.Sprintf("Tenant role “%s” created.", tr.Name), nil
-		}
-		return submitReport(c, sessions, op, page, "/tenant-roles")
-	}
-}
-
 func tenantRoleForm(tr *models.TenantRole) views.RoleForm {
 	return views.RoleForm{TenantRole: true, ID: tr.ID, Stored: tr.Name, Name: tr.Name, Description: tr.Description, Version: tr.Version}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -241,4 +242,176 @@ func (s *Store) defaultTenantRole(tx *gorm.DB) (uint64, error) {
 		return 0, fmt.Errorf("no tenant role to give the tenant: %w", err)
 	}
 	return tr.ID, nil
+}
+
+// CheckTenantRoleDetails checks a new tenant role's name and description,
+// and that no tenant role has the name (or one that looks like it): a
+// create wizard's first step. The commit checks again.
+func (s *Store) CheckTenantRoleDetails(ctx context.Context, n NewRole) error {
+	if _, err := s.masterActing(ctx, FeatureRoles, LevelFull); err != nil {
+		return err
+	}
+	if err := n.validate(); err != nil {
+		return err
+	}
+	return s.db.Tx(AcrossTenants(ctx, "check a new tenant role's name"), func(tx *gorm.DB) error {
+		return lookAlikeRole(tx, &TenantRole{}, "tenant role", n.Name, 0)
+	})
+}
+
+// CheckTenantRoleCaps checks that ctx's actor may create a tenant role
+// capping at perms: nobody gives more than they hold.
+func (s *Store) CheckTenantRoleCaps(ctx context.Context, perms Permissions) error {
+	if _, err := s.masterActing(ctx, FeatureRoles, LevelFull); err != nil {
+		return err
+	}
+	if err := checkLevels(ctx, Permissions{}, perms); err != nil {
+		return s.recordDeniedHere(ctx, err, Event{Action: ActionTenantRoleCreate, TargetType: "tenant_role"})
+	}
+	return nil
+}
+
+// MayGrantMasterResources says whether ctx's actor may choose what a tenant
+// role grants of the master's resources (tenants: full and resources: full,
+// as SetTenantRoleResources needs).
+func MayGrantMasterResources(ctx context.Context) bool {
+	return requireMaster(ctx, FeatureTenants, LevelFull) == nil && requireMaster(ctx, FeatureResources, LevelFull) == nil
+}
+
+// checkNewTenantRoleGrants checks, in tx, that ctx's actor may give a new
+// tenant role capping at perms all public master resources (all) or the
+// public ones ids: SetTenantRoleResources's rules.
+func (s *Store) checkNewTenantRoleGrants(ctx context.Context, tx *gorm.DB, masterID uint64, perms Permissions, all bool, ids []uint64) error {
+	if !all && len(ids) == 0 {
+		return nil
+	}
+	if !MayGrantMasterResources(ctx) {
+		return denied("resources", "Granting master resources needs tenants: full and resources: full.")
+	}
+	if err := checkTouch(ctx, "resources", perms.cleaned(), "change"); err != nil {
+		return err
+	}
+	if all {
+		return nil
+	}
+	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
+	ok, err := s.tenantRoleSees(tx, masterID, false, ids)
+	if err != nil {
+		return err
+	}
+	if len(ok) != len(ids) {
+		return &ValidationError{Fields: map[string]string{"resources": "Only the master's public resources can be granted; choose among those listed."}}
+	}
+	return nil
+}
+
+// TenantRoleDraft is what a new tenant role would grant of the master's
+// resources, and how many subtenants there are that could be moved to it.
+type TenantRoleDraft struct {
+	Resources  []string // the names of the public master resources chosen
+	Subtenants int64
+}
+
+// CheckTenantRoleGrants checks a new tenant role's master resources (all,
+// or the public ones ids) under its caps perms, and says what it would
+// grant: a create wizard's resources step and its review.
+func (s *Store) CheckTenantRoleGrants(ctx context.Context, perms Permissions, all bool, ids []uint64) (TenantRoleDraft, error) {
+	var d TenantRoleDraft
+	master, err := s.masterActing(ctx, FeatureRoles, LevelFull)
+	if err != nil {
+		return d, err
+	}
+	if err := checkLevels(ctx, Permissions{}, perms); err != nil {
+		return d, err
+	}
+	err = s.db.Tx(AcrossTenants(ctx, "check a new tenant role's master resources"), func(tx *gorm.DB) error {
+		if err := s.checkNewTenantRoleGrants(ctx, tx, master.ID, perms, all, ids); err != nil {
+			return err
+		}
+		if err := tx.Model(&Tenant{}).Where("NOT is_master").Count(&d.Subtenants).Error; err != nil {
+			return err
+		}
+		if all || len(ids) == 0 {
+			return nil
+		}
+		cond, arg := s.idSet("id", ids)
+		return tx.Model(&Resource{}).Where("tenant_id = ? AND visibility = ?", master.ID, VisibilityPublic).Where(cond, arg).
+			Order("lower(name), id").Pluck("name", &d.Resources).Error
+	})
+	return d, err
+}
+
+// CreateTenantRoleWithResources adds a tenant role capping at n's
+// permissions that grants all public master resources, later ones included
+// (all), or the public ones ids, in one transaction: CreateTenantRole's
+// rules, then SetTenantRoleResources's, each audited as they are.
+func (s *Store) CreateTenantRoleWithResources(ctx context.Context, n NewRole, all bool, ids []uint64) (*TenantRole, error) {
+	if err := n.validate(); err != nil {
+		return nil, err
+	}
+	master, err := s.masterActing(ctx, FeatureRoles, LevelFull)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkLevels(ctx, Permissions{}, n.Permissions); err != nil {
+		return nil, s.recordDeniedHere(ctx, err, Event{Action: ActionTenantRoleCreate, TargetType: "tenant_role", TargetID: n.Name})
+	}
+	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
+	if all {
+		ids = nil
+	}
+	now := s.now()
+	tr := &TenantRole{Name: n.Name, Description: n.Description, Permissions: n.Permissions.cleaned(), AllMasterResources: all, Version: 1, CreatedAt: now, UpdatedAt: now}
+	err = s.db.Tx(AcrossTenants(ctx, "create a tenant role"), func(tx *gorm.DB) error {
+		if err := s.checkNewTenantRoleGrants(ctx, tx, master.ID, tr.Permissions, all, ids); err != nil {
+			return err
+		}
+		if err := lookAlikeRole(tx, &TenantRole{}, "tenant role", tr.Name, 0); err != nil {
+			return err
+		}
+		if err := tx.Create(tr).Error; err != nil {
+			if isUniqueViolation(err) {
+				return &ValidationError{Fields: map[string]string{"name": "A tenant role with this name exists."}}
+			}
+			return err
+		}
+		if err := s.record(tx, master.ID, Event{Action: ActionTenantRoleCreate, TargetType: "tenant_role", TargetID: tr.Name, Outcome: OutcomeSuccess,
+			Details: changeDetails(append(permissionChanges(Permissions{}, tr.Permissions), change{"name", "", tr.Name})...)}); err != nil {
+			return err
+		}
+		if !all && len(ids) == 0 {
+			return nil
+		}
+		var names []string
+		if len(ids) > 0 {
+			cond, arg := s.idSet("id", ids)
+			if err := tx.Exec(`INSERT INTO tenant_role_resources (tenant_role_id, resource_id)
+SELECT ?, id FROM resources WHERE tenant_id = ? AND visibility = ? AND `+cond, tr.ID, master.ID, VisibilityPublic, arg).Error; err != nil {
+				return err
+			}
+			cond, arg = s.idSet("id", ids[:min(len(ids), 100)])
+			if err := tx.Model(&Resource{}).Where(cond, arg).Order("lower(name)").Pluck("name", &names).Error; err != nil {
+				return err
+			}
+		}
+		if names == nil {
+			names = []string{}
+		}
+		granted := len(ids)
+		if all {
+			seen, err := s.tenantRoleSees(tx, master.ID, true, nil)
+			if err != nil {
+				return err
+			}
+			granted = len(seen)
+		}
+		// No tenant holds it yet: only the master's log tells it.
+		details := jsonDetails(map[string]any{"all_master_resources": map[string]bool{"before": false, "after": all},
+			"gained": names, "lost": []string{}, "resources_gained": granted, "resources_lost": 0})
+		return s.record(tx, master.ID, Event{Action: ActionTenantRoleResources, TargetType: "tenant_role", TargetID: tr.Name, Outcome: OutcomeSuccess, Details: details})
+	})
+	if err != nil {
+		return nil, s.recordDeniedHere(ctx, err, Event{Action: ActionTenantRoleCreate, TargetType: "tenant_role", TargetID: tr.Name})
+	}
+	return tr, nil
 }

@@ -218,12 +218,10 @@ func TestAMasterWithoutFullRightsCannotRaiseATenantsCapOrGiveAnInitialAdminMore(
 		c.limitedUser("master", "capper", models.Permissions{models.FeatureRoles: models.LevelFull, models.FeatureTenants: models.LevelFull, models.FeatureUsers: models.LevelFull})
 		b := c.browser()
 		b.signedIn("localhost", "capper")
-		tok := b.csrfOf("localhost")
 		// A tenant role at audit: full, which they do not hold.
-		form := url.Values{"_csrf": {tok}, "name": {"Auditors"}, "perm_audit": {"full"}}
-		res := b.post("localhost", "/tenant-roles/new", form)
-		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(doc(t, res).Find("#error-perm_audit").Text(), "at most none") {
-			t.Fatalf("a tenant role above them: %d", res.StatusCode)
+		caps := b.trPost(b.startTRWizard(), "next", url.Values{"name": {"Auditors"}})
+		if got := b.trPost(caps, "next", url.Values{"perm_audit": {"full"}}); got.status != http.StatusUnprocessableEntity || !strings.Contains(got.fieldError("perm_audit"), "at most none") {
+			t.Fatalf("a tenant role above them: %d", got.status)
 		}
 		if !refusedInLog(t, c, "master", models.ActionTenantRoleCreate) {
 			t.Fatal("the refusal is not in the master's log")

@@ -456,7 +456,7 @@ func TestABadLevelIsAFieldErrorWithTheValuesKept(t *testing.T) {
 		}{
 			{acme, "acme.localhost", "/roles/" + itoa(acmeRole) + "/edit", "1", "save"},
 			{acme, "acme.localhost", "/roles/" + itoa(acmeRole) + "/edit", "1", "preview"},
-			{master, "localhost", "/tenant-roles/new", "", "save"},
+			// /tenant-roles/new is a wizard: TestTheTenantRoleWizardSaysABadLevelByItsRow.
 			{master, "localhost", "/tenant-roles/" + itoa(standard) + "/edit", "1", "save"},
 			{master, "localhost", "/tenant-roles/" + itoa(standard) + "/edit", "1", "preview"},
 		} {
@@ -686,14 +686,12 @@ func TestTenantRolesAreListedCreatedAndDeletedByTheMaster(t *testing.T) {
 		if got := text(d, `[data-testid="tenant-role-row"][data-role="Standard"] [data-testid="tenant-role-tenants"]`); got != "2" {
 			t.Errorf("Standard is held by %q tenants, want 2", got)
 		}
-		res := master.post("localhost", "/tenant-roles/new", roleForm(tok, "Basic", "Read only", map[models.Feature]string{models.FeatureUsers: "read"}))
-		if res.StatusCode != http.StatusSeeOther {
-			t.Fatalf("create: %d", res.StatusCode)
+		if done := master.trPost(master.trToReview("Basic", url.Values{"perm_users": {"read"}}, nil), "finish", nil); done.loc != "/tenant-roles" {
+			t.Fatalf("create: %d", done.status)
 		}
-		res = master.post("localhost", "/tenant-roles/new", roleForm(tok, "basic", "", nil))
-		status(t, "a duplicate name", res, http.StatusUnprocessableEntity)
-		if got := text(doc(t, res), `#error-name`); got != "A tenant role with this name exists." {
-			t.Errorf("duplicate says %q", got)
+		dup := master.trPost(master.startTRWizard(), "next", url.Values{"name": {"basic"}})
+		if dup.status != http.StatusUnprocessableEntity || dup.fieldError("name") != "A tenant role with this name exists." {
+			t.Errorf("duplicate: %d, says %q", dup.status, dup.fieldError("name"))
 		}
 		basic := c.tenantRoleNamed("Basic")
 		d, _ = master.open("localhost", "/tenant-roles/"+itoa(basic)+"/delete")
@@ -702,7 +700,7 @@ func TestTenantRolesAreListedCreatedAndDeletedByTheMaster(t *testing.T) {
 		}
 		// Held: refused with the model's message.
 		standard := c.tenantRoleNamed("Standard")
-		res = master.post("localhost", "/tenant-roles/"+itoa(standard)+"/delete", url.Values{"_csrf": {tok}})
+		res := master.post("localhost", "/tenant-roles/"+itoa(standard)+"/delete", url.Values{"_csrf": {tok}})
 		status(t, "deleting a held tenant role", res, http.StatusUnprocessableEntity)
 		if got := text(doc(t, res), `[data-testid="form-error"]`); got != "2 tenant(s) have this tenant role; give them another first." {
 			t.Errorf("held says %q", got)
