@@ -134,7 +134,8 @@ func (w *roleWizard) checkGroups(ctx context.Context, values url.Values) map[str
 	if len(bad) > 0 {
 		return bad
 	}
-	return w.fields(w.store.CheckRoleGroupLevels(ctx, strings.TrimSpace(values.Get("name")), levels))
+	perms, _ := parseMatrix(values)
+	return w.fields(w.store.CheckRoleGroupLevels(ctx, strings.TrimSpace(values.Get("name")), perms.Level(models.FeatureResources), levels))
 }
 
 // fields is the messages of a check's error; any other error is kept for

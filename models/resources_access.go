@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 
 	"gorm.io/gorm"
 )
@@ -145,6 +146,60 @@ func roleGroupLevels(tx *gorm.DB, role uint64) (map[uint64]Level, error) {
 // GroupLevelField is the form field of a group's level in a role's group access.
 func GroupLevelField(group uint64) string { return fmt.Sprintf("group.%d", group) }
 
+// groupsKeepWithin refuses raising role r's own resources level to def
+// where a group r sets nothing for would then get more than the context's
+// actor holds on it.
+func (s *Store) groupsKeepWithin(tx *gorm.DB, r *Role, def Level) error {
+	if def <= r.Permissions.Level(FeatureResources) {
+		return nil
+	}
+	set, err := roleGroupLevels(tx, r.ID)
+	if err != nil {
+		return err
+	}
+	beyond, err := s.groupsBeyond(tx, def, set, nil)
+	if err != nil || len(beyond) == 0 {
+		return err
+	}
+	msgs := make([]string, 0, len(beyond))
+	for _, m := range beyond {
+		msgs = append(msgs, m)
+	}
+	sort.Strings(msgs)
+	return &ValidationError{Fields: map[string]string{PermissionField(FeatureResources): strings.Join(msgs, " ") +
+		" Give that group its own level on the role's group access page first."}, Denied: true}
+}
+
+// groupsBeyond says, by group field, where a role whose own resources level
+// is def and whose own group levels are set would give more than the
+// context's actor holds on that group: a group the role sets nothing for
+// takes the role's level, and the actor may hold less there than their own
+// level. only, if not nil, limits the check to those groups.
+func (s *Store) groupsBeyond(tx *gorm.DB, def Level, set map[uint64]Level, only map[uint64]bool) (map[string]string, error) {
+	acc, err := s.resourceAccessHere(tx)
+	if err != nil || acc.all {
+		return nil, err
+	}
+	var groups []ResourceGroup
+	if err := tx.Order("id").Find(&groups).Error; err != nil {
+		return nil, err
+	}
+	f := map[string]string{}
+	for _, g := range groups {
+		if only != nil && !only[g.ID] {
+			continue
+		}
+		l, ok := set[g.ID]
+		if !ok {
+			l = def
+		}
+		if most := acc.level(&g.ID); l > most {
+			f[GroupLevelField(g.ID)] = fmt.Sprintf("You hold resources %s on %s; the role would give %s there. Set it to at most %s.", most, g.Name, l, most)
+		}
+	}
+	return f, nil
+}
+
 // RoleGroupLevelRow is one group in a role's group access: the level the
 // role sets for it (Set false: the role's own resources level applies).
 type RoleGroupLevelRow struct {
@@ -230,6 +285,11 @@ func (s *Store) SetRoleGroupLevels(ctx context.Context, id uint64, levels map[ui
 			old, had := before[g]
 			if l != nil && *l > acc.level(&g) && (!had || *l > old) {
 				f[GroupLevelField(g)] = fmt.Sprintf("You hold resources %s on this group, so you can set it to at most %s.", acc.level(&g), acc.level(&g))
+			}
+			// Back to the role's own level, which may be more than the
+			// actor holds on this group.
+			if def := r.Permissions.Level(FeatureResources); l == nil && had && def > old && def > acc.level(&g) {
+				f[GroupLevelField(g)] = fmt.Sprintf("The role gives resources %s, more than the %s you hold on this group: set it to at most %s.", def, acc.level(&g), acc.level(&g))
 			}
 			oldText, newText := "role default", "role default"
 			if had {

@@ -371,3 +371,55 @@ func TestTheTenantRoleCapsAGroupsOverride(t *testing.T) {
 		}
 	})
 }
+
+// A group a role sets no level for takes the role's own resources level: a
+// maker who holds less on that group than their own level may not give the
+// role that level there, at create, by putting a group back to the role's
+// level, or by raising the role's level.
+func TestNoRoleGivesMoreOnAGroupThanItsMakerHoldsThere(t *testing.T) {
+	storetest.ForEachDialect(t, func(t *testing.T, d string) {
+		w := newResourceWorld(t, d)
+		lab, err := w.s.CreateResourceGroup(w.acme, models.GroupInput{Name: "Lab"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		perms := models.Permissions{models.FeatureRoles: models.LevelFull, models.FeatureResources: models.LevelFull}
+		lead := w.role(t, w.acme, "Lead", perms)
+		read, full := models.LevelRead, models.LevelFull
+		if err := w.s.SetRoleGroupLevels(w.acme, lead, map[uint64]*models.Level{lab.ID: &read}); err != nil {
+			t.Fatal(err)
+		}
+		ctx := groupActor(w, lead, perms) // full on resources, read on Lab
+		field := models.GroupLevelField(lab.ID)
+		_, err = w.s.CreateRole(ctx, models.NewRole{Name: "Proxy", Permissions: models.Permissions{models.FeatureResources: full}})
+		if !strings.Contains(fieldError(err, field), "at most read") {
+			t.Fatalf("a role giving full on Lab by its own level: %v", err)
+		}
+		if err := w.s.CheckRoleGroupLevels(ctx, "Proxy", full, nil); !strings.Contains(fieldError(err, field), "at most read") {
+			t.Fatalf("the wizard's group step: %v", err)
+		}
+		if err := w.s.CheckRoleGroupLevels(ctx, "Proxy", full, map[uint64]models.Level{lab.ID: read}); err != nil {
+			t.Fatalf("the group step with Lab at read: %v", err)
+		}
+		proxy, err := w.s.CreateRole(ctx, models.NewRole{Name: "Proxy", Permissions: models.Permissions{models.FeatureResources: full},
+			GroupLevels: map[uint64]models.Level{lab.ID: read}})
+		if err != nil {
+			t.Fatalf("Lab at read: %v", err)
+		}
+		if err := w.s.SetRoleGroupLevels(ctx, proxy.ID, map[uint64]*models.Level{lab.ID: nil}); !strings.Contains(fieldError(err, field), "at most read") {
+			t.Fatalf("Lab back to the role's full: %v", err)
+		}
+		viewer, err := w.s.CreateRole(ctx, models.NewRole{Name: "Viewer", Permissions: models.Permissions{models.FeatureResources: read}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _, err = w.s.UpdateRole(ctx, viewer.ID, viewer.Version, models.RoleChanges{Name: "Viewer", Permissions: models.Permissions{models.FeatureResources: full}})
+		if !strings.Contains(fieldError(err, models.PermissionField(models.FeatureResources)), "Lab") {
+			t.Fatalf("raising Viewer to full with Lab unset: %v", err)
+		}
+		// The tenant's admin, who holds full on Lab, may do all of it.
+		if _, _, err := w.s.UpdateRole(w.acme, viewer.ID, viewer.Version, models.RoleChanges{Name: "Viewer", Permissions: models.Permissions{models.FeatureResources: full}}); err != nil {
+			t.Fatalf("the admin raises Viewer: %v", err)
+		}
+	})
+}

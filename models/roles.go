@@ -335,6 +335,9 @@ func (s *Store) UpdateRole(ctx context.Context, id uint64, version int, ch RoleC
 		if err := checkLevels(ctx, r.Permissions, ch.Permissions); err != nil {
 			return err
 		}
+		if err := s.groupsKeepWithin(tx, &r, ch.Permissions.Level(FeatureResources)); err != nil {
+			return err
+		}
 		if err := s.keepAdminsForRole(tx, &r, ch.Permissions); err != nil {
 			return err
 		}

@@ -92,27 +92,35 @@ func (s *Store) NewRoleGroups(ctx context.Context) ([]RoleGroupChoice, error) {
 // CheckRoleGroupLevels checks that the context's actor may give a new role
 // (named name) the group levels levels: each group is the tenant's, and no level is above
 // what the actor holds on that group.
-func (s *Store) CheckRoleGroupLevels(ctx context.Context, name string, levels map[uint64]Level) error {
+func (s *Store) CheckRoleGroupLevels(ctx context.Context, name string, def Level, levels map[uint64]Level) error {
 	if err := requireLevel(ctx, FeatureRoles, LevelFull); err != nil {
 		return err
 	}
 	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
-		_, err := s.checkGroupLevels(tx, levels)
+		_, err := s.checkGroupLevels(tx, def, levels)
 		return err
 	})
 	return s.recordDeniedHere(ctx, err, Event{Action: ActionRoleCreate, TargetType: "role", TargetID: name})
 }
 
 // checkGroupLevels refuses group levels on groups that are not the context
-// tenant's (not found) or above what the actor holds there (denied); it
-// returns the groups' ids in order.
-func (s *Store) checkGroupLevels(tx *gorm.DB, levels map[uint64]Level) ([]uint64, error) {
+// tenant's (not found), and a role (own resources level def) that would
+// give more than the actor holds on any group, by a level set there or by
+// its own where none is (denied); it returns the set groups' ids in order.
+func (s *Store) checkGroupLevels(tx *gorm.DB, def Level, levels map[uint64]Level) ([]uint64, error) {
 	ids := make([]uint64, 0, len(levels))
 	for g := range levels {
 		ids = append(ids, g)
 	}
 	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	beyond, err := s.groupsBeyond(tx, def, levels, nil)
+	if err != nil {
+		return nil, err
+	}
 	if len(ids) == 0 {
+		if len(beyond) > 0 {
+			return nil, &ValidationError{Fields: beyond, Denied: true}
+		}
 		return nil, nil
 	}
 	var n int64
@@ -126,7 +134,7 @@ func (s *Store) checkGroupLevels(tx *gorm.DB, levels map[uint64]Level) ([]uint64
 	if err != nil {
 		return nil, err
 	}
-	f := map[string]string{}
+	f := beyond
 	for _, g := range ids {
 		if most := acc.level(&g); levels[g] > most {
 			f[GroupLevelField(g)] = fmt.Sprintf("You hold resources %s on this group, so you can set it to at most %s.", most, most)
@@ -141,7 +149,7 @@ func (s *Store) checkGroupLevels(tx *gorm.DB, levels map[uint64]Level) ([]uint64
 // newRoleGroupLevels writes new role r's group levels, checked, in tx, and
 // returns them as changes for the audit event.
 func (s *Store) newRoleGroupLevels(tx *gorm.DB, r *Role, levels map[uint64]Level) ([]change, error) {
-	ids, err := s.checkGroupLevels(tx, levels)
+	ids, err := s.checkGroupLevels(tx, r.Permissions.Level(FeatureResources), levels)
 	if err != nil {
 		return nil, err
 	}
